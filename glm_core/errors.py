@@ -1,0 +1,200 @@
+"""The one exception tree of glm_core.
+
+```
+GLMError
+├── ConfigurationError (also ValueError)   bad setup: unknown provider, missing key or account id
+├── InvalidRequestError (also ValueError)  an option the provider does not support, a value out of range
+├── APIError                               the provider answered with an error
+│   ├── BadRequestError                    400, 422
+│   │   ├── ContextOverflowError           prompt longer than the context window (Z.ai 1261, ...)
+│   │   └── ContentFilterError             blocked as unsafe (Z.ai 1301, finish_reason "sensitive")
+│   ├── AuthenticationError                401
+│   ├── PermissionDeniedError              403
+│   ├── NotFoundError                      404 (also a wrong Cloudflare account id)
+│   ├── QuotaExceededError                 no balance / daily quota (Z.ai 1113, Cloudflare 3036, AI/ML 403)
+│   ├── RateLimitError                     429 and the provider's "overloaded" codes: retried
+│   └── ServerError                        5xx: retried
+├── APIConnectionError                     the request never got an answer: retried
+│   └── APITimeoutError                    connect/read timeout, or a stream idle too long
+├── StreamInterruptedError                 a stream broke after its first event; `partial` keeps what came
+├── ResponseDecodeError                    a body or event that is not what the dialect expects
+└── ToolCallRequiredError                  a tool call was required but the model answered without one
+```
+
+Every error carries `provider`; API errors also carry `status_code`, the provider's business `code`
+(always a string), `request_id` and the decoded `body`. No error ever contains the API key: the
+key is never part of a message, and bodies come from the provider, which never echoes it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from glm_core.types import ChatResponse
+
+__all__ = [
+    "APIConnectionError",
+    "APIError",
+    "APITimeoutError",
+    "AuthenticationError",
+    "BadRequestError",
+    "ConfigurationError",
+    "ContentFilterError",
+    "ContextOverflowError",
+    "GLMError",
+    "InvalidRequestError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "QuotaExceededError",
+    "RateLimitError",
+    "ResponseDecodeError",
+    "ServerError",
+    "StreamInterruptedError",
+    "ToolCallRequiredError",
+]
+
+
+class GLMError(Exception):
+    """Base class of every error raised by glm_core."""
+
+    retryable: bool = False
+
+    def __init__(self, message: str, *, provider: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.provider = provider
+
+
+class ConfigurationError(GLMError, ValueError):
+    """The client cannot be set up as asked: says what to set or pass instead."""
+
+
+class InvalidRequestError(GLMError, ValueError):
+    """The request would be refused by the provider; raised before anything is sent."""
+
+
+class APIError(GLMError):
+    """The provider answered with an error (an HTTP error status, or an error inside a 200 body)."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        provider: str | None = None,
+        status_code: int | None = None,
+        code: str | None = None,
+        request_id: str | None = None,
+        body: Any = None,
+        retryable: bool | None = None,
+        retry_after: float | None = None,
+    ) -> None:
+        super().__init__(message, provider=provider)
+        self.status_code = status_code
+        self.code = code
+        self.request_id = request_id
+        self.body = body
+        self.retry_after = retry_after
+        if retryable is not None:
+            self.retryable = retryable
+
+    def __str__(self) -> str:
+        parts = [self.message]
+        details = []
+        if self.provider:
+            details.append(f"provider={self.provider}")
+        if self.status_code is not None:
+            details.append(f"status={self.status_code}")
+        if self.code:
+            details.append(f"code={self.code}")
+        if self.request_id:
+            details.append(f"request_id={self.request_id}")
+        if details:
+            parts.append(f"({', '.join(details)})")
+        return " ".join(parts)
+
+
+class BadRequestError(APIError):
+    """400/422: the provider refused the request as it was."""
+
+
+class ContextOverflowError(BadRequestError):
+    """The prompt does not fit in the model's context window: shorten the conversation."""
+
+
+class ContentFilterError(BadRequestError):
+    """The provider's safety filter blocked the input or the output. Retrying will not help."""
+
+
+class AuthenticationError(APIError):
+    """401: the key is missing, wrong or expired."""
+
+
+class PermissionDeniedError(APIError):
+    """403: the key may not use this model or endpoint."""
+
+
+class NotFoundError(APIError):
+    """404: wrong URL, model or (Cloudflare) account id."""
+
+
+class QuotaExceededError(APIError):
+    """The account has no balance or its quota is used up. Not retried: recharge or wait."""
+
+
+class RateLimitError(APIError):
+    """429 or an overload code: too many requests right now. Retried with backoff."""
+
+    retryable = True
+
+
+class ServerError(APIError):
+    """5xx: the provider failed. Retried with backoff."""
+
+    retryable = True
+
+
+class APIConnectionError(GLMError):
+    """No answer: the connection could not be made or broke before the response started."""
+
+    retryable = True
+
+
+class APITimeoutError(APIConnectionError):
+    """The provider did not answer in time (connect, read, or a stream idle too long)."""
+
+
+class StreamInterruptedError(GLMError):
+    """A stream broke after its first event reached you.
+
+    Nothing is retried at that point (you already have part of the answer); `partial` holds the
+    response assembled from every event received, and `cause` (also `__cause__`) says why it broke.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        provider: str | None = None,
+        partial: ChatResponse | None = None,
+        cause: BaseException | None = None,
+    ) -> None:
+        super().__init__(message, provider=provider)
+        self.partial = partial
+        self.cause = cause
+
+
+class ResponseDecodeError(GLMError):
+    """A response body or stream event was not in the shape the provider documents."""
+
+
+class ToolCallRequiredError(GLMError):
+    """A tool call was required (tool_choice "required" or a named tool) but none came back.
+
+    Raised when the provider cannot enforce tool_choice itself (the Z.ai family only accepts
+    "auto"), so the client asked with "auto" and checked the answer. `response` holds the answer.
+    """
+
+    def __init__(self, message: str, *, provider: str | None = None, response: ChatResponse | None = None):
+        super().__init__(message, provider=provider)
+        self.response = response

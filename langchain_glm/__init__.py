@@ -1,0 +1,1 @@
+"""LangChain integration for GLM models (ChatGLM)."""
