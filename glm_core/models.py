@@ -26,6 +26,8 @@ class ModelProfile:
     preserved_thinking: bool
     image_input: bool = False
     default_temperature: float = 1.0
+    # Z.ai streams tool-call arguments incrementally only for GLM-4.6 and later (tool_stream).
+    tool_stream: bool = True
 
 
 _K = 1024
@@ -37,11 +39,9 @@ MODEL_PROFILES: dict[str, ModelProfile] = {
     "glm-4.7-flash": ModelProfile("glm-4.7-flash", 200_000, 128 * _K, "on", True),
     "glm-4.7-flashx": ModelProfile("glm-4.7-flashx", 200_000, 128 * _K, "on", True),
     "glm-4.6": ModelProfile("glm-4.6", 200_000, 128 * _K, "auto", False),
-    "glm-4.5": ModelProfile("glm-4.5", 128 * _K, 96 * _K, "auto", False, default_temperature=0.6),
-    "glm-4.5-air": ModelProfile("glm-4.5-air", 128 * _K, 96 * _K, "auto", False, default_temperature=0.6),
-    "glm-4.5-flash": ModelProfile(
-        "glm-4.5-flash", 128 * _K, 96 * _K, "auto", False, default_temperature=0.6
-    ),
+    "glm-4.5": ModelProfile("glm-4.5", 128 * _K, 96 * _K, "auto", False, False, 0.6, tool_stream=False),
+    "glm-4.5-air": ModelProfile("glm-4.5-air", 128 * _K, 96 * _K, "auto", False, False, 0.6, tool_stream=False),
+    "glm-4.5-flash": ModelProfile("glm-4.5-flash", 128 * _K, 96 * _K, "auto", False, False, 0.6, tool_stream=False),
 }
 
 # A served model we know nothing about (a self-hosted fine-tune, a provider-native id): assume the

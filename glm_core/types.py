@@ -170,9 +170,7 @@ class ChatResponse:
 
     def to_message(self) -> AssistantMessage:
         """The assistant turn to append to the history (reasoning included, for interleaved thinking)."""
-        return AssistantMessage(
-            content=self.content, reasoning=self.reasoning, tool_calls=list(self.tool_calls)
-        )
+        return AssistantMessage(content=self.content, reasoning=self.reasoning, tool_calls=list(self.tool_calls))
 
 
 @dataclass(slots=True)

@@ -1,0 +1,114 @@
+"""Assembles stream chunks into one `ChatResponse`.
+
+Tool calls are accumulated by `index`, whatever way the provider splits them: a whole call in one
+delta (Z.ai without tool_stream), id+name first and argument fragments after (tool_stream,
+OpenRouter, vLLM), arguments before the name (some Workers AI models), or a final delta that
+repeats the id and the whole arguments (vLLM #44098).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from glm_core.types import ChatChunk, ChatResponse, ToolCall, ToolCallDelta, Usage
+
+__all__ = ["StreamAssembler"]
+
+
+@dataclass(slots=True)
+class _PendingCall:
+    id: str | None = None
+    name: str | None = None
+    parts: list[str] = field(default_factory=list)
+
+
+class StreamAssembler:
+    """Feed it every chunk with `add`; `response()` gives what has arrived so far."""
+
+    __slots__ = (
+        "_calls",
+        "_content",
+        "_reasoning",
+        "events",
+        "finish_reason",
+        "id",
+        "model",
+        "provider",
+        "usage",
+        "web_search",
+    )
+
+    def __init__(self, provider: str | None = None) -> None:
+        self.provider = provider
+        self._content: list[str] = []
+        self._reasoning: list[str] = []
+        self._calls: dict[int, _PendingCall] = {}
+        self.finish_reason: str | None = None
+        self.usage: Usage | None = None
+        self.web_search: list[dict[str, Any]] | None = None
+        self.model: str | None = None
+        self.id: str | None = None
+        self.events = 0
+
+    def add(self, chunk: ChatChunk) -> None:
+        self.events += 1
+        if chunk.content:
+            self._content.append(chunk.content)
+        if chunk.reasoning:
+            self._reasoning.append(chunk.reasoning)
+        if chunk.tool_calls:
+            for delta in chunk.tool_calls:
+                self._add_call(delta)
+        if chunk.finish_reason:
+            self.finish_reason = chunk.finish_reason
+        if chunk.usage is not None:
+            # Some servers repeat cumulative usage on every chunk: the last one is the total.
+            self.usage = chunk.usage
+        if chunk.web_search:
+            self.web_search = chunk.web_search
+        if self.model is None and chunk.model:
+            self.model = chunk.model
+        if self.id is None and chunk.id:
+            self.id = chunk.id
+
+    def _add_call(self, delta: ToolCallDelta) -> None:
+        pending = self._calls.get(delta.index)
+        if pending is None:
+            pending = self._calls[delta.index] = _PendingCall()
+        elif delta.id is not None and delta.id == pending.id and delta.arguments:
+            so_far = "".join(pending.parts)
+            if delta.arguments.startswith(so_far) and so_far:
+                # A repeat of the whole call, not a fragment: keep it once.
+                pending.parts = [delta.arguments]
+                return
+        if delta.id and not pending.id:
+            pending.id = delta.id
+        if delta.name and not pending.name:
+            pending.name = delta.name
+        if delta.arguments:
+            pending.parts.append(delta.arguments)
+
+    def tool_calls(self) -> list[ToolCall]:
+        return [
+            ToolCall(id=call.id or f"call_{index}", name=call.name or "", arguments="".join(call.parts))
+            for index, call in sorted(self._calls.items())
+        ]
+
+    @property
+    def content(self) -> str:
+        return "".join(self._content)
+
+    def response(self) -> ChatResponse:
+        reasoning = "".join(self._reasoning)
+        return ChatResponse(
+            content=self.content,
+            reasoning=reasoning or None,
+            tool_calls=self.tool_calls(),
+            finish_reason=self.finish_reason,
+            usage=self.usage,
+            web_search=self.web_search,
+            model=self.model,
+            id=self.id,
+            provider=self.provider,
+        )

@@ -1,0 +1,252 @@
+"""`GLMClient` and `AsyncGLMClient`: one chat call, streamed or not, on any provider.
+
+They own the HTTP side: the (shared) httpx2 client, timeouts, and the retry loop, which is the
+only retry layer (the adapters never retry). Requests are validated and encoded by the endpoint
+before anything is sent.
+
+Example:
+    >>> client = GLMClient("zai", api_key="...")                      # doctest: +SKIP
+    >>> answer = client.chat(ChatRequest("glm-4.7-flash", [UserMessage("Hi")]))
+    >>> answer.reasoning, answer.content
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any
+
+import httpx2
+from pydantic import SecretStr
+
+from glm_core.dialects.errors import error_from_response
+from glm_core.endpoint import Endpoint, PreparedRequest
+from glm_core.errors import ResponseDecodeError
+from glm_core.http import shared_async_client, shared_client
+from glm_core.providers import ProviderProfile
+from glm_core.retry import DEFAULT_MAX_RETRIES, RetryPolicy
+from glm_core.streams import DEFAULT_MAX_EVENT_BYTES, AsyncChatStream, ChatStream, as_glm_error, check_answer
+from glm_core.types import ChatRequest, ChatResponse
+
+__all__ = ["DEFAULT_STREAM_IDLE_TIMEOUT", "DEFAULT_TIMEOUT", "AsyncGLMClient", "GLMClient"]
+
+logger = logging.getLogger("glm_core")
+
+# The SDK convention: 10 minutes for a whole non-streamed answer, 5 s to connect.
+DEFAULT_TIMEOUT = 600.0
+CONNECT_TIMEOUT = 5.0
+# Between two stream events (langchain-openai's default): a long think still sends deltas.
+DEFAULT_STREAM_IDLE_TIMEOUT = 120.0
+
+TimeoutSetting = float | httpx2.Timeout | None
+
+
+class _ClientBase:
+    def __init__(
+        self,
+        provider: str | ProviderProfile,
+        *,
+        api_key: str | SecretStr | None,
+        base_url: str | None,
+        account_id: str | None,
+        timeout: TimeoutSetting,
+        stream_idle_timeout: float,
+        max_retries: int,
+        default_headers: Mapping[str, str] | None,
+        max_event_bytes: int,
+        retry_policy: RetryPolicy | None,
+    ) -> None:
+        self.endpoint = Endpoint(
+            provider, api_key=api_key, base_url=base_url, account_id=account_id, default_headers=default_headers
+        )
+        self.retry_policy = retry_policy or RetryPolicy(max_retries=max_retries)
+        if isinstance(timeout, httpx2.Timeout):
+            self.timeout = timeout
+        else:
+            self.timeout = httpx2.Timeout(timeout, connect=CONNECT_TIMEOUT)
+        self.stream_idle_timeout = stream_idle_timeout
+        # While streaming, a read that waits longer than the idle timeout is a stalled stream.
+        self.stream_timeout = httpx2.Timeout(
+            connect=self.timeout.connect, read=stream_idle_timeout, write=self.timeout.write, pool=self.timeout.pool
+        )
+        self.max_event_bytes = max_event_bytes
+
+    @property
+    def provider(self) -> ProviderProfile:
+        return self.endpoint.provider
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(provider={self.provider.id!r}, base_url={self.endpoint.base_url!r})"
+
+    def _decode(self, prepared: PreparedRequest, response: httpx2.Response) -> ChatResponse:
+        if response.status_code >= 400:
+            raise error_from_response(self.provider, response.status_code, response.headers, response.content)
+        try:
+            # json.loads skips the whitespace keep-alives OpenRouter may send before the body.
+            data: Any = json.loads(response.content)
+        except ValueError:
+            raise ResponseDecodeError(
+                f"{self.provider.name} answered with a body that is not JSON "
+                f"(status {response.status_code}): {response.text[:200]!r}",
+                provider=self.provider.id,
+            ) from None
+        answer = self.endpoint.dialect.decode_response(data)
+        check_answer(prepared, answer, self.provider)
+        return answer
+
+
+class GLMClient(_ClientBase):
+    """A synchronous client for one provider.
+
+    Args:
+        provider: a provider id ("zai", "cloudflare", "vllm", ...) or a `ProviderProfile`.
+        api_key: the key; default from the provider's env var (e.g. `ZAI_API_KEY`).
+        base_url: overrides the provider's URL (required for vllm / sglang).
+        account_id: Cloudflare's account id; default from `CLOUDFLARE_ACCOUNT_ID`.
+        timeout: seconds for a whole non-streamed answer (or an `httpx2.Timeout`); connect is 5 s.
+        stream_idle_timeout: seconds allowed between two stream events.
+        max_retries: retries after the first attempt (see `glm_core.retry`).
+        http_client: your own `httpx2.Client` (proxies, transports); by default a shared one.
+
+    Example:
+        >>> client = GLMClient("zai", api_key="...")                  # doctest: +SKIP
+        >>> client.chat(ChatRequest("glm-4.7", [UserMessage("Hi")])).content
+    """
+
+    def __init__(
+        self,
+        provider: str | ProviderProfile = "zai",
+        *,
+        api_key: str | SecretStr | None = None,
+        base_url: str | None = None,
+        account_id: str | None = None,
+        timeout: TimeoutSetting = DEFAULT_TIMEOUT,
+        stream_idle_timeout: float = DEFAULT_STREAM_IDLE_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        default_headers: Mapping[str, str] | None = None,
+        http_client: httpx2.Client | None = None,
+        max_event_bytes: int = DEFAULT_MAX_EVENT_BYTES,
+        retry_policy: RetryPolicy | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        super().__init__(
+            provider,
+            api_key=api_key,
+            base_url=base_url,
+            account_id=account_id,
+            timeout=timeout,
+            stream_idle_timeout=stream_idle_timeout,
+            max_retries=max_retries,
+            default_headers=default_headers,
+            max_event_bytes=max_event_bytes,
+            retry_policy=retry_policy,
+        )
+        self._own_http = http_client
+        self.sleep = sleep
+
+    @property
+    def http(self) -> httpx2.Client:
+        return self._own_http if self._own_http is not None else shared_client()
+
+    def chat(self, request: ChatRequest) -> ChatResponse:
+        """Send one request and return the whole answer (retrying what the policy allows)."""
+        prepared = self.endpoint.prepare(request, stream=False)
+        attempt = 0
+        while True:
+            try:
+                response = self.http.post(
+                    prepared.url, content=prepared.content, headers=prepared.headers, timeout=self.timeout
+                )
+                return self._decode(prepared, response)
+            except Exception as exc:
+                error = as_glm_error(exc, self.provider)
+                if not error.retryable or attempt >= self.retry_policy.max_retries:
+                    raise error from (None if error is exc else exc)
+                delay = self.retry_policy.delay(attempt, getattr(error, "retry_after", None))
+                logger.info("retrying %s in %.2fs after: %s", self.provider.id, delay, error)
+                self.sleep(delay)
+                attempt += 1
+
+    def stream(self, request: ChatRequest) -> ChatStream:
+        """Validate and encode now; connect when the returned stream is iterated."""
+        return ChatStream(self, self.endpoint.prepare(request, stream=True))
+
+    def close(self) -> None:
+        """Close your own http_client if you passed one; the shared client stays open."""
+        if self._own_http is not None:
+            self._own_http.close()
+
+
+class AsyncGLMClient(_ClientBase):
+    """The asyncio twin of `GLMClient` (same arguments; `http_client` is an `httpx2.AsyncClient`).
+
+    Example:
+        >>> client = AsyncGLMClient("cloudflare", api_key="...", account_id="...")   # doctest: +SKIP
+        >>> answer = await client.chat(ChatRequest("glm-4.7-flash", [UserMessage("Hi")]))
+    """
+
+    def __init__(
+        self,
+        provider: str | ProviderProfile = "zai",
+        *,
+        api_key: str | SecretStr | None = None,
+        base_url: str | None = None,
+        account_id: str | None = None,
+        timeout: TimeoutSetting = DEFAULT_TIMEOUT,
+        stream_idle_timeout: float = DEFAULT_STREAM_IDLE_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        default_headers: Mapping[str, str] | None = None,
+        http_client: httpx2.AsyncClient | None = None,
+        max_event_bytes: int = DEFAULT_MAX_EVENT_BYTES,
+        retry_policy: RetryPolicy | None = None,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        super().__init__(
+            provider,
+            api_key=api_key,
+            base_url=base_url,
+            account_id=account_id,
+            timeout=timeout,
+            stream_idle_timeout=stream_idle_timeout,
+            max_retries=max_retries,
+            default_headers=default_headers,
+            max_event_bytes=max_event_bytes,
+            retry_policy=retry_policy,
+        )
+        self._own_http = http_client
+        self.sleep = sleep
+
+    @property
+    def http(self) -> httpx2.AsyncClient:
+        return self._own_http if self._own_http is not None else shared_async_client()
+
+    async def chat(self, request: ChatRequest) -> ChatResponse:
+        """Send one request and return the whole answer (retrying what the policy allows)."""
+        prepared = self.endpoint.prepare(request, stream=False)
+        attempt = 0
+        while True:
+            try:
+                response = await self.http.post(
+                    prepared.url, content=prepared.content, headers=prepared.headers, timeout=self.timeout
+                )
+                return self._decode(prepared, response)
+            except Exception as exc:
+                error = as_glm_error(exc, self.provider)
+                if not error.retryable or attempt >= self.retry_policy.max_retries:
+                    raise error from (None if error is exc else exc)
+                delay = self.retry_policy.delay(attempt, getattr(error, "retry_after", None))
+                logger.info("retrying %s in %.2fs after: %s", self.provider.id, delay, error)
+                await self.sleep(delay)
+                attempt += 1
+
+    def stream(self, request: ChatRequest) -> AsyncChatStream:
+        """Validate and encode now; connect when the returned stream is iterated."""
+        return AsyncChatStream(self, self.endpoint.prepare(request, stream=True))
+
+    async def aclose(self) -> None:
+        """Close your own http_client if you passed one; the shared client stays open."""
+        if self._own_http is not None:
+            await self._own_http.aclose()

@@ -1,0 +1,376 @@
+"""The OpenAI-style chat-completions dialect, spoken (with variations) by every provider but one.
+
+Z.ai, BigModel, the coding plan, EmpirioLabs, AI/ML API, OpenRouter, vLLM, SGLang and Cloudflare's
+/ai/v1 endpoint all take `POST .../chat/completions` with OpenAI-shaped messages and answer in
+OpenAI-shaped completions and chunks. What differs between them (reasoning field names, the
+thinking switch, stop and tool_choice limits, web search, usage in streams) is read from the
+provider profile; nothing here tests a provider id.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from glm_core.dialects.errors import error_from_body
+from glm_core.errors import ResponseDecodeError
+from glm_core.models import ModelProfile
+from glm_core.providers import ProviderProfile
+from glm_core.types import (
+    AssistantMessage,
+    ChatChunk,
+    ChatRequest,
+    ChatResponse,
+    ImagePart,
+    Message,
+    NamedToolChoice,
+    SystemMessage,
+    TextPart,
+    ToolCall,
+    ToolCallDelta,
+    ToolMessage,
+    ToolSpec,
+    Usage,
+    UserMessage,
+)
+
+__all__ = ["EncodedRequest", "OpenAIChatDialect"]
+
+# Z.ai's only documented web-search engine (providers.md §1.6).
+_DEFAULT_SEARCH_ENGINE = "search_pro_jina"
+
+
+@dataclass(slots=True)
+class EncodedRequest:
+    """A request in wire form, plus what the client must check in the answer."""
+
+    path: str
+    body: dict[str, Any]
+    # The provider could not be told to force a tool call, so the answer must be checked.
+    tool_call_required: str | None = None
+
+
+class OpenAIChatDialect:
+    """Encodes canonical requests and decodes responses, events and bodies for one provider."""
+
+    def __init__(self, provider: ProviderProfile) -> None:
+        self.provider = provider
+
+    # ------------------------------------------------------------------ requests
+
+    def encode(self, request: ChatRequest, model: ModelProfile, *, stream: bool) -> EncodedRequest:
+        provider = self.provider
+        wire_model = provider.wire_model(request.model)
+        messages = [self._encode_message(m) for m in request.messages]
+        body: dict[str, Any] = {"model": wire_model, "messages": messages}
+
+        if request.temperature is not None:
+            if request.temperature == 0 and provider.supports_do_sample:
+                # Greedy decoding is spelled do_sample=false on Z.ai (its SDK does the same).
+                body["do_sample"] = False
+            else:
+                body["temperature"] = request.temperature
+        if request.top_p is not None:
+            body["top_p"] = request.top_p
+        if request.max_tokens is not None:
+            body[provider.max_tokens_field] = request.max_tokens
+        if request.stop:
+            body["stop"] = list(request.stop)
+        if request.seed is not None:
+            body["seed"] = request.seed
+        self._encode_thinking(request, body)
+
+        tool_call_required = self._encode_tools(request, body, messages)
+        if request.web_search:
+            self._encode_web_search(request.web_search, body)
+        if request.response_format is not None:
+            self._encode_response_format(request.response_format, body, messages)
+
+        if stream:
+            body["stream"] = True
+            if provider.stream_usage_needs_option:
+                body["stream_options"] = {"include_usage": True}
+            if provider.tool_stream_param and model.tool_stream and body.get("tools"):
+                body["tool_stream"] = True
+        if request.extra_body:
+            _merge(body, request.extra_body)
+        return EncodedRequest(self.endpoint_path(wire_model), body, tool_call_required)
+
+    def endpoint_path(self, wire_model: str) -> str:
+        return self.provider.path
+
+    def _encode_message(self, message: Message) -> dict[str, Any]:
+        if isinstance(message, UserMessage):
+            content = message.content
+            if isinstance(content, str):
+                return {"role": "user", "content": content}
+            return {"role": "user", "content": [_encode_part(p) for p in content]}
+        if isinstance(message, SystemMessage):
+            return {"role": "system", "content": message.content}
+        if isinstance(message, AssistantMessage):
+            wire: dict[str, Any] = {"role": "assistant", "content": message.content or ""}
+            if message.reasoning:
+                field = self.provider.reasoning_input_field
+                if field == "reasoning_details":
+                    wire[field] = [
+                        {"type": "reasoning.text", "text": message.reasoning, "format": "unknown", "index": 0}
+                    ]
+                else:
+                    wire[field] = message.reasoning
+            if message.tool_calls:
+                wire["tool_calls"] = [
+                    {"id": c.id, "type": "function", "function": {"name": c.name, "arguments": c.arguments}}
+                    for c in message.tool_calls
+                ]
+            return wire
+        if isinstance(message, ToolMessage):
+            content = message.content
+            if message.is_error and not content.lower().startswith("error"):
+                content = f"Error: {content}"
+            return {"role": "tool", "tool_call_id": message.tool_call_id, "content": content}
+        raise TypeError(f"not a glm_core message: {message!r}")
+
+    def _encode_thinking(self, request: ChatRequest, body: dict[str, Any]) -> None:
+        thinking, preserve = request.thinking, request.preserve_thinking
+        if thinking is None and preserve is None:
+            return
+        switch = self.provider.thinking_switch
+        if switch == "zai":
+            # Preserving earlier reasoning only makes sense while thinking; it implies "enabled".
+            settings: dict[str, Any] = {"type": "disabled" if thinking is False else "enabled"}
+            if preserve is not None:
+                settings["clear_thinking"] = not preserve
+            body["thinking"] = settings
+        elif switch == "chat_template_kwargs":
+            kwargs: dict[str, Any] = {}
+            if thinking is not None:
+                kwargs["enable_thinking"] = thinking
+            if preserve is not None:
+                kwargs["clear_thinking"] = not preserve
+            body["chat_template_kwargs"] = kwargs
+        elif switch == "enable_thinking" and thinking is not None:
+            body["enable_thinking"] = thinking
+        elif switch == "openrouter" and thinking is not None:
+            body["reasoning"] = {"enabled": thinking}
+
+    def _encode_tools(self, request: ChatRequest, body: dict[str, Any], messages: list[dict[str, Any]]) -> str | None:
+        """Encode tools and tool_choice; never send a tool_choice the provider refuses.
+
+        Where only "auto" is accepted (the Z.ai family): "none" sends no tools at all, a named
+        tool offers only that tool, "required" keeps the tools; in the last two cases a system
+        instruction asks for the call and the answer is checked (returned: what to check).
+        """
+        tools = request.tools or []
+        choice = request.tool_choice
+        allowed = self.provider.tool_choices
+        required: str | None = None
+        wire_choice: Any = None
+        if choice is not None:
+            key = "named" if isinstance(choice, NamedToolChoice) else choice
+            if key in allowed:
+                wire_choice = (
+                    {"type": "function", "function": {"name": choice.name}}
+                    if isinstance(choice, NamedToolChoice)
+                    else choice
+                )
+            elif choice == "none":
+                tools = []
+            elif isinstance(choice, NamedToolChoice):
+                tools = [t for t in tools if t.name == choice.name]
+                required = choice.name
+                _add_instruction(messages, f"Answer by calling the `{choice.name}` tool.")
+            elif choice == "required":
+                required = "*"
+                _add_instruction(messages, "Answer by calling one of the available tools.")
+        if tools:
+            body["tools"] = [_encode_tool(t) for t in tools]
+            if wire_choice is not None:
+                body["tool_choice"] = wire_choice
+            if request.parallel_tool_calls is not None and self.provider.supports_parallel_tool_calls:
+                body["parallel_tool_calls"] = request.parallel_tool_calls
+        return required
+
+    def _encode_web_search(self, web_search: bool | dict[str, Any], body: dict[str, Any]) -> None:
+        options = dict(web_search) if isinstance(web_search, dict) else {}
+        if self.provider.web_search == "zai_tool":
+            settings = {"enable": True, "search_engine": _DEFAULT_SEARCH_ENGINE, "search_result": True}
+            settings.update(options)
+            body.setdefault("tools", []).append({"type": "web_search", "web_search": settings})
+        elif self.provider.web_search == "flat_params":
+            body["tool_web_search"] = True
+            body["search_result"] = True
+            body.update(options)
+
+    def _encode_response_format(
+        self, response_format: dict[str, Any], body: dict[str, Any], messages: list[dict[str, Any]]
+    ) -> None:
+        kind = response_format["type"]
+        if kind in self.provider.response_formats:
+            body["response_format"] = response_format
+            return
+        if kind == "json_schema":
+            # Not native here: JSON mode plus the schema in a system instruction; the caller
+            # validates the answer against the schema.
+            schema = response_format["json_schema"]["schema"]
+            body["response_format"] = {"type": "json_object"}
+            _add_instruction(
+                messages,
+                "Respond only with a JSON object that conforms to this JSON schema:\n"
+                + json.dumps(schema, ensure_ascii=False, sort_keys=True),
+            )
+
+    # ------------------------------------------------------------------ responses
+
+    def unwrap(self, data: Any) -> dict[str, Any]:
+        """The completion object inside a decoded non-streamed body."""
+        if not isinstance(data, dict):
+            raise ResponseDecodeError(
+                f"expected a JSON object from {self.provider.name}, got {type(data).__name__}",
+                provider=self.provider.id,
+            )
+        if "error" in data or data.get("success") is False:
+            # An error body with status 200 (Cloudflare's success:false, proxies passing errors on).
+            raise error_from_body(self.provider, 200, data, {})
+        return data
+
+    def decode_response(self, data: Any) -> ChatResponse:
+        completion = self.unwrap(data)
+        try:
+            choice = completion["choices"][0]
+            message = choice["message"]
+        except (KeyError, IndexError, TypeError):
+            raise ResponseDecodeError(
+                f"{self.provider.name} answered without choices[0].message", provider=self.provider.id
+            ) from None
+        usage = completion.get("usage")
+        return ChatResponse(
+            content=message.get("content") or "",
+            reasoning=_reasoning_of(message) or None,
+            tool_calls=[_decode_tool_call(c, i) for i, c in enumerate(message.get("tool_calls") or ())],
+            finish_reason=choice.get("finish_reason"),
+            usage=decode_usage(usage) if usage else None,
+            web_search=completion.get("web_search"),
+            model=completion.get("model"),
+            id=completion.get("id"),
+            provider=self.provider.id,
+            raw=completion,
+        )
+
+    def decode_event(self, event: dict[str, Any]) -> ChatChunk:
+        """One `data:` object of a stream (the caller has already checked it for `error`)."""
+        chunk = ChatChunk(model=event.get("model"), id=event.get("id"), raw=event)
+        choices = event.get("choices")
+        if choices:
+            choice = choices[0]
+            delta = choice.get("delta")
+            if delta:
+                content = delta.get("content")
+                if content:
+                    chunk.content = content
+                reasoning = _reasoning_of(delta)
+                if reasoning:
+                    chunk.reasoning = reasoning
+                calls = delta.get("tool_calls")
+                if calls:
+                    chunk.tool_calls = [_decode_tool_call_delta(c, i) for i, c in enumerate(calls)]
+            chunk.finish_reason = choice.get("finish_reason")
+        usage = event.get("usage")
+        if usage:
+            chunk.usage = decode_usage(usage)
+        web_search = event.get("web_search")
+        if web_search:
+            chunk.web_search = web_search
+        return chunk
+
+
+def _encode_part(part: TextPart | ImagePart) -> dict[str, Any]:
+    if isinstance(part, TextPart):
+        return {"type": "text", "text": part.text}
+    return {"type": "image_url", "image_url": {"url": part.url}}
+
+
+def _encode_tool(tool: ToolSpec) -> dict[str, Any]:
+    function: dict[str, Any] = {
+        "name": tool.name,
+        "description": tool.description,
+        "parameters": tool.parameters,
+    }
+    if tool.strict is not None:
+        function["strict"] = tool.strict
+    return {"type": "function", "function": function}
+
+
+def _add_instruction(messages: list[dict[str, Any]], text: str) -> None:
+    """Append an instruction to the leading system message (or add one)."""
+    if messages and messages[0]["role"] == "system" and isinstance(messages[0]["content"], str):
+        messages[0] = {**messages[0], "content": f"{messages[0]['content']}\n\n{text}"}
+    else:
+        messages.insert(0, {"role": "system", "content": text})
+
+
+def _merge(body: dict[str, Any], extra: dict[str, Any]) -> None:
+    """extra_body wins, but merges one level into dicts we set (e.g. chat_template_kwargs)."""
+    for key, value in extra.items():
+        current = body.get(key)
+        if isinstance(current, dict) and isinstance(value, dict):
+            body[key] = {**current, **value}
+        else:
+            body[key] = value
+
+
+def _reasoning_of(message: dict[str, Any]) -> str:
+    # Z.ai/SGLang: reasoning_content; vLLM and Cloudflare: both; OpenRouter: reasoning (+details).
+    text = message.get("reasoning_content") or message.get("reasoning")
+    if text:
+        return str(text)
+    details = message.get("reasoning_details")
+    if details:
+        return "".join(d.get("text") or "" for d in details if isinstance(d, dict))
+    return ""
+
+
+def _arguments_text(arguments: Any) -> str:
+    # Real traffic sends a JSON string; the Z.ai OpenAPI says object (providers.md §9.7): accept both.
+    if arguments is None:
+        return ""
+    if isinstance(arguments, str):
+        return arguments
+    return json.dumps(arguments, ensure_ascii=False)
+
+
+def _decode_tool_call(call: dict[str, Any], position: int) -> ToolCall:
+    function = call.get("function") or {}
+    return ToolCall(
+        id=call.get("id") or f"call_{position}",
+        name=function.get("name") or "",
+        arguments=_arguments_text(function.get("arguments")),
+        type=call.get("type") or "function",
+    )
+
+
+def _decode_tool_call_delta(call: dict[str, Any], position: int) -> ToolCallDelta:
+    function = call.get("function") or {}
+    index = call.get("index")
+    return ToolCallDelta(
+        # Some servers omit index on single calls; the list position is the best stand-in.
+        index=index if isinstance(index, int) else position,
+        id=call.get("id") or None,
+        name=function.get("name") or None,
+        arguments=_arguments_text(function.get("arguments")),
+    )
+
+
+def decode_usage(usage: dict[str, Any]) -> Usage:
+    prompt = usage.get("prompt_tokens") or 0
+    completion = usage.get("completion_tokens") or 0
+    prompt_details = usage.get("prompt_tokens_details") or {}
+    completion_details = usage.get("completion_tokens_details") or {}
+    return Usage(
+        input_tokens=int(prompt),
+        output_tokens=int(completion),
+        total_tokens=int(usage.get("total_tokens") or prompt + completion),
+        cached_tokens=prompt_details.get("cached_tokens"),
+        reasoning_tokens=completion_details.get("reasoning_tokens"),
+        raw=usage,
+    )

@@ -1,0 +1,276 @@
+"""Provider profiles: one record per provider, holding every fact in which providers differ.
+
+Every provider quirk lives here (or in its dialect), never in the adapters: if an adapter needs
+`if provider == ...`, a field is missing here. The facts and their sources are in
+`shared/reference/providers.md`; the section numbers below point there.
+
+Example:
+    >>> get_provider("cloudflare").max_stop
+    4
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from glm_core.errors import ConfigurationError
+
+__all__ = ["PROVIDERS", "ProviderProfile", "get_provider"]
+
+ThinkingSwitch = Literal["zai", "chat_template_kwargs", "enable_thinking", "openrouter", "none"]
+ReasoningField = Literal["reasoning_content", "reasoning", "reasoning_details"]
+ErrorShape = Literal["zai", "cloudflare", "aimlapi", "openai"]
+WebSearchStyle = Literal["zai_tool", "flat_params", "none"]
+ToolChoiceValue = Literal["auto", "none", "required", "named"]
+
+_ZAI_MODELS = ("glm-4.7", "glm-4.7-flash", "glm-4.7-flashx", "glm-4.6", "glm-4.5", "glm-4.5-air", "glm-4.5-flash")
+
+
+@dataclass(frozen=True, slots=True)
+class ProviderProfile:
+    """What one provider accepts and how it speaks. Read by the dialects and the validator."""
+
+    id: str
+    name: str
+    dialect: Literal["openai_chat", "cloudflare_run"]
+    # May contain {account_id}; None means the user must pass base_url (self-hosted servers).
+    base_url: str | None
+    # Appended to the base URL; may contain {model} (Cloudflare's native run endpoint).
+    path: str
+    api_key_env: tuple[str, ...]
+    api_key_required: bool = True
+    account_id_env: str | None = None
+    # User-facing id -> wire id. Ids not listed pass through only if they look provider-native.
+    model_ids: dict[str, str] = field(default_factory=dict)
+    # Self-hosted servers serve whatever name the operator chose: pass every id through.
+    any_model: bool = False
+    context_window_overrides: dict[str, int] = field(default_factory=dict)
+    temperature_range: tuple[float, float] | None = (0.0, 2.0)
+    top_p_range: tuple[float, float] | None = (0.0, 1.0)
+    max_tokens_field: Literal["max_tokens", "max_completion_tokens"] = "max_tokens"
+    max_stop: int | None = 4
+    tool_choices: frozenset[ToolChoiceValue] = frozenset({"auto", "none", "required", "named"})
+    max_tools: int | None = 128
+    tool_name_pattern: str = r"^[a-zA-Z0-9_-]{1,64}$"
+    response_formats: frozenset[str] = frozenset({"text", "json_object", "json_schema"})
+    supports_parallel_tool_calls: bool = True
+    # do_sample=false is how the Z.ai API says "greedy": temperature 0 is sent that way.
+    supports_do_sample: bool = False
+    thinking_switch: ThinkingSwitch = "chat_template_kwargs"
+    # Whether the switch can also keep earlier turns' reasoning (clear_thinking=false).
+    supports_preserve_thinking: bool = True
+    preserve_thinking_default: bool = False
+    reasoning_input_field: ReasoningField = "reasoning_content"
+    web_search: WebSearchStyle = "none"
+    # Z.ai streams a tool call's arguments whole unless tool_stream=true is sent (§1.8).
+    tool_stream_param: bool = False
+    # Whether streamed usage must be asked for with stream_options.include_usage.
+    stream_usage_needs_option: bool = True
+    first_message_must_be_user: bool = False
+    error_shape: ErrorShape = "openai"
+    # Business codes that mean "try again later" / "do not retry", whatever the HTTP status.
+    retryable_codes: frozenset[str] = frozenset()
+    final_codes: frozenset[str] = frozenset()
+    quota_codes: frozenset[str] = frozenset()
+    auth_scheme: Literal["bearer"] = "bearer"
+    extra_headers: dict[str, str] = field(default_factory=dict)
+
+    def wire_model(self, model: str) -> str:
+        """The id this provider expects on the wire for a user-facing model id."""
+        if self.any_model:
+            return model
+        wire = self.model_ids.get(model)
+        if wire is not None:
+            return wire
+        if model in self.model_ids.values() or "/" in model or model.startswith("@"):
+            return model  # already provider-native, e.g. "@cf/zai-org/glm-4.7-flash"
+        from glm_core.errors import InvalidRequestError
+
+        served = ", ".join(sorted(self.model_ids))
+        raise InvalidRequestError(
+            f"provider {self.id!r} does not serve model {model!r}; it serves: {served} "
+            "(or pass the provider's own model id)",
+            provider=self.id,
+        )
+
+    def context_window(self, model: str) -> int | None:
+        return self.context_window_overrides.get(model)
+
+
+def _same_ids(models: tuple[str, ...]) -> dict[str, str]:
+    return {m: m for m in models}
+
+
+def _prefixed(prefix: str, models: tuple[str, ...]) -> dict[str, str]:
+    return {m: f"{prefix}{m}" for m in models}
+
+
+_ZAI_COMMON: dict[str, object] = dict(
+    dialect="openai_chat",
+    path="/chat/completions",
+    model_ids=_same_ids(_ZAI_MODELS),
+    temperature_range=(0.0, 1.0),
+    top_p_range=(0.01, 1.0),
+    max_stop=1,
+    tool_choices=frozenset({"auto"}),
+    response_formats=frozenset({"text", "json_object"}),
+    supports_parallel_tool_calls=False,
+    supports_do_sample=True,
+    thinking_switch="zai",
+    web_search="zai_tool",
+    tool_stream_param=True,
+    stream_usage_needs_option=False,
+    first_message_must_be_user=True,
+    error_shape="zai",
+    # §1.9: 1302/1303/1305/1312 are load; 1234 a network error; 500 internal.
+    retryable_codes=frozenset({"500", "1230", "1234", "1302", "1303", "1305", "1312"}),
+    # 1113 arrears (sent as 429), 1301 content filter, 1304/1308/1310 usage caps, 1309 plan expired.
+    final_codes=frozenset({"1113", "1301", "1304", "1308", "1309", "1310", "1311", "1313"}),
+    quota_codes=frozenset({"1113", "1304", "1308", "1309", "1310", "1313"}),
+)
+
+_CF_MODELS = {"glm-4.7-flash": "@cf/zai-org/glm-4.7-flash"}
+_CF_COMMON: dict[str, object] = dict(
+    api_key_env=("CLOUDFLARE_API_TOKEN",),
+    account_id_env="CLOUDFLARE_ACCOUNT_ID",
+    model_ids=_CF_MODELS,
+    context_window_overrides={"glm-4.7-flash": 131_072},
+    max_tokens_field="max_completion_tokens",
+    error_shape="cloudflare",
+    retryable_codes=frozenset({"3040", "3007", "3008"}),
+    final_codes=frozenset({"3036"}),
+    quota_codes=frozenset({"3036"}),
+)
+
+PROVIDERS: dict[str, ProviderProfile] = {
+    "zai": ProviderProfile(
+        id="zai",
+        name="Z.ai",
+        base_url="https://api.z.ai/api/paas/v4",
+        api_key_env=("ZAI_API_KEY",),
+        **_ZAI_COMMON,  # type: ignore[arg-type]
+    ),
+    "zai_coding": ProviderProfile(
+        id="zai_coding",
+        name="Z.ai coding plan",
+        base_url="https://api.z.ai/api/coding/paas/v4",
+        api_key_env=("ZAI_API_KEY",),
+        preserve_thinking_default=True,
+        **_ZAI_COMMON,  # type: ignore[arg-type]
+    ),
+    "bigmodel": ProviderProfile(
+        id="bigmodel",
+        name="Zhipu BigModel",
+        base_url="https://open.bigmodel.cn/api/paas/v4",
+        api_key_env=("ZHIPUAI_API_KEY",),
+        **_ZAI_COMMON,  # type: ignore[arg-type]
+    ),
+    "empiriolabs": ProviderProfile(
+        id="empiriolabs",
+        name="EmpirioLabs",
+        dialect="openai_chat",
+        base_url="https://api.empiriolabs.ai/v1",
+        path="/chat/completions",
+        api_key_env=("EMPIRIOLABS_API_KEY",),
+        model_ids={"glm-4.7-flash": "glm-4-7-flash"},
+        temperature_range=(0.0, 1.0),
+        top_p_range=(0.01, 1.0),
+        max_stop=4,
+        tool_choices=frozenset({"auto"}),
+        response_formats=frozenset({"text", "json_object"}),
+        supports_parallel_tool_calls=False,
+        supports_do_sample=True,
+        thinking_switch="enable_thinking",
+        supports_preserve_thinking=False,
+        web_search="flat_params",
+        tool_stream_param=True,
+    ),
+    "cloudflare": ProviderProfile(
+        id="cloudflare",
+        name="Cloudflare Workers AI",
+        dialect="cloudflare_run",
+        base_url="https://api.cloudflare.com/client/v4/accounts/{account_id}/ai",
+        path="/run/{model}",
+        **_CF_COMMON,  # type: ignore[arg-type]
+    ),
+    "cloudflare_openai": ProviderProfile(
+        id="cloudflare_openai",
+        name="Cloudflare Workers AI (OpenAI-compatible)",
+        dialect="openai_chat",
+        base_url="https://api.cloudflare.com/client/v4/accounts/{account_id}/ai/v1",
+        path="/chat/completions",
+        **_CF_COMMON,  # type: ignore[arg-type]
+    ),
+    "aimlapi": ProviderProfile(
+        id="aimlapi",
+        name="AI/ML API",
+        dialect="openai_chat",
+        base_url="https://api.aimlapi.com/v1",
+        path="/chat/completions",
+        api_key_env=("AIMLAPI_API_KEY",),
+        model_ids=_prefixed("zhipu/", ("glm-4.7", "glm-4.6", "glm-4.5", "glm-4.5-air")),
+        # §3: temperature and thinking are not in its glm-4.7 schema; not sent rather than guessed.
+        temperature_range=None,
+        top_p_range=(0.01, 1.0),
+        max_stop=4,
+        thinking_switch="none",
+        supports_preserve_thinking=False,
+        error_shape="aimlapi",
+        quota_codes=frozenset({"403"}),
+        final_codes=frozenset({"403"}),
+    ),
+    "openrouter": ProviderProfile(
+        id="openrouter",
+        name="OpenRouter",
+        dialect="openai_chat",
+        base_url="https://openrouter.ai/api/v1",
+        path="/chat/completions",
+        api_key_env=("OPENROUTER_API_KEY",),
+        model_ids=_prefixed("z-ai/", ("glm-4.7", "glm-4.7-flash", "glm-4.6", "glm-4.5", "glm-4.5-air")),
+        temperature_range=(0.0, 2.0),
+        top_p_range=(0.0, 1.0),
+        max_stop=None,
+        thinking_switch="openrouter",
+        supports_preserve_thinking=False,
+        reasoning_input_field="reasoning_details",
+        stream_usage_needs_option=False,
+    ),
+    "vllm": ProviderProfile(
+        id="vllm",
+        name="vLLM (self-hosted)",
+        dialect="openai_chat",
+        base_url=None,
+        path="/chat/completions",
+        api_key_env=("GLM_API_KEY",),
+        api_key_required=False,
+        any_model=True,
+        temperature_range=(0.0, 2.0),
+        top_p_range=(0.0, 1.0),
+        max_stop=None,
+        # vLLM #38488: newer vLLM reads only `reasoning` on input and drops `reasoning_content`.
+        reasoning_input_field="reasoning",
+    ),
+    "sglang": ProviderProfile(
+        id="sglang",
+        name="SGLang (self-hosted)",
+        dialect="openai_chat",
+        base_url=None,
+        path="/chat/completions",
+        api_key_env=("GLM_API_KEY",),
+        api_key_required=False,
+        any_model=True,
+        temperature_range=(0.0, 2.0),
+        top_p_range=(0.0, 1.0),
+        max_stop=None,
+    ),
+}
+
+
+def get_provider(provider_id: str) -> ProviderProfile:
+    """The profile for a provider id; an unknown id lists the valid ones."""
+    try:
+        return PROVIDERS[provider_id]
+    except KeyError:
+        valid = ", ".join(PROVIDERS)
+        raise ConfigurationError(f"unknown provider {provider_id!r}; valid providers: {valid}") from None

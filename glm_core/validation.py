@@ -1,0 +1,160 @@
+"""Checks a canonical request against what the provider accepts, before anything is sent.
+
+Each failure is an `InvalidRequestError` (a `ValueError`) naming the provider, the option and
+what is allowed, so the user can fix the call instead of decoding a provider's 400.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from glm_core.errors import InvalidRequestError
+from glm_core.models import ModelProfile
+from glm_core.providers import ProviderProfile
+from glm_core.types import (
+    AssistantMessage,
+    ChatRequest,
+    ImagePart,
+    NamedToolChoice,
+    SystemMessage,
+    ToolMessage,
+    UserMessage,
+)
+
+__all__ = ["validate_request"]
+
+
+@lru_cache(maxsize=16)
+def _pattern(regex: str) -> re.Pattern[str]:
+    return re.compile(regex)
+
+
+def _fail(provider: ProviderProfile, message: str) -> InvalidRequestError:
+    return InvalidRequestError(f"{provider.id}: {message}", provider=provider.id)
+
+
+def _check_range(
+    provider: ProviderProfile, name: str, value: float | None, allowed: tuple[float, float] | None
+) -> None:
+    if value is None:
+        return
+    if allowed is None:
+        raise _fail(
+            provider,
+            f"{name} is not supported by {provider.name}; remove it (or send it in extra_body "
+            "if you know the provider accepts it)",
+        )
+    low, high = allowed
+    if not low <= value <= high:
+        raise _fail(provider, f"{name}={value} is out of range; {provider.name} accepts {low} to {high}")
+
+
+def validate_request(request: ChatRequest, provider: ProviderProfile, model: ModelProfile) -> None:
+    """Raise `InvalidRequestError` for anything `provider` would refuse."""
+    _check_messages(request, provider, model)
+    _check_range(provider, "temperature", request.temperature, provider.temperature_range)
+    _check_range(provider, "top_p", request.top_p, provider.top_p_range)
+    if request.max_tokens is not None and not 1 <= request.max_tokens <= model.max_output_tokens:
+        raise _fail(
+            provider,
+            f"max_tokens={request.max_tokens} is out of range; {model.id} on {provider.name} "
+            f"accepts 1 to {model.max_output_tokens}",
+        )
+    if request.stop and provider.max_stop is not None and len(request.stop) > provider.max_stop:
+        raise _fail(
+            provider,
+            f"{len(request.stop)} stop sequences given; {provider.name} accepts at most {provider.max_stop}",
+        )
+    if request.thinking is not None and provider.thinking_switch == "none":
+        raise _fail(
+            provider,
+            f"thinking cannot be switched on {provider.name} (its API documents no switch); leave thinking=None",
+        )
+    if request.preserve_thinking is not None and not provider.supports_preserve_thinking:
+        raise _fail(
+            provider,
+            f"preserve_thinking is not supported by {provider.name}; earlier reasoning is still sent "
+            "back on assistant turns. Leave preserve_thinking=None",
+        )
+    if request.web_search and provider.web_search == "none":
+        raise _fail(
+            provider,
+            f"web_search is not supported by {provider.name}; providers with built-in web search: "
+            "zai, zai_coding, bigmodel, empiriolabs",
+        )
+    if request.parallel_tool_calls is not None and not provider.supports_parallel_tool_calls:
+        # Only "no parallel calls" is unenforceable; True is what these providers do anyway.
+        if request.parallel_tool_calls is False:
+            raise _fail(
+                provider,
+                f"parallel_tool_calls=False cannot be enforced on {provider.name}; leave it unset",
+            )
+    _check_tools(request, provider)
+    _check_response_format(request, provider)
+
+
+def _check_messages(request: ChatRequest, provider: ProviderProfile, model: ModelProfile) -> None:
+    messages = request.messages
+    if not messages:
+        raise _fail(provider, "messages is empty; pass at least one user message")
+    if all(isinstance(m, SystemMessage | AssistantMessage) for m in messages):
+        raise _fail(provider, "the conversation has no user message; add one")
+    if provider.first_message_must_be_user:
+        first = next((m for m in messages if not isinstance(m, SystemMessage)), None)
+        if not isinstance(first, UserMessage):
+            raise _fail(
+                provider,
+                f"{provider.name} requires the first non-system message to be a user message "
+                f"(got {type(first).__name__}); start the conversation with the user's turn",
+            )
+    for message in messages:
+        if isinstance(message, UserMessage) and not isinstance(message.content, str):
+            if not model.image_input and any(isinstance(p, ImagePart) for p in message.content):
+                raise _fail(
+                    provider,
+                    f"{model.id} is a text-only model and cannot take images; send text only",
+                )
+        elif isinstance(message, ToolMessage) and not message.tool_call_id:
+            raise _fail(provider, "a tool message has no tool_call_id; set it to the id of the call it answers")
+
+
+def _check_tools(request: ChatRequest, provider: ProviderProfile) -> None:
+    tools = request.tools or []
+    if provider.max_tools is not None and len(tools) > provider.max_tools:
+        raise _fail(provider, f"{len(tools)} tools given; {provider.name} accepts at most {provider.max_tools}")
+    pattern = _pattern(provider.tool_name_pattern)
+    for tool in tools:
+        if not pattern.match(tool.name):
+            raise _fail(
+                provider,
+                f"tool name {tool.name!r} is not allowed; use 1-64 letters, digits, '_' or '-'",
+            )
+    choice = request.tool_choice
+    if choice is None:
+        return
+    if not tools and choice != "none":
+        raise _fail(provider, f"tool_choice={_describe(choice)} was given without tools; bind tools first")
+    if isinstance(choice, NamedToolChoice) and choice.name not in {t.name for t in tools}:
+        names = ", ".join(t.name for t in tools)
+        raise _fail(provider, f"tool_choice names {choice.name!r}, which is not among the tools ({names})")
+
+
+def _describe(choice: object) -> str:
+    return repr(choice.name) if isinstance(choice, NamedToolChoice) else repr(choice)
+
+
+def _check_response_format(request: ChatRequest, provider: ProviderProfile) -> None:
+    response_format = request.response_format
+    if response_format is None:
+        return
+    kind = response_format.get("type")
+    if kind not in ("text", "json_object", "json_schema"):
+        raise _fail(provider, f"response_format type {kind!r} is unknown; use text, json_object or json_schema")
+    if kind == "json_schema":
+        spec = response_format.get("json_schema")
+        if not isinstance(spec, dict) or not isinstance(spec.get("schema"), dict):
+            raise _fail(
+                provider,
+                'response_format json_schema needs {"json_schema": {"name": ..., "schema": {...}}}',
+            )
