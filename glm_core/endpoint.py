@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import SecretStr
@@ -30,7 +30,8 @@ _USER_AGENT = "glm-integrations/0.1.0"
 class PreparedRequest:
     url: str
     content: bytes
-    headers: dict[str, str]
+    # Carries the Authorization header: kept out of repr so the key never lands in a log.
+    headers: dict[str, str] = field(repr=False)
     body: dict[str, Any]
     model: ModelProfile
     # "*" when any tool call is required, a tool name when that tool is, None otherwise.
