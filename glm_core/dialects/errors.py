@@ -43,6 +43,22 @@ _CONTEXT_OVERFLOW_PHRASES = (
     "prompt is too long",
     "too many tokens",
 )
+# The HTTP status each business code comes with (providers.md §1.9, §2.5). An error inside a 200
+# answer (Cloudflare's `success: false`, an error event in a stream) is classified as if it had
+# that status, so a bad input (Cloudflare 5006 is seen with 200) is not retried as a server failure.
+_CODE_STATUS: dict[str, dict[str, int]] = {
+    "zai": {
+        **dict.fromkeys(("1000", "1001", "1002", "1003", "1004"), 401),
+        **dict.fromkeys(("1210", "1211", "1212", "1213", "1214", "1215", "1261"), 400),
+    },
+    "cloudflare": {
+        **dict.fromkeys(("3003", "3039", "5004", "5006", "5007", "7000"), 400),
+        **dict.fromkeys(("3023", "3041", "5016", "5018"), 403),
+        **dict.fromkeys(("3042", "7003"), 404),
+        "3006": 413,
+        "10000": 401,
+    },
+}
 _STATUS_CLASSES: dict[int, type[APIError]] = {
     400: BadRequestError,
     401: AuthenticationError,
@@ -114,6 +130,8 @@ def _text(value: Any) -> str | None:
 
 
 def _classify(provider: ProviderProfile, status: int, code: str | None, message: str) -> tuple[type[APIError], bool]:
+    if status == 200 and code is not None:
+        status = _CODE_STATUS.get(provider.error_shape, {}).get(code, status)
     if code is not None:
         if code in provider.quota_codes:
             return QuotaExceededError, False
