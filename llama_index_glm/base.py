@@ -1,0 +1,505 @@
+"""`GLM`: a LlamaIndex `FunctionCallingLLM` for Z.ai's GLM models, on every provider that serves them.
+
+It only translates: LlamaIndex messages and options become a canonical `glm_core.ChatRequest`,
+and canonical answers become LlamaIndex responses. Validation, provider quirks (tool_choice
+limits, thinking switches, reasoning field names, json_schema emulation), retries and errors are
+glm_core's. The core clients are built once per `GLM` object and the HTTP connection pool is
+shared, so a call costs little more than the HTTP exchange.
+
+Example:
+    >>> from llama_index_glm import GLM
+    >>> llm = GLM(model="glm-4.7-flash", provider="zai", api_key="...")   # doctest: +SKIP
+    >>> llm.complete("Say hi").text
+    >>> GLM(provider="cloudflare", account_id="...").metadata.context_window  # doctest: +SKIP
+    131072
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator, Sequence
+from typing import TYPE_CHECKING, Any
+
+from llama_index.core.base.llms.types import (
+    ChatMessage,
+    ChatResponse,
+    ChatResponseAsyncGen,
+    ChatResponseGen,
+    CompletionResponse,
+    CompletionResponseAsyncGen,
+    CompletionResponseGen,
+    LLMMetadata,
+    MessageRole,
+    ToolCallBlock,
+)
+from llama_index.core.bridge.pydantic import Field, PrivateAttr, SecretStr
+from llama_index.core.llms.callbacks import llm_chat_callback, llm_completion_callback
+from llama_index.core.llms.function_calling import FunctionCallingLLM
+from llama_index.core.types import PydanticProgramMode
+
+from glm_core.client import DEFAULT_STREAM_IDLE_TIMEOUT, DEFAULT_TIMEOUT, AsyncGLMClient, GLMClient
+from glm_core.retry import DEFAULT_MAX_RETRIES
+from glm_core.types import ChatRequest, Message, UserMessage
+from glm_core.types import ChatResponse as GLMResponse
+from llama_index_glm.messages import message_from_response, to_glm_messages
+from llama_index_glm.request import build_request
+from llama_index_glm.streaming import StreamState
+from llama_index_glm.structured import StructuredMethod, json_messages, parse_json_answer, response_format_for
+from llama_index_glm.tools import resolve_tool_choice, to_tool_specs, tool_selections
+from llama_index_glm.usage import raw_with_usage, usage_kwargs
+
+if TYPE_CHECKING:
+    from llama_index.core.llms.llm import ToolSelection
+    from llama_index.core.prompts.base import PromptTemplate
+    from llama_index.core.tools.types import BaseTool
+    from pydantic import BaseModel
+
+__all__ = ["DEFAULT_MODEL", "DEFAULT_NUM_OUTPUT", "GLM"]
+
+DEFAULT_MODEL = "glm-4.7-flash"
+# Tokens reserved for the answer when max_tokens is not set. GLM-4.7 may write up to 128K, but
+# reserving that much would leave a RAG prompt no room at all on a 131K-context provider.
+DEFAULT_NUM_OUTPUT = 8192
+
+# Changing one of these after construction rebuilds the core clients.
+_CONNECTION_FIELDS = frozenset(
+    {
+        "provider",
+        "api_key",
+        "base_url",
+        "account_id",
+        "timeout",
+        "stream_idle_timeout",
+        "max_retries",
+        "default_headers",
+        "http_client",
+        "async_http_client",
+    }
+)
+
+
+class GLM(FunctionCallingLLM):
+    """GLM-4.7 / GLM-4.7-Flash (and the older GLM-4.6 / 4.5 ids) as a LlamaIndex function-calling LLM.
+
+    Works with FunctionAgent, ReActAgent, AgentWorkflow, query engines and structured prediction.
+    Reasoning comes back as a `ThinkingBlock` (streamed as `additional_kwargs["thinking_delta"]`)
+    and is sent back on later assistant turns, as interleaved thinking with tools requires.
+
+    Args:
+        model: "glm-4.7", "glm-4.7-flash", ... (mapped to the provider's own id), or a provider id.
+        provider: "zai" (default), "zai_coding", "bigmodel", "empiriolabs", "cloudflare",
+            "cloudflare_openai", "aimlapi", "openrouter", "vllm", "sglang".
+        api_key: default from the provider's variable (ZAI_API_KEY, CLOUDFLARE_API_TOKEN, ...).
+        account_id: Cloudflare's account id; default from CLOUDFLARE_ACCOUNT_ID.
+        thinking: reasoning on/off; None leaves the provider's default.
+        preserve_thinking: keep earlier turns' reasoning in context (GLM-4.7).
+        web_search: the provider's built-in web search (True, or its options as a dict).
+        structured_output_method: how structured_predict asks for an object: "function_calling"
+            (default), "json_schema" or "json_mode".
+
+    Example:
+        >>> llm = GLM(model="glm-4.7", thinking=True)              # doctest: +SKIP
+        >>> response = llm.chat([ChatMessage(role="user", content="Why is the sky blue?")])
+        >>> response.message.blocks[0].content                        # the reasoning
+    """
+
+    model: str = Field(default=DEFAULT_MODEL, description="The model id, e.g. glm-4.7 or glm-4.7-flash.")
+    provider: str = Field(default="zai", description="Who serves the model (zai, cloudflare, vllm, ...).")
+    api_key: SecretStr | None = Field(default=None, exclude=True, repr=False, description="The provider key.")
+    base_url: str | None = Field(default=None, description="Overrides the provider's URL (needed for vllm/sglang).")
+    account_id: str | None = Field(default=None, exclude=True, repr=False, description="Cloudflare account id.")
+    temperature: float | None = Field(default=None, description="Sampling temperature (provider's range).")
+    top_p: float | None = Field(default=None, description="Nucleus sampling.")
+    max_tokens: int | None = Field(default=None, description="Cap on generated tokens (reasoning included).")
+    stop: list[str] | None = Field(default=None, description="Stop sequences.")
+    seed: int | None = Field(default=None, description="Sampling seed, where the provider supports one.")
+    thinking: bool | None = Field(default=None, description="Reasoning on/off; None = provider default.")
+    preserve_thinking: bool | None = Field(default=None, description="Keep earlier turns' reasoning.")
+    web_search: bool | dict[str, Any] | None = Field(default=None, description="Built-in web search.")
+    tool_choice: str | dict[str, Any] | None = Field(
+        default=None, description="Default tool_choice when tools are given: auto, none, required or a name."
+    )
+    structured_output_method: StructuredMethod = Field(
+        default="function_calling", description="function_calling, json_schema or json_mode."
+    )
+    context_window: int | None = Field(
+        default=None, description="Overrides the model profile's context window (e.g. a vLLM --max-model-len)."
+    )
+    timeout: float | None = Field(default=DEFAULT_TIMEOUT, description="Seconds for a whole non-streamed answer.")
+    stream_idle_timeout: float = Field(
+        default=DEFAULT_STREAM_IDLE_TIMEOUT, description="Seconds allowed between two stream events."
+    )
+    max_retries: int = Field(default=DEFAULT_MAX_RETRIES, ge=0, description="Retries after the first attempt.")
+    default_headers: dict[str, str] | None = Field(default=None, description="Headers sent on every request.")
+    extra_body: dict[str, Any] | None = Field(default=None, description="Merged last into every JSON body.")
+    additional_kwargs: dict[str, Any] = Field(
+        default_factory=dict, description="Per-request options applied to every call (like call kwargs)."
+    )
+    http_client: Any = Field(default=None, exclude=True, description="Your own httpx2.Client.")
+    async_http_client: Any = Field(default=None, exclude=True, description="Your own httpx2.AsyncClient.")
+
+    _client: GLMClient = PrivateAttr()
+    _aclient: AsyncGLMClient | None = PrivateAttr(default=None)
+    _metadata: LLMMetadata | None = PrivateAttr(default=None)
+    _payload: dict[str, Any] | None = PrivateAttr(default=None)
+
+    def model_post_init(self, context: Any, /) -> None:
+        self._connect()
+        # Fail at construction, not at the first call, for an option the provider refuses.
+        self._client.endpoint.prepare(self._request([UserMessage("-")], {}), stream=False)
+
+    def _connect(self) -> None:
+        settings: dict[str, Any] = {
+            "api_key": self.api_key,
+            "base_url": self.base_url,
+            "account_id": self.account_id,
+            "timeout": self.timeout,
+            "stream_idle_timeout": self.stream_idle_timeout,
+            "max_retries": self.max_retries,
+            "default_headers": self.default_headers,
+        }
+        self._client = GLMClient(self.provider, http_client=self.http_client, **settings)
+        self._aclient = None
+
+    @property
+    def _async_client(self) -> AsyncGLMClient:
+        client = self._aclient
+        if client is None:
+            client = self._aclient = AsyncGLMClient(
+                self.provider,
+                api_key=self.api_key,
+                base_url=self.base_url,
+                account_id=self.account_id,
+                timeout=self.timeout,
+                stream_idle_timeout=self.stream_idle_timeout,
+                max_retries=self.max_retries,
+                default_headers=self.default_headers,
+                http_client=self.async_http_client,
+            )
+        return client
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        super().__setattr__(name, value)
+        if name.startswith("_"):
+            return
+        self._metadata = None
+        self._payload = None
+        if name in _CONNECTION_FIELDS:
+            self._connect()
+
+    @classmethod
+    def class_name(cls) -> str:
+        return "GLM"
+
+    @property
+    def metadata(self) -> LLMMetadata:
+        metadata = self._metadata
+        if metadata is None:
+            profile = self._client.endpoint.model_profile(self.model)
+            context_window = self.context_window or profile.context_window
+            num_output = self.max_tokens or min(DEFAULT_NUM_OUTPUT, profile.max_output_tokens)
+            metadata = self._metadata = LLMMetadata(
+                context_window=context_window,
+                num_output=num_output,
+                is_chat_model=True,
+                is_function_calling_model=True,
+                model_name=self.model,
+                system_role=MessageRole.SYSTEM,
+            )
+        return metadata
+
+    def to_payload(self) -> dict[str, Any]:
+        """What observability events carry: the metadata and the provider, never the key."""
+        payload = self._payload
+        if payload is None:
+            payload = self._payload = {
+                "class_name": self.class_name(),
+                **self.metadata.model_dump(),
+                "provider": self.provider,
+                "thinking": self.thinking,
+                "temperature": self.temperature,
+                "max_tokens": self.max_tokens,
+            }
+        return dict(payload)
+
+    # ------------------------------------------------------------------ requests
+
+    def _request(self, messages: list[Message], kwargs: dict[str, Any]) -> ChatRequest:
+        return build_request(self, messages, kwargs)
+
+    def _chat_request(self, messages: Sequence[ChatMessage], kwargs: dict[str, Any]) -> ChatRequest:
+        return build_request(self, to_glm_messages(messages), kwargs)
+
+    @staticmethod
+    def _chat_response(response: GLMResponse) -> ChatResponse:
+        extra = usage_kwargs(response.usage)
+        if response.web_search:
+            extra["web_search"] = response.web_search
+        return ChatResponse.model_construct(
+            message=message_from_response(response),
+            raw=raw_with_usage(response.raw, response.usage),
+            additional_kwargs=extra,
+        )
+
+    @staticmethod
+    def _completion_response(response: GLMResponse) -> CompletionResponse:
+        extra = usage_kwargs(response.usage)
+        if response.reasoning:
+            extra["thinking"] = response.reasoning
+        if response.web_search:
+            extra["web_search"] = response.web_search
+        return CompletionResponse.model_construct(
+            text=response.content, raw=raw_with_usage(response.raw, response.usage), additional_kwargs=extra
+        )
+
+    # ------------------------------------------------------------------ chat
+
+    @llm_chat_callback()
+    def chat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponse:
+        return self._chat_response(self._client.chat(self._chat_request(messages, kwargs)))
+
+    @llm_chat_callback()
+    async def achat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponse:
+        return self._chat_response(await self._async_client.chat(self._chat_request(messages, kwargs)))
+
+    @llm_chat_callback()
+    def stream_chat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponseGen:
+        # Validated and encoded now, so a bad option raises here; connects on iteration.
+        stream = self._client.stream(self._chat_request(messages, kwargs))
+
+        def gen() -> ChatResponseGen:
+            state = StreamState()
+            with stream:
+                for chunk in stream:
+                    response = state.chat(chunk)
+                    if response is not None:
+                        yield response
+            closing = state.close_chat(stream.response)
+            if closing is not None:
+                yield closing
+
+        return gen()
+
+    @llm_chat_callback()
+    async def astream_chat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponseAsyncGen:
+        stream = self._async_client.stream(self._chat_request(messages, kwargs))
+
+        async def gen() -> ChatResponseAsyncGen:
+            state = StreamState()
+            async with stream:
+                async for chunk in stream:
+                    response = state.chat(chunk)
+                    if response is not None:
+                        yield response
+            closing = state.close_chat(stream.response)
+            if closing is not None:
+                yield closing
+
+        return gen()
+
+    # ------------------------------------------------------------------ complete
+
+    @llm_completion_callback()
+    def complete(self, prompt: str, formatted: bool = False, **kwargs: Any) -> CompletionResponse:
+        return self._completion_response(self._client.chat(self._request([UserMessage(prompt)], kwargs)))
+
+    @llm_completion_callback()
+    async def acomplete(self, prompt: str, formatted: bool = False, **kwargs: Any) -> CompletionResponse:
+        request = self._request([UserMessage(prompt)], kwargs)
+        return self._completion_response(await self._async_client.chat(request))
+
+    @llm_completion_callback()
+    def stream_complete(self, prompt: str, formatted: bool = False, **kwargs: Any) -> CompletionResponseGen:
+        stream = self._client.stream(self._request([UserMessage(prompt)], kwargs))
+
+        def gen() -> CompletionResponseGen:
+            state = StreamState()
+            with stream:
+                for chunk in stream:
+                    response = state.completion(chunk)
+                    if response is not None:
+                        yield response
+            closing = state.close_completion(stream.response)
+            if closing is not None:
+                yield closing
+
+        return gen()
+
+    @llm_completion_callback()
+    async def astream_complete(self, prompt: str, formatted: bool = False, **kwargs: Any) -> CompletionResponseAsyncGen:
+        stream = self._async_client.stream(self._request([UserMessage(prompt)], kwargs))
+
+        async def gen() -> CompletionResponseAsyncGen:
+            state = StreamState()
+            async with stream:
+                async for chunk in stream:
+                    response = state.completion(chunk)
+                    if response is not None:
+                        yield response
+            closing = state.close_completion(stream.response)
+            if closing is not None:
+                yield closing
+
+        return gen()
+
+    # ------------------------------------------------------------------ tools
+
+    def _prepare_chat_with_tools(
+        self,
+        tools: Sequence[BaseTool],
+        user_msg: str | ChatMessage | None = None,
+        chat_history: list[ChatMessage] | None = None,
+        verbose: bool = False,
+        allow_parallel_tool_calls: bool = False,
+        tool_required: bool = False,
+        tool_choice: str | dict[str, Any] | None = None,
+        **kwargs: Any,
+    ) -> dict[str, Any]:
+        """The kwargs for `chat`: the messages (the caller's list is not mutated), tools, tool_choice.
+
+        `tool_required` / a named `tool_choice` follow the provider's rules in glm_core: sent
+        where accepted; elsewhere asked for and verified (a missing call raises
+        `glm_core.ToolCallRequiredError`). `allow_parallel_tool_calls=False` is sent where the
+        provider has the switch, and enforced on the answer otherwise.
+        """
+        messages = list(chat_history or ())
+        if user_msg is not None:
+            messages.append(
+                ChatMessage(role=MessageRole.USER, content=user_msg) if isinstance(user_msg, str) else user_msg
+            )
+        chat_kwargs: dict[str, Any] = {"messages": messages, **kwargs}
+        specs = to_tool_specs(tools)
+        if specs:
+            chat_kwargs["tools"] = specs
+            # Without a choice here, the LLM's own tool_choice applies (in build_request).
+            choice = resolve_tool_choice(tool_choice, tool_required)
+            if choice is not None:
+                chat_kwargs["tool_choice"] = choice
+            if not allow_parallel_tool_calls and self._client.provider.supports_parallel_tool_calls:
+                chat_kwargs["parallel_tool_calls"] = False
+        return chat_kwargs
+
+    def _validate_chat_with_tools_response(
+        self,
+        response: ChatResponse,
+        tools: Sequence[BaseTool],
+        allow_parallel_tool_calls: bool = False,
+        **kwargs: Any,
+    ) -> ChatResponse:
+        if not allow_parallel_tool_calls:
+            _keep_first_tool_call(response.message)
+        return response
+
+    def get_tool_calls_from_response(
+        self,
+        response: ChatResponse,
+        error_on_no_tool_call: bool = True,
+        **kwargs: Any,
+    ) -> list[ToolSelection]:
+        """Every tool call of the response; partial arguments (mid-stream) parse as far as they go."""
+        selections = tool_selections(response.message)
+        if not selections and error_on_no_tool_call:
+            raise ValueError("Expected at least one tool call, but got 0 tool calls.")
+        return selections
+
+    # ------------------------------------------------------------------ structured output
+
+    def _json_method(self, llm_kwargs: dict[str, Any]) -> StructuredMethod | None:
+        """The JSON method to use, or None for LlamaIndex's own programs (function calling)."""
+        method: StructuredMethod = llm_kwargs.pop("structured_output_method", None) or self.structured_output_method
+        if method == "function_calling" or self.pydantic_program_mode != PydanticProgramMode.DEFAULT:
+            return None
+        return method
+
+    def _json_call(
+        self, output_cls: type[BaseModel], prompt: PromptTemplate, method: StructuredMethod, prompt_args: Any
+    ) -> tuple[list[ChatMessage], dict[str, Any]]:
+        messages = self._extend_messages(prompt.format_messages(**prompt_args))
+        return json_messages(messages, output_cls, method), {"response_format": response_format_for(output_cls, method)}
+
+    def structured_predict(
+        self,
+        output_cls: type[BaseModel],
+        prompt: PromptTemplate,
+        llm_kwargs: dict[str, Any] | None = None,
+        **prompt_args: Any,
+    ) -> Any:
+        llm_kwargs = dict(llm_kwargs or {})
+        method = self._json_method(llm_kwargs)
+        if method is None:
+            return super().structured_predict(output_cls, prompt, llm_kwargs=llm_kwargs, **prompt_args)
+        messages, extra = self._json_call(output_cls, prompt, method, prompt_args)
+        response = self.chat(messages, **llm_kwargs, **extra)
+        return parse_json_answer(output_cls, response.message.content)
+
+    async def astructured_predict(
+        self,
+        output_cls: type[BaseModel],
+        prompt: PromptTemplate,
+        llm_kwargs: dict[str, Any] | None = None,
+        **prompt_args: Any,
+    ) -> Any:
+        llm_kwargs = dict(llm_kwargs or {})
+        method = self._json_method(llm_kwargs)
+        if method is None:
+            return await super().astructured_predict(output_cls, prompt, llm_kwargs=llm_kwargs, **prompt_args)
+        messages, extra = self._json_call(output_cls, prompt, method, prompt_args)
+        response = await self.achat(messages, **llm_kwargs, **extra)
+        return parse_json_answer(output_cls, response.message.content)
+
+    def _structured_stream_call(
+        self,
+        output_cls: type[BaseModel],
+        prompt: PromptTemplate,
+        llm_kwargs: dict[str, Any] | None = None,
+        **prompt_args: Any,
+    ) -> Any:
+        llm_kwargs = dict(llm_kwargs or {})
+        method = self._json_method(llm_kwargs)
+        if method is None:
+            return super()._structured_stream_call(output_cls, prompt, llm_kwargs, **prompt_args)
+        from llama_index.core.program.streaming_utils import process_streaming_content_incremental
+
+        messages, extra = self._json_call(output_cls, prompt, method, prompt_args)
+
+        def gen() -> Iterator[Any]:
+            current = None
+            for response in self.stream_chat(messages, **llm_kwargs, **extra):
+                current = process_streaming_content_incremental(response, output_cls, current)
+                yield current
+
+        return gen()
+
+    async def _structured_astream_call(
+        self,
+        output_cls: type[BaseModel],
+        prompt: PromptTemplate,
+        llm_kwargs: dict[str, Any] | None = None,
+        **prompt_args: Any,
+    ) -> Any:
+        llm_kwargs = dict(llm_kwargs or {})
+        method = self._json_method(llm_kwargs)
+        if method is None:
+            return await super()._structured_astream_call(output_cls, prompt, llm_kwargs, **prompt_args)
+        from llama_index.core.program.streaming_utils import process_streaming_content_incremental
+
+        messages, extra = self._json_call(output_cls, prompt, method, prompt_args)
+
+        async def gen() -> AsyncIterator[Any]:
+            current = None
+            async for response in await self.astream_chat(messages, **llm_kwargs, **extra):
+                current = process_streaming_content_incremental(response, output_cls, current)
+                yield current
+
+        return gen()
+
+
+def _keep_first_tool_call(message: ChatMessage) -> None:
+    """Parallel calls not allowed: keep the first (what OpenAI's integration does)."""
+    calls = [b for b in message.blocks if isinstance(b, ToolCallBlock)]
+    if len(calls) <= 1:
+        return
+    first = calls[0]
+    message.blocks = [b for b in message.blocks if not isinstance(b, ToolCallBlock) or b is first]
+    listed = message.additional_kwargs.get("tool_calls")
+    if isinstance(listed, list) and listed:
+        message.additional_kwargs["tool_calls"] = listed[:1]

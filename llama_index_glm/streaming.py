@@ -1,0 +1,113 @@
+"""Stream chunks in the shape LlamaIndex agents rely on (the unwritten streaming contract).
+
+Every yielded `ChatResponse` carries the cumulative assistant message (ThinkingBlock, TextBlock,
+ToolCallBlocks; tool calls also in `additional_kwargs["tool_calls"]`), `delta` = the new text,
+and `additional_kwargs["thinking_delta"]` = the new reasoning. No chunk with reasoning is ever
+skipped (the first one included), every tool call is accumulated by index (several may arrive in
+one chunk), and the last chunk is the whole message with its usage in `raw["usage"]` and in
+`additional_kwargs`: FunctionAgent stores the last chunk's message in its memory, and token
+counters read only the last chunk.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from llama_index.core.base.llms.types import ChatResponse, CompletionResponse, ToolCallBlock
+
+from glm_core.assembly import StreamAssembler
+from glm_core.types import ChatChunk, ToolCall
+from glm_core.types import ChatResponse as GLMResponse
+from llama_index_glm.messages import assistant_message, message_from_response, tool_call_block
+from llama_index_glm.usage import raw_with_usage, usage_kwargs
+
+__all__ = ["StreamState"]
+
+
+class StreamState:
+    """The running answer of one stream; `chat(chunk)` / `completion(chunk)` give what to yield."""
+
+    __slots__ = ("_assembler", "_blocks", "_calls", "_closed", "_had_usage", "reasoning", "text")
+
+    def __init__(self) -> None:
+        self.text = ""
+        self.reasoning = ""
+        self._assembler: StreamAssembler | None = None
+        self._calls: list[ToolCall] = []
+        self._blocks: list[ToolCallBlock] = []
+        # Whether the last response yielded was complete: tool arguments parsed, usage attached.
+        self._closed = False
+        self._had_usage = False
+
+    def _add(self, chunk: ChatChunk) -> bool:
+        """Fold a chunk in; False if it carries nothing worth yielding."""
+        if chunk.content:
+            self.text += chunk.content
+        if chunk.reasoning:
+            self.reasoning += chunk.reasoning
+        complete = chunk.finish_reason is not None or chunk.usage is not None
+        if chunk.tool_calls:
+            assembler = self._assembler
+            if assembler is None:
+                assembler = self._assembler = StreamAssembler()
+            assembler.add(ChatChunk(tool_calls=chunk.tool_calls))
+            self._calls = assembler.tool_calls()
+            self._blocks = [tool_call_block(c, complete=False) for c in self._calls]
+        elif not (chunk.content or chunk.reasoning or complete):
+            return False
+        if complete and self._calls:
+            self._blocks = [tool_call_block(c) for c in self._calls]
+        self._closed = complete
+        self._had_usage = chunk.usage is not None
+        return True
+
+    def chat(self, chunk: ChatChunk) -> ChatResponse | None:
+        if not self._add(chunk):
+            return None
+        message = assistant_message(self.text, self.reasoning or None, self._calls, call_blocks=self._blocks)
+        extra: dict[str, Any] = {"thinking_delta": chunk.reasoning} if chunk.reasoning else {}
+        usage = chunk.usage
+        if usage is not None:
+            extra.update(usage_kwargs(usage))
+        return ChatResponse.model_construct(
+            message=message, delta=chunk.content, raw=raw_with_usage(chunk.raw, usage), additional_kwargs=extra
+        )
+
+    def completion(self, chunk: ChatChunk) -> CompletionResponse | None:
+        if not self._add(chunk):
+            return None
+        extra: dict[str, Any] = {"thinking_delta": chunk.reasoning} if chunk.reasoning else {}
+        usage = chunk.usage
+        if usage is not None:
+            extra.update(usage_kwargs(usage))
+            if self.reasoning:
+                extra["thinking"] = self.reasoning
+        return CompletionResponse.model_construct(
+            text=self.text, delta=chunk.content, raw=raw_with_usage(chunk.raw, usage), additional_kwargs=extra
+        )
+
+    def _needs_closing(self, final: GLMResponse) -> bool:
+        # The last chunk already was the whole answer, unless usage came earlier than the end
+        # or the stream closed without a finishing chunk.
+        return not self._closed or (final.usage is not None and not self._had_usage)
+
+    def close_chat(self, final: GLMResponse) -> ChatResponse | None:
+        """One more (empty-delta) chunk holding the whole answer, if the last one was not it."""
+        if not self._needs_closing(final):
+            return None
+        return ChatResponse.model_construct(
+            message=message_from_response(final),
+            delta="",
+            raw=raw_with_usage(final.raw, final.usage),
+            additional_kwargs=usage_kwargs(final.usage),
+        )
+
+    def close_completion(self, final: GLMResponse) -> CompletionResponse | None:
+        if not self._needs_closing(final):
+            return None
+        extra = usage_kwargs(final.usage)
+        if final.reasoning:
+            extra["thinking"] = final.reasoning
+        return CompletionResponse.model_construct(
+            text=final.content, delta="", raw=raw_with_usage(final.raw, final.usage), additional_kwargs=extra
+        )

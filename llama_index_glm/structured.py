@@ -1,0 +1,69 @@
+"""Structured output through JSON (JSON schema or JSON mode), the alternative to function calling.
+
+`json_schema` sends a `response_format` of type json_schema; providers that lack it natively
+(Z.ai, BigModel, EmpirioLabs) get JSON mode plus the schema from glm_core, and the answer is
+validated here against the pydantic class either way. `json_mode` never sends a schema in
+`response_format`: JSON mode plus the schema in a system instruction, on every provider.
+
+Example:
+    >>> response_format_for(MyModel)                                    # doctest: +SKIP
+    {'type': 'json_schema', 'json_schema': {'name': 'MyModel', 'schema': {...}}}
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any, Literal
+
+from llama_index.core.base.llms.types import ChatMessage, MessageRole
+from pydantic import BaseModel
+
+__all__ = ["StructuredMethod", "json_messages", "parse_json_answer", "response_format_for"]
+
+StructuredMethod = Literal["function_calling", "json_schema", "json_mode"]
+
+_NAME = re.compile(r"[^a-zA-Z0-9_-]")
+_FENCE = re.compile(r"^\s*```(?:json)?\s*(.*?)\s*```\s*$", re.DOTALL)
+
+
+def _schema(output_cls: type[BaseModel]) -> dict[str, Any]:
+    return output_cls.model_json_schema()
+
+
+def response_format_for(output_cls: type[BaseModel], method: StructuredMethod) -> dict[str, Any]:
+    if method == "json_mode":
+        return {"type": "json_object"}
+    return {
+        "type": "json_schema",
+        "json_schema": {"name": _NAME.sub("_", output_cls.__name__)[:64], "schema": _schema(output_cls)},
+    }
+
+
+def json_messages(
+    messages: list[ChatMessage], output_cls: type[BaseModel], method: StructuredMethod
+) -> list[ChatMessage]:
+    """JSON mode needs the schema in the prompt: add it as a system instruction."""
+    if method != "json_mode":
+        return messages
+    instruction = "Respond only with a JSON object that conforms to this JSON schema:\n" + json.dumps(
+        _schema(output_cls), ensure_ascii=False, sort_keys=True
+    )
+    if messages and messages[0].role == MessageRole.SYSTEM and messages[0].content:
+        first = ChatMessage(role=MessageRole.SYSTEM, content=f"{messages[0].content}\n\n{instruction}")
+        return [first, *messages[1:]]
+    return [ChatMessage(role=MessageRole.SYSTEM, content=instruction), *messages]
+
+
+def parse_json_answer(output_cls: type[BaseModel], content: str | None) -> BaseModel:
+    """Validate the answer against the class (a ```json fence, which some models add, is accepted)."""
+    text = content or ""
+    fenced = _FENCE.match(text)
+    if fenced:
+        text = fenced.group(1)
+    try:
+        return output_cls.model_validate_json(text)
+    except ValueError as exc:
+        raise ValueError(
+            f"the model's JSON answer does not match {output_cls.__name__}: {exc}; answer was {text[:200]!r}"
+        ) from exc
