@@ -180,8 +180,14 @@ class _StreamBase:
                 APIConnectionError("the stream ended without [DONE] or a finish reason", provider=self._provider.id)
             )
         final = self._assembler.response()
-        self._final = final
-        check_answer(self._prepared, final, self._provider)
+        if final.finish_reason != "network_error":
+            self._final = final
+        try:
+            check_answer(self._prepared, final, self._provider)
+        except ServerError as exc:
+            # finish_reason network_error: the provider broke off after events reached the caller,
+            # which is an interruption (with the partial), never a complete answer.
+            raise self._interrupted(exc) from exc
 
 
 class ChatStream(_StreamBase):
