@@ -103,6 +103,8 @@ class Server:
     replies: list[Reply] = field(default_factory=list)
     requests: list[httpx2.Request] = field(default_factory=list)
     responses: list[httpx2.Response] = field(default_factory=list)
+    # The body streams as handed out (the client wraps them later), to check they were closed.
+    streams: list[Any] = field(default_factory=list)
 
     def __call__(self, request: httpx2.Request) -> httpx2.Response:
         self.requests.append(request)
@@ -114,7 +116,12 @@ class Server:
         if callable(reply) and not isinstance(reply, httpx2.Response):
             reply = reply(request)
         self.responses.append(reply)
+        self.streams.append(reply.stream)
         return reply
+
+    def all_closed(self) -> bool:
+        """Whether every streamed body handed out was closed (non-streamed ones close themselves)."""
+        return all(s.closed for s in self.streams if isinstance(s, ChunkedStream))
 
     @property
     def bodies(self) -> list[dict[str, Any]]:
