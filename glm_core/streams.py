@@ -174,6 +174,12 @@ class _StreamBase:
             cause=cause,
         )
 
+    def _ended_before_first_event(self) -> APIConnectionError:
+        # Nothing reached the caller, so this is retried like a failed connection.
+        return APIConnectionError(
+            f"the stream from {self._provider.name} ended before its first event", provider=self._provider.id
+        )
+
     def _finish(self, done: bool) -> None:
         if not done and self._assembler.finish_reason is None:
             raise self._interrupted(
@@ -247,6 +253,8 @@ class ChatStream(_StreamBase):
                     decoder.check_content_type(response, response.read())
                 events = self._events(response, decoder)
                 first = next(events, None)
+                if first is None and not decoder.done:
+                    raise self._ended_before_first_event()
                 self._http_response = response
                 return events, first, decoder
             except Exception as exc:
@@ -349,6 +357,8 @@ class AsyncChatStream(_StreamBase):
                     decoder.check_content_type(response, await response.aread())
                 events = self._events(response, decoder)
                 first = await self._next(events)
+                if first is None and not decoder.done:
+                    raise self._ended_before_first_event()
                 self._http_response = response
                 return events, first, decoder
             except Exception as exc:
