@@ -77,6 +77,12 @@ def validate_request(request: ChatRequest, provider: ProviderProfile, model: Mod
             f"preserve_thinking is not supported by {provider.name}; earlier reasoning is still sent "
             "back on assistant turns. Leave preserve_thinking=None",
         )
+    if request.preserve_thinking and not model.preserved_thinking:
+        raise _fail(
+            provider,
+            f"preserve_thinking is not supported by {model.id} (preserved thinking is a GLM-4.7 feature); "
+            "leave preserve_thinking=None",
+        )
     if request.web_search and provider.web_search == "none":
         raise _fail(
             provider,
