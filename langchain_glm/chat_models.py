@@ -1,0 +1,470 @@
+"""`ChatGLM`: Z.ai's GLM-4.7 family as a LangChain chat model, on every provider that serves it."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
+from typing import Any, Self
+
+import httpx2
+from langchain_core.callbacks import AsyncCallbackManagerForLLMRun, CallbackManagerForLLMRun
+from langchain_core.language_models import BaseChatModel, LangSmithParams, LanguageModelInput, ModelProfile
+from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
+from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
+from langchain_core.runnables import Runnable
+from langchain_core.tools import BaseTool
+from langchain_core.utils.utils import _build_model_kwargs, get_pydantic_field_names
+from pydantic import ConfigDict, Field, PrivateAttr, SecretStr, model_validator
+
+from glm_core.client import DEFAULT_STREAM_IDLE_TIMEOUT, DEFAULT_TIMEOUT, AsyncGLMClient, GLMClient
+from glm_core.errors import GLMError
+from glm_core.providers import ProviderProfile, get_provider
+from glm_core.types import ChatChunk, ChatRequest, ChatResponse
+from langchain_glm.content_blocks import register
+from langchain_glm.errors import to_langchain_error
+from langchain_glm.messages import (
+    ToolCallChunkTracker,
+    chunk_message,
+    response_metadata,
+    to_ai_message,
+    to_core_messages,
+    usage_to_metadata,
+)
+from langchain_glm.profiles import model_profile_for
+from langchain_glm.structured import StructuredMethod, structured_output
+from langchain_glm.tools import bound_names, convert_tools, core_tool_choice, normalize_tool_choice, tool_specs
+
+__all__ = ["ChatGLM"]
+
+register()
+
+# Per-call keyword arguments that map onto ChatRequest fields of the same name.
+_REQUEST_FIELDS = (
+    "temperature",
+    "top_p",
+    "max_tokens",
+    "seed",
+    "thinking",
+    "preserve_thinking",
+    "web_search",
+    "parallel_tool_calls",
+    "response_format",
+)
+# Keyword arguments LangChain itself may pass down; never sent.
+_IGNORED_KWARGS = frozenset({"stream", "stream_usage", "ls_structured_output_format", "structured_output_format"})
+
+
+class ChatGLM(BaseChatModel):
+    """Z.ai's GLM models (GLM-4.7, GLM-4.7-Flash, ...) on Z.ai, BigModel, Cloudflare and more.
+
+    One class for every provider that serves GLM: `provider=` picks the wire protocol, URL, key
+    variable and the provider's limits; the options below mean the same everywhere.
+
+    Setup:
+        `pip install "glm-integrations[langchain]"` and set the provider's key variable
+        (`ZAI_API_KEY`, `ZHIPUAI_API_KEY`, `CLOUDFLARE_API_TOKEN` + `CLOUDFLARE_ACCOUNT_ID`,
+        `EMPIRIOLABS_API_KEY`, `AIMLAPI_API_KEY`, `OPENROUTER_API_KEY`; `GLM_API_KEY` for vLLM /
+        SGLang, where `base_url` is required).
+
+    Key options:
+        model: "glm-4.7-flash" (default), "glm-4.7", ...; mapped to the provider's own id.
+        provider: "zai" (default), "zai_coding", "bigmodel", "empiriolabs", "cloudflare",
+            "cloudflare_openai", "aimlapi", "openrouter", "vllm", "sglang".
+        thinking: reasoning on/off; None keeps the provider default (on for GLM-4.7).
+        preserve_thinking: keep earlier turns' reasoning in context (GLM-4.7).
+        web_search: built-in web search (Z.ai family, EmpirioLabs); results in
+            `response_metadata["web_search"]`.
+        temperature, top_p, max_tokens, stop, seed: checked against the provider's ranges
+            before anything is sent.
+
+    Reasoning comes back in `additional_kwargs["reasoning_content"]` and as a standard
+    `reasoning` content block, and is sent back on later assistant turns in the field the
+    provider reads, so tool loops keep their interleaved thinking.
+
+    Example:
+        .. code-block:: python
+
+            from langchain_glm import ChatGLM
+
+            llm = ChatGLM(model="glm-4.7-flash", provider="zai")
+            answer = llm.invoke("What is 2 + 2?")
+            answer.additional_kwargs["reasoning_content"], answer.content
+
+            # Tools: tool_choice "auto" / "none" / "any" / a tool name, on every provider.
+            llm.bind_tools([get_weather], tool_choice="get_weather").invoke("Weather in Rome?")
+
+            # Structured output, validated against the schema.
+            llm.with_structured_output(Person, method="json_schema").invoke("Ada, 36")
+    """
+
+    model_config = ConfigDict(populate_by_name=True, arbitrary_types_allowed=True, protected_namespaces=())
+
+    model: str = Field(default="glm-4.7-flash", alias="model_name")
+    """The user-facing model id ("glm-4.7-flash"), or the provider's own id."""
+    provider: str = "zai"
+    """Which provider serves the model (see `glm_core.PROVIDERS`)."""
+    api_key: SecretStr | None = None
+    """The key; default from the provider's environment variable (e.g. `ZAI_API_KEY`)."""
+    base_url: str | None = None
+    """Overrides the provider's URL; required for vllm and sglang."""
+    account_id: str | None = None
+    """Cloudflare's account id; default from `CLOUDFLARE_ACCOUNT_ID`."""
+    timeout: float | httpx2.Timeout | None = Field(default=None, alias="request_timeout")
+    """Seconds for a whole non-streamed answer (default 600); connecting has 5 s."""
+    stream_idle_timeout: float = DEFAULT_STREAM_IDLE_TIMEOUT
+    """Seconds allowed between two stream events before the stream counts as stalled."""
+    max_retries: int = 2
+    """Retries after the first attempt (429, 5xx, connection errors; never no-balance errors)."""
+    streaming: bool = False
+    """Use the streaming API for `invoke` too."""
+    stream_usage: bool = True
+    """Put token usage on the last streamed chunk."""
+    default_headers: dict[str, str] | None = None
+    """Headers sent with every request."""
+    extra_body: dict[str, Any] | None = None
+    """Fields merged last into every request body (provider-specific parameters)."""
+    model_kwargs: dict[str, Any] = Field(default_factory=dict)
+    """Other request-body fields; unknown constructor arguments are moved here with a warning."""
+    http_client: httpx2.Client | None = Field(default=None, exclude=True)
+    """Your own httpx2 client (proxies, transports); by default one shared client per process."""
+    http_async_client: httpx2.AsyncClient | None = Field(default=None, exclude=True)
+    """Your own httpx2 async client; by default one shared client per event loop."""
+
+    temperature: float | None = None
+    top_p: float | None = None
+    max_tokens: int | None = None
+    stop: list[str] | None = Field(default=None, alias="stop_sequences")
+    seed: int | None = None
+    thinking: bool | None = None
+    """Reasoning on/off; None keeps the provider's default (GLM-4.7 thinks by default)."""
+    preserve_thinking: bool | None = None
+    """Keep earlier turns' reasoning in context (GLM-4.7 preserved thinking)."""
+    web_search: bool | dict[str, Any] | None = None
+    """Built-in web search: True, or the provider's settings as a dict."""
+
+    _client: GLMClient = PrivateAttr()
+    _async_client: AsyncGLMClient = PrivateAttr()
+    _extra_body: dict[str, Any] | None = PrivateAttr(default=None)
+
+    # ------------------------------------------------------------------ setup
+
+    @model_validator(mode="before")
+    @classmethod
+    def _glm_collect_model_kwargs(cls, values: Any) -> Any:
+        """Unknown constructor arguments go to `model_kwargs`, with a warning (as in langchain-openai)."""
+        if isinstance(values, dict):
+            names = _field_names(cls)
+            if any(key not in names for key in values) or values.get("model_kwargs"):
+                values = _build_model_kwargs(dict(values), names)
+        return values
+
+    @model_validator(mode="after")
+    def _glm_build_clients(self) -> Self:
+        """Resolve provider, key, URL and account once; calls reuse these clients."""
+        common: dict[str, Any] = {
+            "api_key": self.api_key,
+            "base_url": self.base_url,
+            "account_id": self.account_id,
+            "timeout": DEFAULT_TIMEOUT if self.timeout is None else self.timeout,
+            "stream_idle_timeout": self.stream_idle_timeout,
+            "max_retries": self.max_retries,
+            "default_headers": self.default_headers,
+        }
+        profile = get_provider(self.provider)
+        self._client = GLMClient(profile, http_client=self.http_client, **common)
+        self._async_client = AsyncGLMClient(profile, http_client=self.http_async_client, **common)
+        if self.api_key is None and self._client.endpoint.api_key is not None:
+            self.api_key = self._client.endpoint.api_key
+        if self.stop == []:
+            self.stop = None
+        extra = {**self.model_kwargs, **(self.extra_body or {})}
+        self._extra_body = extra or None
+        return self
+
+    def _resolve_model_profile(self) -> ModelProfile | None:
+        return model_profile_for(self.model, get_provider(self.provider))
+
+    @property
+    def _provider_profile(self) -> ProviderProfile:
+        return self._client.provider
+
+    @property
+    def _llm_type(self) -> str:
+        return "glm-chat"
+
+    @property
+    def lc_secrets(self) -> dict[str, str]:
+        env = get_provider(self.provider).api_key_env
+        return {"api_key": env[0]} if env else {}
+
+    @classmethod
+    def is_lc_serializable(cls) -> bool:
+        # langchain-core's load() only revives classes in its own allow-list, so a serializable
+        # out-of-tree class fails to round-trip (langchain-empiriolabs and -cloudflare agree).
+        return False
+
+    @property
+    def _identifying_params(self) -> dict[str, Any]:
+        params: dict[str, Any] = {"model": self.model, "provider": self.provider}
+        for name in ("temperature", "top_p", "max_tokens", "stop", "seed", "thinking", "preserve_thinking"):
+            value = getattr(self, name)
+            if value is not None:
+                params[name] = value
+        if self.web_search:
+            params["web_search"] = self.web_search
+        return params
+
+    def _get_ls_params(self, stop: list[str] | None = None, **kwargs: Any) -> LangSmithParams:
+        params = LangSmithParams(
+            ls_provider=self.provider,
+            ls_model_name=kwargs.get("model") or self.model,
+            ls_model_type="chat",
+        )
+        temperature = kwargs.get("temperature", self.temperature)
+        if temperature is not None:
+            params["ls_temperature"] = temperature
+        max_tokens = kwargs.get("max_tokens", self.max_tokens)
+        if max_tokens is not None:
+            params["ls_max_tokens"] = max_tokens
+        stop = stop or kwargs.get("stop") or self.stop
+        if stop:
+            params["ls_stop"] = stop
+        return params
+
+    # ------------------------------------------------------------------ requests
+
+    def _request(self, messages: list[BaseMessage], stop: list[str] | None, kwargs: dict[str, Any]) -> ChatRequest:
+        request = ChatRequest(
+            self.model,
+            to_core_messages(messages),
+            temperature=self.temperature,
+            top_p=self.top_p,
+            max_tokens=self.max_tokens,
+            stop=stop or self.stop,
+            seed=self.seed,
+            thinking=self.thinking,
+            preserve_thinking=self.preserve_thinking,
+            web_search=self.web_search,
+            extra_body=self._extra_body,
+            extra_headers=None,
+        )
+        if kwargs:
+            _apply_call_kwargs(request, kwargs)
+        return request
+
+    def _result(self, response: ChatResponse, request: ChatRequest) -> ChatResult:
+        message = to_ai_message(response, request.model, self.provider)
+        usage = response.usage
+        llm_output = {"model_name": message.response_metadata["model_name"]}
+        if usage is not None and usage.raw is not None:
+            llm_output["token_usage"] = usage.raw
+        return ChatResult(generations=[ChatGeneration(message=message)], llm_output=llm_output)
+
+    def _last_chunk(self, response: ChatResponse, request: ChatRequest) -> ChatGenerationChunk:
+        usage = response.usage if self.stream_usage else None
+        message = AIMessageChunk(
+            content="",
+            response_metadata=response_metadata(response, request.model, self.provider),
+            usage_metadata=usage_to_metadata(usage) if usage is not None else None,
+            chunk_position="last",
+            id=response.id,
+        )
+        return ChatGenerationChunk(message=message)
+
+    # ------------------------------------------------------------------ calls
+
+    def _generate(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> ChatResult:
+        request = self._request(messages, stop, kwargs)
+        try:
+            response = self._client.chat(request)
+        except GLMError as exc:
+            raise to_langchain_error(exc) from exc.__cause__
+        return self._result(response, request)
+
+    async def _agenerate(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: AsyncCallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> ChatResult:
+        request = self._request(messages, stop, kwargs)
+        try:
+            response = await self._async_client.chat(request)
+        except GLMError as exc:
+            raise to_langchain_error(exc) from exc.__cause__
+        return self._result(response, request)
+
+    def _stream(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> Iterator[ChatGenerationChunk]:
+        request = self._request(messages, stop, kwargs)
+        tracker = ToolCallChunkTracker()
+        try:
+            with self._client.stream(request) as stream:
+                for chunk in stream:
+                    piece = _piece(chunk, tracker)
+                    if piece is not None:
+                        if run_manager:
+                            run_manager.on_llm_new_token(chunk.content, chunk=piece)
+                        yield piece
+                response = stream.response
+        except GLMError as exc:
+            raise to_langchain_error(exc) from exc.__cause__
+        last = self._last_chunk(response, request)
+        if run_manager:
+            run_manager.on_llm_new_token("", chunk=last)
+        yield last
+
+    async def _astream(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: AsyncCallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> AsyncIterator[ChatGenerationChunk]:
+        request = self._request(messages, stop, kwargs)
+        tracker = ToolCallChunkTracker()
+        try:
+            async with self._async_client.stream(request) as stream:
+                async for chunk in stream:
+                    piece = _piece(chunk, tracker)
+                    if piece is not None:
+                        if run_manager:
+                            await run_manager.on_llm_new_token(chunk.content, chunk=piece)
+                        yield piece
+                response = stream.response
+        except GLMError as exc:
+            raise to_langchain_error(exc) from exc.__cause__
+        last = self._last_chunk(response, request)
+        if run_manager:
+            await run_manager.on_llm_new_token("", chunk=last)
+        yield last
+
+    # ------------------------------------------------------------------ tools and structured output
+
+    def bind_tools(
+        self,
+        tools: Sequence[dict[str, Any] | type | Callable[..., Any] | BaseTool],
+        *,
+        tool_choice: str | dict[str, Any] | bool | None = None,
+        parallel_tool_calls: bool | None = None,
+        strict: bool | None = None,
+        **kwargs: Any,
+    ) -> Runnable[LanguageModelInput, AIMessage]:
+        """Offer tools to the model.
+
+        Args:
+            tools: pydantic models, functions, `BaseTool`s, runnables (`.as_tool()`), or dicts in
+                OpenAI function format; `{"type": "web_search", "web_search": {...}}` switches on
+                the provider's built-in web search.
+            tool_choice: "auto"; "none"; "any" / "required" / True (some tool must be called); or a
+                tool's name. Providers that only accept "auto" (the Z.ai family) are never sent
+                anything else: "none" sends no tools, a named tool is the only tool offered, and a
+                required call that does not come back raises `GLMToolCallRequiredError`.
+            parallel_tool_calls: allow several calls in one answer (False cannot be enforced on
+                the Z.ai family or EmpirioLabs, and raises there).
+            strict: ask the provider to hold the arguments to the schema (OpenAI `strict`).
+
+        Example:
+            >>> llm.bind_tools([get_weather], tool_choice="any").invoke("Weather in Paris?")  # doctest: +SKIP
+        """
+        formatted = convert_tools(tools, strict=strict)
+        choice = normalize_tool_choice(tool_choice, bound_names(formatted))
+        if choice not in (None, "none", "auto") and not bound_names(formatted):
+            raise ValueError(f"tool_choice={tool_choice!r} needs at least one function tool; none was given")
+        if choice is not None:
+            kwargs["tool_choice"] = choice
+        if parallel_tool_calls is not None:
+            kwargs["parallel_tool_calls"] = parallel_tool_calls
+        return super().bind(tools=formatted, **kwargs)
+
+    def with_structured_output(
+        self,
+        schema: dict[str, Any] | type | None = None,
+        *,
+        method: StructuredMethod = "function_calling",
+        include_raw: bool = False,
+        strict: bool | None = None,
+        **kwargs: Any,
+    ) -> Runnable[LanguageModelInput, dict[str, Any] | Any]:
+        """A runnable that answers with objects of `schema`, validated against it.
+
+        Args:
+            schema: a pydantic model (v2 or v1), a TypedDict, or a JSON schema / OpenAI function
+                dict. Optional only with method="json_mode".
+            method: "function_calling" (the schema as the one forced tool), "json_schema"
+                (response_format json_schema: native on Cloudflare, vLLM, SGLang, OpenRouter;
+                JSON mode plus the schema as an instruction on the Z.ai family), or "json_mode"
+                (JSON mode; describe the wanted JSON in the prompt).
+            include_raw: return `{"raw": AIMessage, "parsed": ..., "parsing_error": ...}`.
+            strict: ask the provider to hold the answer to the schema where it can.
+
+        Example:
+            >>> class Person(BaseModel):                                   # doctest: +SKIP
+            ...     name: str
+            ...     age: int
+            >>> llm.with_structured_output(Person).invoke("Ada Lovelace, 36")
+            Person(name='Ada Lovelace', age=36)
+        """
+        if kwargs:
+            raise ValueError(f"Received unsupported arguments {kwargs}")
+        return structured_output(self, schema, method=method, include_raw=include_raw, strict=strict)
+
+
+_FIELD_NAMES: dict[type, set[str]] = {}
+
+
+def _field_names(cls: type) -> set[str]:
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        names = _FIELD_NAMES[cls] = get_pydantic_field_names(cls)
+    return names
+
+
+def _apply_call_kwargs(request: ChatRequest, kwargs: dict[str, Any]) -> None:
+    """Per-call (and `bind`) keyword arguments onto the request; unknown ones go in the body."""
+    kwargs = dict(kwargs)
+    model = kwargs.pop("model", None)
+    if model:
+        request.model = model
+    stop = kwargs.pop("stop", None)
+    if stop:
+        request.stop = list(stop)
+    for name in _REQUEST_FIELDS:
+        if name in kwargs:
+            setattr(request, name, kwargs.pop(name))
+    tools = kwargs.pop("tools", None)
+    if tools:
+        specs, web_search = tool_specs(tools)
+        request.tools = specs or None
+        if web_search is not None and not request.web_search:
+            request.web_search = web_search or True
+    choice = kwargs.pop("tool_choice", None)
+    if choice is not None:
+        request.tool_choice = core_tool_choice(choice)
+    extra_headers = kwargs.pop("extra_headers", None)
+    if extra_headers:
+        request.extra_headers = dict(extra_headers)
+    extra_body = kwargs.pop("extra_body", None)
+    for name in _IGNORED_KWARGS:
+        kwargs.pop(name, None)
+    if extra_body or kwargs:
+        request.extra_body = {**(request.extra_body or {}), **kwargs, **(extra_body or {})}
+
+
+def _piece(chunk: ChatChunk, tracker: ToolCallChunkTracker) -> ChatGenerationChunk | None:
+    """The LangChain chunk for one stream event, or None when it carries nothing new."""
+    calls = tracker.chunks(chunk.tool_calls) if chunk.tool_calls else None
+    if not (chunk.content or chunk.reasoning or calls):
+        return None
+    return ChatGenerationChunk(message=chunk_message(chunk.content, chunk.reasoning, calls, chunk.id))

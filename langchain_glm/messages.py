@@ -1,0 +1,352 @@
+"""LangChain messages to glm_core's canonical messages, and canonical answers back to LangChain.
+
+Outgoing, every message type is mapped (system, human, AI, tool, and `ChatMessage` by role);
+reasoning on an AI message is sent back (from `additional_kwargs["reasoning_content"]`, or from
+v1 `reasoning` / Anthropic-style `thinking` content blocks) so interleaved and preserved thinking
+work on GLM-4.7. Incoming, reasoning lands in `additional_kwargs["reasoning_content"]`, tool calls
+with arguments that are not a JSON object become `invalid_tool_calls`, and usage keeps cached
+and reasoning tokens.
+
+Example:
+    >>> to_core_messages([HumanMessage("Hi")])
+    [UserMessage(content='Hi', name=None)]
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
+from langchain_core.messages.ai import InputTokenDetails, OutputTokenDetails, UsageMetadata
+from langchain_core.messages.tool import InvalidToolCall, ToolCallChunk
+from langchain_core.messages.tool import ToolCall as LCToolCall
+
+from glm_core.types import (
+    AssistantMessage,
+    ChatResponse,
+    ContentPart,
+    ImagePart,
+    Message,
+    SystemMessage,
+    TextPart,
+    ToolCall,
+    ToolCallDelta,
+    ToolMessage,
+    Usage,
+    UserMessage,
+)
+
+__all__ = [
+    "MODEL_PROVIDER",
+    "ToolCallChunkTracker",
+    "chunk_message",
+    "response_metadata",
+    "to_ai_message",
+    "to_core_messages",
+    "usage_to_metadata",
+]
+
+# `response_metadata["model_provider"]`: the key under which our content-block translator is
+# registered (langchain_glm.content_blocks). Not "openai": its translator ignores reasoning.
+MODEL_PROVIDER = "zai"
+
+# Blocks an assistant turn may carry that are not text: tool calls travel in `tool_calls`,
+# reasoning in its own field; nothing else in them means anything to a GLM provider.
+_REASONING_BLOCKS = {"reasoning": "reasoning", "thinking": "thinking"}
+
+
+def _fail(message: BaseMessage, problem: str) -> ValueError:
+    return ValueError(f"cannot send {type(message).__name__} to GLM: {problem}")
+
+
+# ---------------------------------------------------------------------------- outgoing
+
+
+def _text_of_blocks(message: BaseMessage, content: list[Any], what: str) -> str:
+    """Text of a list content that may only hold text (system and tool messages)."""
+    texts: list[str] = []
+    for block in content:
+        if isinstance(block, str):
+            texts.append(block)
+        elif isinstance(block, dict) and block.get("type") == "text":
+            texts.append(str(block.get("text", "")))
+        else:
+            kind = block.get("type") if isinstance(block, dict) else type(block).__name__
+            raise _fail(message, f"{what} content block of type {kind!r} is not supported; send text")
+    return "\n".join(texts)
+
+
+def _image_url(message: BaseMessage, block: dict[str, Any]) -> str:
+    kind = block.get("type")
+    if kind == "image_url":
+        image = block.get("image_url")
+        url = image.get("url") if isinstance(image, dict) else image
+    else:  # v1 / v0 "image" block: by URL or base64 data
+        url = block.get("url")
+        data = block.get("base64") or block.get("data")
+        if not url and data:
+            mime = block.get("mime_type") or "image/png"
+            url = f"data:{mime};base64,{data}"
+    if not isinstance(url, str) or not url:
+        raise _fail(message, f"image block without a URL or base64 data: {sorted(block)}")
+    return url
+
+
+def _user(message: BaseMessage) -> UserMessage:
+    content = message.content
+    name = message.name
+    if isinstance(content, str):
+        return UserMessage(content, name)
+    parts: list[ContentPart] = []
+    has_image = False
+    for block in content:
+        if isinstance(block, str):
+            parts.append(TextPart(block))
+            continue
+        kind = block.get("type") if isinstance(block, dict) else None
+        if kind == "text":
+            parts.append(TextPart(str(block.get("text", ""))))
+        elif kind in ("image_url", "image"):
+            parts.append(ImagePart(_image_url(message, block)))
+            has_image = True
+        else:
+            raise _fail(
+                message,
+                f"content block of type {kind!r} is not supported; GLM takes text (and images on vision models)",
+            )
+    if not has_image:
+        # Z.ai documents list content for vision models only: plain text goes as a string.
+        return UserMessage("\n".join(p.text for p in parts if isinstance(p, TextPart)), name)
+    return UserMessage(parts, name)
+
+
+def _system(message: BaseMessage) -> SystemMessage:
+    content = message.content
+    return SystemMessage(content if isinstance(content, str) else _text_of_blocks(message, content, "system"))
+
+
+def _arguments(args: Any) -> str:
+    if isinstance(args, str):
+        return args
+    return json.dumps(args if args is not None else {}, ensure_ascii=False)
+
+
+def _assistant(message: BaseMessage) -> AssistantMessage:
+    content = message.content
+    reasoning = message.additional_kwargs.get("reasoning_content")
+    if isinstance(content, str):
+        text = content
+    else:
+        texts: list[str] = []
+        thoughts: list[str] = []
+        for block in content:
+            if isinstance(block, str):
+                texts.append(block)
+            elif isinstance(block, dict):
+                kind = block.get("type")
+                if kind == "text":
+                    texts.append(str(block.get("text", "")))
+                elif kind in _REASONING_BLOCKS:
+                    value = block.get(_REASONING_BLOCKS[kind])
+                    if isinstance(value, str):
+                        thoughts.append(value)
+                # tool_call / tool_use / tool_call_chunk blocks: the calls are in `tool_calls`.
+        text = "\n".join(texts)
+        if not isinstance(reasoning, str) and thoughts:
+            reasoning = "".join(thoughts)
+    calls: list[ToolCall] = []
+    if isinstance(message, AIMessage):
+        for i, call in enumerate(message.tool_calls):
+            calls.append(ToolCall(call.get("id") or f"call_{i}", call["name"], _arguments(call.get("args"))))
+        # A malformed call is still part of the history (a tool message may answer it).
+        for i, bad in enumerate(message.invalid_tool_calls, start=len(calls)):
+            calls.append(ToolCall(bad.get("id") or f"call_{i}", bad.get("name") or "", bad.get("args") or ""))
+    return AssistantMessage(
+        content=text,
+        reasoning=reasoning if isinstance(reasoning, str) and reasoning else None,
+        tool_calls=calls,
+        name=message.name,
+    )
+
+
+def _tool(message: BaseMessage) -> ToolMessage:
+    content = message.content
+    if not isinstance(content, str):
+        if all(isinstance(b, str) or (isinstance(b, dict) and b.get("type") == "text") for b in content):
+            content = _text_of_blocks(message, content, "tool")
+        else:
+            # Structured tool output (images, JSON blocks): keep it all, as JSON text.
+            content = json.dumps(content, ensure_ascii=False, default=str)
+    tool_call_id = getattr(message, "tool_call_id", None)
+    if not tool_call_id:
+        raise _fail(message, "a tool message needs tool_call_id, the id of the call it answers")
+    return ToolMessage(
+        content=content,
+        tool_call_id=tool_call_id,
+        name=message.name,
+        is_error=getattr(message, "status", "success") == "error",
+    )
+
+
+def _chat(message: BaseMessage) -> Message:
+    role = getattr(message, "role", None)
+    convert = _BY_ROLE.get(role) if isinstance(role, str) else None
+    if convert is None:
+        raise _fail(message, f"role {role!r} is unknown; use system, user, assistant or tool")
+    return convert(message)
+
+
+def _function(message: BaseMessage) -> Message:
+    raise _fail(message, "FunctionMessage is the legacy function-calling format; send a ToolMessage instead")
+
+
+_BY_ROLE: dict[str, Callable[[BaseMessage], Message]] = {
+    "system": _system,
+    "developer": _system,
+    "user": _user,
+    "human": _user,
+    "assistant": _assistant,
+    "ai": _assistant,
+    "tool": _tool,
+}
+_BY_TYPE: dict[str, Callable[[BaseMessage], Message]] = {
+    "system": _system,
+    "human": _user,
+    "ai": _assistant,
+    "AIMessageChunk": _assistant,
+    "tool": _tool,
+    "chat": _chat,
+    "ChatMessageChunk": _chat,
+    "HumanMessageChunk": _user,
+    "SystemMessageChunk": _system,
+    "ToolMessageChunk": _tool,
+    "function": _function,
+    "FunctionMessageChunk": _function,
+}
+
+
+def to_core_messages(messages: Sequence[BaseMessage]) -> list[Message]:
+    """Canonical messages for a LangChain conversation; a `ValueError` names what cannot be sent."""
+    out: list[Message] = []
+    for message in messages:
+        convert = _BY_TYPE.get(message.type)
+        if convert is None:
+            raise _fail(message, f"message type {message.type!r} is not supported")
+        out.append(convert(message))
+    return out
+
+
+# ---------------------------------------------------------------------------- incoming
+
+
+def usage_to_metadata(usage: Usage) -> UsageMetadata:
+    """LangChain usage with `cache_read` and `reasoning` details when the provider reports them."""
+    metadata = UsageMetadata(
+        input_tokens=usage.input_tokens,
+        output_tokens=usage.output_tokens,
+        total_tokens=usage.total_tokens,
+    )
+    if usage.cached_tokens is not None:
+        metadata["input_token_details"] = InputTokenDetails(cache_read=int(usage.cached_tokens))
+    if usage.reasoning_tokens is not None:
+        metadata["output_token_details"] = OutputTokenDetails(reasoning=int(usage.reasoning_tokens))
+    return metadata
+
+
+def _parse_tool_calls(calls: list[ToolCall]) -> tuple[list[LCToolCall], list[InvalidToolCall]]:
+    valid: list[LCToolCall] = []
+    invalid: list[InvalidToolCall] = []
+    for call in calls:
+        raw = call.arguments
+        error: str | None = None
+        try:
+            # Zero-argument calls come with "" from some servers.
+            args = json.loads(raw) if raw.strip() else {}
+        except ValueError as exc:
+            error = f"the arguments are not valid JSON: {exc}"
+        else:
+            if not isinstance(args, dict):
+                error = f"the arguments are JSON {type(args).__name__}, not an object"
+        if error is None:
+            valid.append(LCToolCall(name=call.name, args=args, id=call.id, type="tool_call"))
+        else:
+            invalid.append(InvalidToolCall(name=call.name, args=raw, id=call.id, error=error, type="invalid_tool_call"))
+    return valid, invalid
+
+
+def response_metadata(response: ChatResponse, model: str, provider: str) -> dict[str, Any]:
+    """`model_name`, `model_provider`, `finish_reason`, `id`, the provider id and web search results."""
+    metadata: dict[str, Any] = {
+        "model_provider": MODEL_PROVIDER,
+        "model_name": response.model or model,
+        "finish_reason": response.finish_reason,
+        "id": response.id,
+        "provider": provider,
+    }
+    if response.web_search:
+        metadata["web_search"] = response.web_search
+    return metadata
+
+
+def to_ai_message(response: ChatResponse, model: str, provider: str) -> AIMessage:
+    """The AIMessage for a whole (non-streamed) answer."""
+    tool_calls, invalid = _parse_tool_calls(response.tool_calls) if response.tool_calls else ([], [])
+    return AIMessage(
+        content=response.content,
+        additional_kwargs={"reasoning_content": response.reasoning} if response.reasoning else {},
+        response_metadata=response_metadata(response, model, provider),
+        tool_calls=tool_calls,
+        invalid_tool_calls=invalid,
+        usage_metadata=usage_to_metadata(response.usage) if response.usage is not None else None,
+        id=response.id,
+    )
+
+
+class ToolCallChunkTracker:
+    """Turns streamed tool-call deltas into `tool_call_chunks` that add up correctly in LangChain.
+
+    LangChain concatenates every field of chunks with the same index, so a server that repeats a
+    call's name or id, or resends the whole arguments at the end (vLLM #44098), would produce
+    "weatherweather" and doubled JSON. Only what is new is passed on.
+    """
+
+    __slots__ = ("_calls",)
+
+    def __init__(self) -> None:
+        self._calls: dict[int, list[Any]] = {}  # index -> [id, name, arguments so far]
+
+    def chunks(self, deltas: list[ToolCallDelta]) -> list[ToolCallChunk]:
+        out: list[ToolCallChunk] = []
+        for delta in deltas:
+            state = self._calls.get(delta.index)
+            if state is None:
+                state = self._calls[delta.index] = [None, None, ""]
+            new_id = delta.id if delta.id and not state[0] else None
+            new_name = delta.name if delta.name and not state[1] else None
+            args = delta.arguments
+            so_far: str = state[2]
+            if args and so_far and delta.id is not None and delta.id == state[0] and args.startswith(so_far):
+                args = args[len(so_far) :]  # a repeat of the whole call: keep only what is new
+            if new_id:
+                state[0] = new_id
+            if new_name:
+                state[1] = new_name
+            state[2] = so_far + args
+            if new_id or new_name or args:
+                out.append(ToolCallChunk(name=new_name, args=args or None, id=new_id, index=delta.index))
+        return out
+
+
+def chunk_message(
+    content: str, reasoning: str, tool_call_chunks: list[ToolCallChunk] | None, id: str | None
+) -> AIMessageChunk:
+    """One streamed piece: text, reasoning or tool-call fragments, as they arrived."""
+    return AIMessageChunk(
+        content=content,
+        additional_kwargs={"reasoning_content": reasoning} if reasoning else {},
+        tool_call_chunks=tool_call_chunks or [],
+        response_metadata={"model_provider": MODEL_PROVIDER},
+        id=id,
+    )

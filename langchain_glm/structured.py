@@ -1,0 +1,159 @@
+"""`with_structured_output` for ChatGLM: function calling, JSON mode or JSON schema.
+
+- function_calling: the schema becomes the one tool, and tool_choice names it. Providers that
+  accept a named tool_choice enforce it; on the Z.ai family (only "auto") glm_core offers just that
+  tool, asks for the call and raises `GLMToolCallRequiredError` if none comes back.
+- json_schema: `response_format` json_schema; native on Cloudflare / vLLM / SGLang / OpenRouter,
+  JSON mode plus the schema as an instruction elsewhere (done by glm_core).
+- json_mode: `response_format` json_object; as in LangChain generally, the prompt must describe
+  the JSON wanted (the schema only parses and validates the answer).
+
+Every answer is validated against the schema, whatever the method and provider: pydantic
+models validate themselves, TypedDicts and JSON schemas are checked by `schema_validation`.
+Streaming yields partial objects as they arrive, and checks the last one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator, Iterator
+from operator import itemgetter
+from typing import TYPE_CHECKING, Any, Literal
+
+from langchain_core.exceptions import OutputParserException
+from langchain_core.output_parsers import JsonOutputParser, PydanticOutputParser
+from langchain_core.output_parsers.openai_tools import JsonOutputKeyToolsParser, PydanticToolsParser
+from langchain_core.runnables import Runnable, RunnableGenerator, RunnableMap, RunnablePassthrough
+from langchain_core.utils.function_calling import convert_to_json_schema, convert_to_openai_tool
+from langchain_core.utils.pydantic import is_basemodel_subclass
+
+from langchain_glm.schema_validation import schema_errors
+
+if TYPE_CHECKING:
+    from langchain_core.language_models import LanguageModelInput
+
+    from langchain_glm.chat_models import ChatGLM
+
+__all__ = ["StructuredMethod", "structured_output"]
+
+StructuredMethod = Literal["function_calling", "json_mode", "json_schema"]
+_METHODS = ("function_calling", "json_mode", "json_schema")
+# response_format json_schema names follow the tool-name rule: letters, digits, '_' and '-'.
+_NAME_CHARS = re.compile(r"[^a-zA-Z0-9_-]")
+
+
+class _SchemaCheck:
+    """Passes parsed objects through and validates the last one against a JSON schema."""
+
+    __slots__ = ("schema",)
+
+    def __init__(self, schema: dict[str, Any]) -> None:
+        self.schema = schema
+
+    def _check(self, value: Any) -> None:
+        if value is None:
+            return
+        errors = schema_errors(self.schema, value)
+        if errors:
+            raise OutputParserException(
+                "the model's answer does not match the schema: " + "; ".join(errors),
+                llm_output=repr(value)[:2000],
+            )
+
+    def stream(self, values: Iterator[Any]) -> Iterator[Any]:
+        last: Any = None
+        for value in values:
+            last = value
+            yield value
+        self._check(last)
+
+    async def astream(self, values: AsyncIterator[Any]) -> AsyncIterator[Any]:
+        last: Any = None
+        async for value in values:
+            last = value
+            yield value
+        self._check(last)
+
+
+def _json_schema(schema: Any) -> dict[str, Any]:
+    if isinstance(schema, dict) and "function" in schema and schema.get("type") == "function":
+        return dict(schema["function"].get("parameters") or {})
+    if isinstance(schema, dict) and "name" in schema and "parameters" in schema:
+        return dict(schema["parameters"])
+    return convert_to_json_schema(schema)
+
+
+def _validated(parser: Runnable[Any, Any], schema: Any, is_pydantic: bool) -> Runnable[Any, Any]:
+    if is_pydantic or schema is None:
+        return parser
+    check = _SchemaCheck(_json_schema(schema))
+    return parser | RunnableGenerator(check.stream, check.astream, name="SchemaCheck")
+
+
+def structured_output(
+    llm: ChatGLM,
+    schema: Any,
+    *,
+    method: str,
+    include_raw: bool,
+    strict: bool | None,
+) -> Runnable[LanguageModelInput, Any]:
+    """The runnable behind `ChatGLM.with_structured_output` (see its docstring)."""
+    if method not in _METHODS:
+        raise ValueError(f"method={method!r} is not supported; use one of {', '.join(_METHODS)}")
+    is_pydantic = isinstance(schema, type) and is_basemodel_subclass(schema)
+    parser: Runnable[Any, Any]
+    if method == "function_calling":
+        if schema is None:
+            raise ValueError("method='function_calling' needs a schema (a pydantic model, TypedDict or JSON schema)")
+        tool = convert_to_openai_tool(schema, strict=strict)
+        name = tool["function"]["name"]
+        bind_kwargs: dict[str, Any] = {}
+        if llm._provider_profile.supports_parallel_tool_calls:
+            bind_kwargs["parallel_tool_calls"] = False
+        bound = llm.bind_tools(
+            [schema],
+            tool_choice=name,
+            strict=strict,
+            ls_structured_output_format={"kwargs": {"method": method, "strict": strict}, "schema": tool},
+            **bind_kwargs,
+        )
+        if is_pydantic:
+            parser = PydanticToolsParser(tools=[schema], first_tool_only=True)
+        else:
+            parser = JsonOutputKeyToolsParser(key_name=name, first_tool_only=True)
+    else:
+        if method == "json_mode":
+            response_format: dict[str, Any] = {"type": "json_object"}
+        else:
+            if schema is None:
+                raise ValueError("method='json_schema' needs a schema (a pydantic model, TypedDict or JSON schema)")
+            spec: dict[str, Any] = {"name": _schema_name(schema), "schema": _json_schema(schema)}
+            if strict is not None:
+                spec["strict"] = strict
+            response_format = {"type": "json_schema", "json_schema": spec}
+        ls_format: dict[str, Any] = {"kwargs": {"method": method}}
+        if method == "json_schema":
+            ls_format["kwargs"]["strict"] = strict
+        if schema is not None:
+            ls_format["schema"] = schema
+        bound = llm.bind(response_format=response_format, ls_structured_output_format=ls_format)
+        parser = PydanticOutputParser(pydantic_object=schema) if is_pydantic else JsonOutputParser()
+    parser = _validated(parser, schema, is_pydantic)
+    if not include_raw:
+        return bound | parser
+    parse = RunnablePassthrough.assign(parsed=itemgetter("raw") | parser, parsing_error=lambda _: None)
+    on_error = RunnablePassthrough.assign(parsed=lambda _: None)
+    return RunnableMap(raw=bound) | parse.with_fallbacks([on_error], exception_key="parsing_error")
+
+
+def _schema_name(schema: Any) -> str:
+    if isinstance(schema, type):
+        return _NAME_CHARS.sub("_", schema.__name__)[:64]
+    if isinstance(schema, dict):
+        function = schema.get("function") if schema.get("type") == "function" else schema
+        if isinstance(function, dict):
+            name = function.get("name") or function.get("title")
+            if isinstance(name, str) and name:
+                return _NAME_CHARS.sub("_", name)[:64]
+    return "output"

@@ -1,0 +1,121 @@
+"""Tools and tool_choice: LangChain's forms to the OpenAI function format, then to glm_core.
+
+`bind_tools` stores tools in the OpenAI function format and tool_choice as "auto", "none",
+"required" or `{"type": "function", "function": {"name": ...}}` (plain, serialisable values for
+tracing and caching). Each call turns them into canonical `ToolSpec`s and a `ToolChoice`; the core
+then sends what the provider accepts (on the Z.ai family, which only accepts "auto": "none" sends
+no tools, a named tool offers only that tool, and a required call is checked in the answer).
+
+Example:
+    >>> normalize_tool_choice("any", ["get_weather"])
+    'required'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from langchain_core.tools import BaseTool
+from langchain_core.utils.function_calling import convert_to_openai_tool
+
+from glm_core.types import NamedToolChoice, ToolChoice, ToolSpec
+
+__all__ = ["bound_names", "convert_tools", "core_tool_choice", "normalize_tool_choice", "tool_specs"]
+
+_DEFAULT_PARAMETERS: dict[str, Any] = {"type": "object", "properties": {}}
+# Built-in provider tools passed as dicts (`{"type": "web_search", "web_search": {...}}`).
+_BUILTIN_TYPES = frozenset({"web_search"})
+
+
+def convert_tools(
+    tools: Sequence[dict[str, Any] | type | Callable[..., Any] | BaseTool], *, strict: bool | None = None
+) -> list[dict[str, Any]]:
+    """Tools from pydantic models, functions, `BaseTool`s, runnables or dicts, in OpenAI form."""
+    converted: list[dict[str, Any]] = []
+    for tool in tools:
+        if isinstance(tool, dict) and tool.get("type") in _BUILTIN_TYPES:
+            converted.append(tool)
+            continue
+        if isinstance(tool, dict) and tool.get("type") not in (None, "function"):
+            raise ValueError(
+                f"tool of type {tool.get('type')!r} is not supported; pass functions, pydantic models, "
+                "BaseTools, or {'type': 'web_search', 'web_search': {...}}"
+            )
+        converted.append(convert_to_openai_tool(tool, strict=strict))
+    return converted
+
+
+def bound_names(tools: Sequence[dict[str, Any]]) -> list[str]:
+    """The function names among bound tools (what a named tool_choice may name)."""
+    return [t["function"]["name"] for t in tools if t.get("type") == "function"]
+
+
+def normalize_tool_choice(tool_choice: Any, names: Sequence[str]) -> str | dict[str, Any] | None:
+    """Every LangChain spelling of tool_choice, as "auto" / "none" / "required" / a named function.
+
+    "any", "required" and True mean "call some tool"; a tool's name (or an OpenAI / Anthropic
+    style dict naming one) means "call this one"; False and None leave the choice to the model.
+    """
+    if tool_choice is None or tool_choice is False:
+        return None
+    if tool_choice is True or tool_choice in ("any", "required"):
+        return "required"
+    if tool_choice in ("auto", "none"):
+        return str(tool_choice)
+    name: Any = None
+    if isinstance(tool_choice, str):
+        name = tool_choice
+    elif isinstance(tool_choice, dict):
+        kind = tool_choice.get("type")
+        if kind == "function":
+            name = (tool_choice.get("function") or {}).get("name")
+        elif kind == "tool":  # Anthropic style
+            name = tool_choice.get("name")
+        elif kind in ("any", "auto", "none"):
+            return normalize_tool_choice(kind, names)
+    if not isinstance(name, str) or not name:
+        raise ValueError(
+            f"tool_choice={tool_choice!r} is not understood; use 'auto', 'none', 'any'/'required'/True, "
+            "or the name of one of the bound tools"
+        )
+    if name not in names:
+        listed = ", ".join(names) or "none bound"
+        raise ValueError(f"tool_choice names {name!r}, which is not among the bound tools ({listed})")
+    return {"type": "function", "function": {"name": name}}
+
+
+def tool_specs(tools: Sequence[dict[str, Any]]) -> tuple[list[ToolSpec], dict[str, Any] | None]:
+    """Canonical tool specs, and the web_search settings if a built-in web_search tool was bound."""
+    specs: list[ToolSpec] = []
+    web_search: dict[str, Any] | None = None
+    for tool in tools:
+        kind = tool.get("type")
+        if kind == "web_search":
+            settings = tool.get("web_search")
+            web_search = dict(settings) if isinstance(settings, dict) else {}
+            continue
+        function = tool["function"] if kind == "function" else tool
+        specs.append(
+            ToolSpec(
+                name=function["name"],
+                description=function.get("description") or "",
+                parameters=function.get("parameters") or _DEFAULT_PARAMETERS,
+                strict=function.get("strict"),
+            )
+        )
+    return specs, web_search
+
+
+def core_tool_choice(choice: Any) -> ToolChoice | None:
+    """The canonical tool choice for a normalized one (see `normalize_tool_choice`)."""
+    if choice is None:
+        return None
+    if isinstance(choice, dict):
+        return NamedToolChoice(choice["function"]["name"])
+    if choice in ("auto", "none", "required"):
+        return choice  # type: ignore[no-any-return]
+    if choice == "any" or choice is True:
+        return "required"
+    # A bare name given per call (llm.invoke(..., tool_choice="get_weather")).
+    return NamedToolChoice(str(choice))
