@@ -90,9 +90,18 @@ AIML = {
     "created": 1766547111,
     "model": "glm-4.7",
     "choices": [
-        {"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": "Hello!", "reasoning_content": "Greet."}}
+        {
+            "index": 0,
+            "finish_reason": "stop",
+            "message": {"role": "assistant", "content": "Hello!", "reasoning_content": "Greet."},
+        }
     ],
-    "usage": {"prompt_tokens": 9, "completion_tokens": 30, "total_tokens": 39, "prompt_tokens_details": {"cached_tokens": 0}},
+    "usage": {
+        "prompt_tokens": 9,
+        "completion_tokens": 30,
+        "total_tokens": 39,
+        "prompt_tokens_details": {"cached_tokens": 0},
+    },
     "meta": {"usage": {"credits_used": 1149}},
 }
 
@@ -112,7 +121,9 @@ OPENROUTER = {
                 "role": "assistant",
                 "content": "\n\nHello there.",
                 "reasoning": "Say hello.",
-                "reasoning_details": [{"type": "reasoning.text", "text": "Say hello.", "format": "unknown", "index": 0}],
+                "reasoning_details": [
+                    {"type": "reasoning.text", "text": "Say hello.", "format": "unknown", "index": 0}
+                ],
             },
         }
     ],
@@ -162,7 +173,12 @@ def test_zai_parallel_tool_calls_keep_their_order() -> None:
     message = body["choices"][0]["message"]
     message["content"] = ""
     message["tool_calls"].append(
-        {"id": "call_-99", "index": 1, "type": "function", "function": {"name": "weather", "arguments": '{"location":"Rome"}'}}
+        {
+            "id": "call_-99",
+            "index": 1,
+            "type": "function",
+            "function": {"name": "weather", "arguments": '{"location":"Rome"}'},
+        }
     )
     answer = chat("zai", body)
     assert answer.content == ""
@@ -185,7 +201,9 @@ def test_zai_web_search_results_are_surfaced() -> None:
         }
     ]
     body = {**ZAI_TOOL_CALL, "web_search": results}
-    body["choices"] = [{"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": "It is 40 C [ref_1]."}}]
+    body["choices"] = [
+        {"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": "It is 40 C [ref_1]."}}
+    ]
     answer = chat("zai", body)
     assert answer.web_search == results
     assert answer.reasoning is None
@@ -324,7 +342,11 @@ def test_the_answer_goes_back_into_the_history_in_the_providers_reasoning_field(
         "content": "I'll check.",
         "reasoning": "Need the weather tool.",
         "tool_calls": [
-            {"id": "call_-780724", "type": "function", "function": {"name": "weather", "arguments": '{"location":"Florence"}'}}
+            {
+                "id": "call_-780724",
+                "type": "function",
+                "function": {"name": "weather", "arguments": '{"location":"Florence"}'},
+            }
         ],
     }
 

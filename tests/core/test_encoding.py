@@ -66,8 +66,9 @@ def wire_conversation(reasoning: dict[str, Any]) -> list[dict[str, Any]]:
 
 def endpoint(provider: str) -> Endpoint:
     kwargs = client_kwargs(provider)
-    return Endpoint(provider, api_key=kwargs["api_key"], account_id=kwargs.get("account_id"),
-                    base_url=kwargs.get("base_url"))
+    return Endpoint(
+        provider, api_key=kwargs["api_key"], account_id=kwargs.get("account_id"), base_url=kwargs.get("base_url")
+    )
 
 
 def encode(provider: str, stream: bool = False, **options: Any) -> dict[str, Any]:
@@ -250,7 +251,9 @@ def test_cloudflare_native_puts_the_model_in_the_path_only() -> None:
 def test_provider_native_model_ids_pass_through() -> None:
     assert encode("cloudflare_openai", model="@cf/zai-org/glm-4.7-flash")["model"] == "@cf/zai-org/glm-4.7-flash"
     assert encode("openrouter", model="z-ai/glm-4.6")["model"] == "z-ai/glm-4.6"
-    prepared = endpoint("cloudflare").prepare(ChatRequest("@cf/zai-org/glm-4.7-flash", [UserMessage("Hi")]), stream=False)
+    prepared = endpoint("cloudflare").prepare(
+        ChatRequest("@cf/zai-org/glm-4.7-flash", [UserMessage("Hi")]), stream=False
+    )
     assert prepared.url == URLS["cloudflare"]
 
 
@@ -302,6 +305,7 @@ def test_the_key_is_never_in_a_repr() -> None:
 
 # ---------------------------------------------------------------- thinking
 
+
 @pytest.mark.parametrize(
     ("provider", "thinking", "expected"),
     [
@@ -322,7 +326,9 @@ def test_thinking_switch(provider: str, thinking: bool, expected: dict[str, Any]
     assert switches == expected
 
 
-@pytest.mark.parametrize("provider", ["zai", "zai_coding", "cloudflare", "vllm", "openrouter", "aimlapi", "empiriolabs"])
+@pytest.mark.parametrize(
+    "provider", ["zai", "zai_coding", "cloudflare", "vllm", "openrouter", "aimlapi", "empiriolabs"]
+)
 def test_thinking_none_sends_no_switch(provider: str) -> None:
     model = "glm-4.7" if provider == "aimlapi" else "glm-4.7-flash"
     body = encode(provider, model=model)
@@ -364,6 +370,7 @@ def test_tool_error_results_say_so() -> None:
 
 # ---------------------------------------------------------------- sampling
 
+
 def test_temperature_zero_on_the_zai_family_is_do_sample_false() -> None:
     # §1.3: the server range is [0, 1]; greedy decoding is spelled do_sample=false (the SDK does it).
     for provider in ("zai", "zai_coding", "bigmodel", "empiriolabs"):
@@ -389,10 +396,14 @@ def test_seed_is_sent() -> None:
 
 # ---------------------------------------------------------------- web search
 
+
 def test_web_search_on_zai_is_a_web_search_tool_with_results_returned() -> None:
     body = encode("zai", web_search=True)
     assert body["tools"] == [
-        {"type": "web_search", "web_search": {"enable": True, "search_engine": "search_pro_jina", "search_result": True}}
+        {
+            "type": "web_search",
+            "web_search": {"enable": True, "search_engine": "search_pro_jina", "search_result": True},
+        }
     ]
 
 
@@ -462,6 +473,7 @@ def test_json_mode_is_sent_as_is() -> None:
 
 # ---------------------------------------------------------------- streaming options
 
+
 @pytest.mark.parametrize(
     ("provider", "expected"),
     [
@@ -504,6 +516,7 @@ def test_tool_stream_is_not_sent_to_providers_that_always_stream_arguments() -> 
 
 
 # ---------------------------------------------------------------- tool_choice
+
 
 @pytest.mark.parametrize("provider", ["cloudflare", "cloudflare_openai", "aimlapi", "openrouter", "vllm", "sglang"])
 @pytest.mark.parametrize(
@@ -593,6 +606,7 @@ def test_strict_tools_carry_strict() -> None:
 
 # ---------------------------------------------------------------- images
 
+
 def test_image_parts_are_encoded_as_image_url_for_a_vision_model() -> None:
     from dataclasses import replace
 
@@ -616,6 +630,7 @@ def test_image_parts_are_encoded_as_image_url_for_a_vision_model() -> None:
 
 
 # ---------------------------------------------------------------- extra_body
+
 
 def test_extra_body_adds_fields_and_wins() -> None:
     body = encode("zai", temperature=0.5, extra_body={"user_id": "user-123456", "temperature": 0.2})

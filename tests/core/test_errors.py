@@ -50,35 +50,164 @@ def aiml(status: int, message: str) -> dict[str, Any]:
 
 CASES: list[tuple[str, int, Any, type[APIError], bool, str | None]] = [
     # provider, status, body, class, retryable, code
-    ("zai", 429, zai("1113", "Insufficient balance or no resource package. Please recharge."), QuotaExceededError, False, "1113"),
+    (
+        "zai",
+        429,
+        zai("1113", "Insufficient balance or no resource package. Please recharge."),
+        QuotaExceededError,
+        False,
+        "1113",
+    ),
     ("zai", 400, zai("1301", "系统检测到输入或生成内容可能包含不安全或敏感内容"), ContentFilterError, False, "1301"),
     ("zai", 429, zai("1302", "Rate limit reached for requests"), RateLimitError, True, "1302"),
-    ("zai", 429, zai("1305", "The service may be temporarily overloaded, please try again later"), RateLimitError, True, "1305"),
+    (
+        "zai",
+        429,
+        zai("1305", "The service may be temporarily overloaded, please try again later"),
+        RateLimitError,
+        True,
+        "1305",
+    ),
     ("zai", 400, zai("1211", "Unknown Model, please check the model code."), BadRequestError, False, "1211"),
     ("zai", 400, zai("1214", "Incorrect role information"), BadRequestError, False, "1214"),
     ("zai", 400, zai("1261", "Prompt exceeds max length"), ContextOverflowError, False, "1261"),
     ("zai", 400, zai("1210", "Invalid API parameter, please check the documentation."), BadRequestError, False, "1210"),
-    ("zai", 401, zai("1002", "Authorization Token非法，请确认Authorization Token正确传递。"), AuthenticationError, False, "1002"),
-    ("zai", 500, zai("1234", "Network error, error id: abc, please contact customer service"), ServerError, True, "1234"),
+    (
+        "zai",
+        401,
+        zai("1002", "Authorization Token非法"),
+        AuthenticationError,
+        False,
+        "1002",
+    ),
+    (
+        "zai",
+        500,
+        zai("1234", "Network error, error id: abc, please contact customer service"),
+        ServerError,
+        True,
+        "1234",
+    ),
     ("zai_coding", 429, zai("1305", "overloaded"), RateLimitError, True, "1305"),
     ("bigmodel", 429, zai("1113", "余额不足或无可用资源包,请充值。"), QuotaExceededError, False, "1113"),
-    ("cloudflare", 400, cloudflare(5006, "AiError: Bad input: Error: oneOf at '/' not met, 0 matches"), BadRequestError, False, "5006"),
-    ("cloudflare", 429, cloudflare(3036, "Account limited: daily free allocation used"), QuotaExceededError, False, "3036"),
-    ("cloudflare", 429, cloudflare(3040, "Capacity temporarily exceeded, please try again."), RateLimitError, True, "3040"),
+    (
+        "cloudflare",
+        400,
+        cloudflare(5006, "AiError: Bad input: Error: oneOf at '/' not met, 0 matches"),
+        BadRequestError,
+        False,
+        "5006",
+    ),
+    (
+        "cloudflare",
+        429,
+        cloudflare(3036, "Account limited: daily free allocation used"),
+        QuotaExceededError,
+        False,
+        "3036",
+    ),
+    (
+        "cloudflare",
+        429,
+        cloudflare(3040, "Capacity temporarily exceeded, please try again."),
+        RateLimitError,
+        True,
+        "3040",
+    ),
     ("cloudflare", 401, cloudflare(10000, "Authentication error"), AuthenticationError, False, "10000"),
-    ("cloudflare_openai", 404, cloudflare(7003, "Could not route to /client/v4/accounts/x/ai/v1/chat/completions, perhaps your object identifier is invalid?"), NotFoundError, False, "7003"),
-    ("cloudflare_openai", 429, cloudflare(3040, "No more data centers to forward the request to"), RateLimitError, True, "3040"),
+    (
+        "cloudflare_openai",
+        404,
+        cloudflare(
+            7003,
+            "Could not route to /client/v4/accounts/x/ai/v1/chat/completions, "
+            "perhaps your object identifier is invalid?",
+        ),
+        NotFoundError,
+        False,
+        "7003",
+    ),
+    (
+        "cloudflare_openai",
+        429,
+        cloudflare(3040, "No more data centers to forward the request to"),
+        RateLimitError,
+        True,
+        "3040",
+    ),
     ("aimlapi", 400, aiml(400, "Body validation error!"), BadRequestError, False, "400"),
     ("aimlapi", 401, aiml(401, "Invalid key"), AuthenticationError, False, "401"),
-    ("aimlapi", 403, aiml(403, "You've run out of credits. Please top up your balance"), QuotaExceededError, False, "403"),
+    (
+        "aimlapi",
+        403,
+        aiml(403, "You've run out of credits. Please top up your balance"),
+        QuotaExceededError,
+        False,
+        "403",
+    ),
     ("aimlapi", 429, aiml(429, "Too Many Requests"), RateLimitError, True, "429"),
-    ("vllm", 400, {"error": {"message": "This model's maximum context length is 131072 tokens.", "type": "BadRequestError", "param": None, "code": 400}}, ContextOverflowError, False, "400"),
-    ("vllm", 404, {"error": {"message": "The model `x` does not exist.", "type": "NotFoundError", "param": None, "code": 404}}, NotFoundError, False, "404"),
+    (
+        "vllm",
+        400,
+        {
+            "error": {
+                "message": "This model's maximum context length is 131072 tokens.",
+                "type": "BadRequestError",
+                "param": None,
+                "code": 400,
+            }
+        },
+        ContextOverflowError,
+        False,
+        "400",
+    ),
+    (
+        "vllm",
+        404,
+        {"error": {"message": "The model `x` does not exist.", "type": "NotFoundError", "param": None, "code": 404}},
+        NotFoundError,
+        False,
+        "404",
+    ),
     ("openrouter", 429, {"error": {"message": "Rate limit exceeded", "code": 429}}, RateLimitError, True, "429"),
-    ("openrouter", 403, {"error": {"message": "Key is not allowed this model", "code": 403}}, PermissionDeniedError, False, "403"),
-    ("empiriolabs", 503, {"error": {"message": "upstream unavailable", "type": "server_error", "code": None}}, ServerError, True, None),
-    ("sglang", 400, {"object": "error", "message": "Invalid request: temperature", "type": "BadRequestError", "param": None, "code": 400}, BadRequestError, False, "400"),
-    ("sglang", 500, {"object": "error", "message": "CUDA out of memory", "type": "InternalServerError", "param": None, "code": 500}, ServerError, True, "500"),
+    (
+        "openrouter",
+        403,
+        {"error": {"message": "Key is not allowed this model", "code": 403}},
+        PermissionDeniedError,
+        False,
+        "403",
+    ),
+    (
+        "empiriolabs",
+        503,
+        {"error": {"message": "upstream unavailable", "type": "server_error", "code": None}},
+        ServerError,
+        True,
+        None,
+    ),
+    (
+        "sglang",
+        400,
+        {
+            "object": "error",
+            "message": "Invalid request: temperature",
+            "type": "BadRequestError",
+            "param": None,
+            "code": 400,
+        },
+        BadRequestError,
+        False,
+        "400",
+    ),
+    (
+        "sglang",
+        500,
+        {"object": "error", "message": "CUDA out of memory", "type": "InternalServerError", "param": None, "code": 500},
+        ServerError,
+        True,
+        "500",
+    ),
 ]
 
 
@@ -114,9 +243,11 @@ def test_zai_request_id_in_the_body_wins_over_headers() -> None:
 
 
 def test_an_html_502_from_a_proxy_is_a_retryable_server_error_with_a_short_message() -> None:
-    page = b"<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center>" + (
-        b"<p>filler</p>" * 100
-    ) + b"</body></html>"
+    page = (
+        b"<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center>"
+        + (b"<p>filler</p>" * 100)
+        + b"</body></html>"
+    )
     error = error_from_response(get_provider("zai"), 502, httpx2.Headers({"cf-ray": "8abc-FRA"}), page)
     assert type(error) is ServerError
     assert error.retryable
@@ -155,12 +286,25 @@ def test_retry_after_is_read_from_the_error_response() -> None:
 
 # ------------------------------------------------------------------ errors inside a 200 answer
 
+
 @pytest.mark.parametrize(
     ("provider", "body", "cls", "retryable", "code"),
     [
         # §2.5: 5006 was seen as 200 + success:false. Bad input is not worth retrying.
-        ("cloudflare", cloudflare(5006, "AiError: Bad input: Error: oneOf at '/' not met"), BadRequestError, False, "5006"),
-        ("cloudflare", cloudflare(3040, "Capacity temporarily exceeded, please try again."), RateLimitError, True, "3040"),
+        (
+            "cloudflare",
+            cloudflare(5006, "AiError: Bad input: Error: oneOf at '/' not met"),
+            BadRequestError,
+            False,
+            "5006",
+        ),
+        (
+            "cloudflare",
+            cloudflare(3040, "Capacity temporarily exceeded, please try again."),
+            RateLimitError,
+            True,
+            "3040",
+        ),
         ("cloudflare", cloudflare(3036, "Account limited"), QuotaExceededError, False, "3036"),
         ("cloudflare_openai", cloudflare(5006, "AiError: Bad input"), BadRequestError, False, "5006"),
         ("zai", zai("1305", "The service may be temporarily overloaded"), RateLimitError, True, "1305"),
@@ -193,6 +337,7 @@ def test_a_cloudflare_envelope_with_success_true_but_no_result_is_an_error() -> 
 
 
 # ------------------------------------------------------------------ the tree
+
 
 def test_error_tree_shape() -> None:
     import glm_core.errors as e

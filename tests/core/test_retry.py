@@ -95,6 +95,7 @@ def mode(request: pytest.FixtureRequest) -> str:
 
 # ------------------------------------------------------------------ the policy alone
 
+
 def test_backoff_doubles_from_half_a_second_up_to_eight() -> None:
     policy = RetryPolicy(random=lambda: 0.0)
     assert [policy.delay(n) for n in range(7)] == [0.5, 1.0, 2.0, 4.0, 8.0, 8.0, 8.0]
@@ -145,6 +146,7 @@ def test_parse_retry_after_as_an_http_date(monkeypatch: pytest.MonkeyPatch) -> N
 
 # ------------------------------------------------------------------ what is retried (chat)
 
+
 @pytest.mark.parametrize("code", [408, 409, 429, 500, 502, 503, 504])
 def test_retried_statuses(mode: str, code: int) -> None:
     outcome = run_chat(mode, "vllm", [status(code), status(code), ok()])
@@ -167,7 +169,12 @@ def test_final_statuses_are_not_retried(mode: str, code: int) -> None:
         ("zai", lambda: zai_error(429, "1302")),
         ("zai", lambda: zai_error(429, "1305")),
         ("zai", lambda: zai_error(500, "1234")),
-        ("cloudflare", lambda: httpx2.Response(429, json={"success": False, "errors": [{"code": 3040, "message": "busy"}], "result": None})),
+        (
+            "cloudflare",
+            lambda: httpx2.Response(
+                429, json={"success": False, "errors": [{"code": 3040, "message": "busy"}], "result": None}
+            ),
+        ),
     ],
 )
 def test_retried_business_codes(mode: str, provider: str, reply: Callable[[], httpx2.Response]) -> None:
@@ -183,7 +190,12 @@ def test_retried_business_codes(mode: str, provider: str, reply: Callable[[], ht
         ("zai", lambda: zai_error(429, "1113")),
         ("zai", lambda: zai_error(400, "1301")),
         ("bigmodel", lambda: zai_error(429, "1113")),
-        ("cloudflare", lambda: httpx2.Response(429, json={"success": False, "errors": [{"code": 3036, "message": "quota"}], "result": None})),
+        (
+            "cloudflare",
+            lambda: httpx2.Response(
+                429, json={"success": False, "errors": [{"code": 3036, "message": "quota"}], "result": None}
+            ),
+        ),
         ("aimlapi", lambda: httpx2.Response(403, json={"message": "You've run out of credits", "statusCode": 403})),
     ],
 )
@@ -233,7 +245,11 @@ def test_retry_after_is_honoured_and_capped(mode: str, headers: dict[str, str], 
 
 @pytest.mark.parametrize(
     "failure",
-    [httpx2.ConnectError("refused"), httpx2.RemoteProtocolError("reset before the response"), httpx2.ReadError("reset")],
+    [
+        httpx2.ConnectError("refused"),
+        httpx2.RemoteProtocolError("reset before the response"),
+        httpx2.ReadError("reset"),
+    ],
 )
 def test_connection_errors_are_retried(mode: str, failure: Exception) -> None:
     outcome = run_chat(mode, "vllm", [failure, ok()])
@@ -241,7 +257,9 @@ def test_connection_errors_are_retried(mode: str, failure: Exception) -> None:
     assert outcome.delays == [0.5]
 
 
-@pytest.mark.parametrize("failure", [httpx2.ConnectTimeout("slow"), httpx2.ReadTimeout("slow"), httpx2.PoolTimeout("full")])
+@pytest.mark.parametrize(
+    "failure", [httpx2.ConnectTimeout("slow"), httpx2.ReadTimeout("slow"), httpx2.PoolTimeout("full")]
+)
 def test_timeouts_are_retried_then_raised_as_api_timeout(mode: str, failure: Exception) -> None:
     outcome = run_chat(mode, "vllm", [failure, failure, failure])
     assert isinstance(outcome.error, APITimeoutError)
@@ -257,15 +275,22 @@ def test_connection_error_after_retries_is_typed_and_keyless(mode: str) -> None:
 
 
 def test_finish_reason_network_error_is_retried_when_not_streaming(mode: str) -> None:
-    broken = {"id": "b", "choices": [{"index": 0, "finish_reason": "network_error", "message": {"role": "assistant", "content": "Ha"}}]}
+    broken = {
+        "id": "b",
+        "choices": [{"index": 0, "finish_reason": "network_error", "message": {"role": "assistant", "content": "Ha"}}],
+    }
     outcome = run_chat(mode, "zai", [json_response(broken), ok()])
     assert outcome.answer is not None and outcome.answer.content == "Hi"
     assert len(outcome.server.requests) == 2
 
 
 def test_a_cloudflare_capacity_error_with_200_is_retried(mode: str) -> None:
-    busy = json_response({"result": None, "success": False, "errors": [{"code": 3040, "message": "busy"}], "messages": []})
-    outcome = run_chat(mode, "cloudflare", [busy, json_response({"result": OK, "success": True, "errors": [], "messages": []})])
+    busy = json_response(
+        {"result": None, "success": False, "errors": [{"code": 3040, "message": "busy"}], "messages": []}
+    )
+    outcome = run_chat(
+        mode, "cloudflare", [busy, json_response({"result": OK, "success": True, "errors": [], "messages": []})]
+    )
     assert outcome.answer is not None
     assert len(outcome.server.requests) == 2
 
@@ -288,6 +313,7 @@ def test_retries_are_logged_without_the_key(mode: str, caplog: pytest.LogCapture
 
 # ------------------------------------------------------------------ streams
 
+
 def test_a_stream_is_retried_on_an_error_status_before_it_starts(mode: str) -> None:
     outcome = run_stream(mode, "zai", [zai_error(429, "1302", {"retry-after": "2"}), sse_response(OK_STREAM)])
     assert outcome.answer().content == "Hi"
@@ -305,7 +331,9 @@ def test_a_stream_is_retried_when_the_error_event_comes_first(mode: str) -> None
 
 
 def test_a_cloudflare_error_event_first_is_retried(mode: str) -> None:
-    first = sse_response(sse_body({"success": False, "errors": [{"code": 3040, "message": "busy"}], "result": None}, done=False))
+    first = sse_response(
+        sse_body({"success": False, "errors": [{"code": 3040, "message": "busy"}], "result": None}, done=False)
+    )
     outcome = run_stream(mode, "cloudflare", [first, sse_response(OK_STREAM)])
     assert outcome.answer().content == "Hi"
 
@@ -361,6 +389,7 @@ def test_a_stream_retry_respects_max_retries(mode: str) -> None:
 
 
 # ------------------------------------------------------------------ stalled streams (async idle timeout)
+
 
 class Stalling(httpx2.AsyncByteStream):
     """Sends `head`, then goes quiet (but for keep-alive comments) far longer than the idle timeout."""

@@ -44,7 +44,14 @@ def zai_event(delta: dict[str, Any] | None = None, **extra: Any) -> dict[str, An
     choice: dict[str, Any] = {"index": 0, "delta": delta if delta is not None else {}}
     if "finish_reason" in extra:
         choice["finish_reason"] = extra.pop("finish_reason")
-    return {"id": "X", "created": 1, "object": "chat.completion.chunk", "model": "glm-4.7-flash", "choices": [choice], **extra}
+    return {
+        "id": "X",
+        "created": 1,
+        "object": "chat.completion.chunk",
+        "model": "glm-4.7-flash",
+        "choices": [choice],
+        **extra,
+    }
 
 
 def zai_final(reason: str = "stop", **extra: Any) -> dict[str, Any]:
@@ -56,7 +63,13 @@ ZAI_TOOL_STREAM = sse_body(
     zai_event({"role": "assistant", "reasoning_content": "Need"}),
     zai_event({"role": "assistant", "reasoning_content": " weather."}),
     zai_event({"role": "assistant", "content": "Checking."}),
-    zai_event({"tool_calls": [{"id": "call_ab12", "index": 0, "type": "function", "function": {"name": "weather", "arguments": ARGS}}]}),
+    zai_event(
+        {
+            "tool_calls": [
+                {"id": "call_ab12", "index": 0, "type": "function", "function": {"name": "weather", "arguments": ARGS}}
+            ]
+        }
+    ),
     zai_final("tool_calls"),
 )
 
@@ -88,7 +101,18 @@ def test_zai_reasoning_then_content_then_a_whole_tool_call(mode: str) -> None:
 
 def test_zai_tool_stream_fragments_are_joined_by_index(mode: str) -> None:
     body = sse_body(
-        zai_event({"tool_calls": [{"index": 0, "id": "call_ab12", "type": "function", "function": {"name": "weather", "arguments": ""}}]}),
+        zai_event(
+            {
+                "tool_calls": [
+                    {
+                        "index": 0,
+                        "id": "call_ab12",
+                        "type": "function",
+                        "function": {"name": "weather", "arguments": ""},
+                    }
+                ]
+            }
+        ),
         zai_event({"tool_calls": [{"index": 0, "function": {"arguments": '{"loca'}}]}),
         zai_event({"tool_calls": [{"index": 0, "function": {"arguments": 'tion":"Florence"}'}}]}),
         zai_final("tool_calls"),
@@ -102,18 +126,61 @@ def test_zai_tool_stream_fragments_are_joined_by_index(mode: str) -> None:
 
 def test_openrouter_comments_and_an_id_only_in_the_first_delta(mode: str) -> None:
     def event(delta: dict[str, Any], **extra: Any) -> dict[str, Any]:
-        choice = {"index": 0, "delta": delta, "finish_reason": extra.pop("finish_reason", None), "native_finish_reason": None}
-        return {"id": "gen-1", "provider": "Z.AI", "model": "z-ai/glm-4.7", "object": "chat.completion.chunk", "created": 1, "choices": [choice], **extra}
+        choice = {
+            "index": 0,
+            "delta": delta,
+            "finish_reason": extra.pop("finish_reason", None),
+            "native_finish_reason": None,
+        }
+        return {
+            "id": "gen-1",
+            "provider": "Z.AI",
+            "model": "z-ai/glm-4.7",
+            "object": "chat.completion.chunk",
+            "created": 1,
+            "choices": [choice],
+            **extra,
+        }
 
     body = sse_body(
         ": OPENROUTER PROCESSING",
-        event({"role": "assistant", "content": "", "reasoning": "Think", "reasoning_details": [{"type": "reasoning.text", "text": "Think", "format": "unknown", "index": 0}]}),
+        event(
+            {
+                "role": "assistant",
+                "content": "",
+                "reasoning": "Think",
+                "reasoning_details": [{"type": "reasoning.text", "text": "Think", "format": "unknown", "index": 0}],
+            }
+        ),
         ": OPENROUTER PROCESSING",
-        event({"role": "assistant", "content": "", "tool_calls": [{"index": 0, "id": "call_or1", "type": "function", "function": {"name": "weather", "arguments": ""}}]}),
-        event({"role": "assistant", "content": "", "tool_calls": [{"index": 0, "type": "function", "function": {"arguments": '{"location":'}}]}),
-        event({"role": "assistant", "content": "", "tool_calls": [{"index": 0, "type": "function", "function": {"arguments": '"Florence"}'}}]}),
+        event(
+            {
+                "role": "assistant",
+                "content": "",
+                "tool_calls": [
+                    {"index": 0, "id": "call_or1", "type": "function", "function": {"name": "weather", "arguments": ""}}
+                ],
+            }
+        ),
+        event(
+            {
+                "role": "assistant",
+                "content": "",
+                "tool_calls": [{"index": 0, "type": "function", "function": {"arguments": '{"location":'}}],
+            }
+        ),
+        event(
+            {
+                "role": "assistant",
+                "content": "",
+                "tool_calls": [{"index": 0, "type": "function", "function": {"arguments": '"Florence"}'}}],
+            }
+        ),
         event({"role": "assistant", "content": ""}, finish_reason="tool_calls"),
-        event({"role": "assistant", "content": ""}, usage={"prompt_tokens": 10, "completion_tokens": 20, "total_tokens": 30, "cost": 0.001}),
+        event(
+            {"role": "assistant", "content": ""},
+            usage={"prompt_tokens": 10, "completion_tokens": 20, "total_tokens": 30, "cost": 0.001},
+        ),
     )
     outcome = run_stream(mode, "openrouter", [sse_response(body)])
     answer = outcome.answer()
@@ -128,7 +195,18 @@ def test_arguments_before_the_name(mode: str) -> None:
     # §2.4: some Workers AI models stream arguments before the name; accumulate by index anyway.
     body = sse_body(
         zai_event({"tool_calls": [{"index": 0, "function": {"arguments": '{"location":'}}]}),
-        zai_event({"tool_calls": [{"index": 0, "id": "chatcmpl-tool-1", "type": "function", "function": {"name": "weather", "arguments": '"Florence"}'}}]}),
+        zai_event(
+            {
+                "tool_calls": [
+                    {
+                        "index": 0,
+                        "id": "chatcmpl-tool-1",
+                        "type": "function",
+                        "function": {"name": "weather", "arguments": '"Florence"}'},
+                    }
+                ]
+            }
+        ),
         zai_event({}, finish_reason="tool_calls"),
     )
     outcome = run_stream(mode, "cloudflare", [sse_response(body)])
@@ -143,9 +221,17 @@ def test_vllm_final_chunk_repeating_the_id_and_the_whole_arguments(mode: str) ->
         zai_event({"tool_calls": [{**call, "function": {"name": "weather", "arguments": ""}}]}),
         zai_event({"tool_calls": [{"index": 0, "function": {"arguments": '{"location":'}}]}),
         zai_event({"tool_calls": [{"index": 0, "function": {"arguments": '"Florence"}'}}]}),
-        zai_event({"tool_calls": [{**call, "function": {"name": "weather", "arguments": ARGS}}]}, finish_reason="tool_calls"),
-        {"id": "X", "object": "chat.completion.chunk", "created": 1, "model": "glm-4.7-flash", "choices": [],
-         "usage": {"prompt_tokens": 3, "completion_tokens": 4, "total_tokens": 7}},
+        zai_event(
+            {"tool_calls": [{**call, "function": {"name": "weather", "arguments": ARGS}}]}, finish_reason="tool_calls"
+        ),
+        {
+            "id": "X",
+            "object": "chat.completion.chunk",
+            "created": 1,
+            "model": "glm-4.7-flash",
+            "choices": [],
+            "usage": {"prompt_tokens": 3, "completion_tokens": 4, "total_tokens": 7},
+        },
     )
     outcome = run_stream(mode, "vllm", [sse_response(body)])
     answer = outcome.answer()
@@ -159,7 +245,10 @@ def test_vllm_final_chunk_carrying_the_rest_of_the_arguments_with_the_id(mode: s
     call = {"index": 0, "id": "chatcmpl-tool-9", "type": "function"}
     body = sse_body(
         zai_event({"tool_calls": [{**call, "function": {"name": "weather", "arguments": '{"location":'}}]}),
-        zai_event({"tool_calls": [{**call, "function": {"name": "weather", "arguments": '"Florence"}'}}]}, finish_reason="tool_calls"),
+        zai_event(
+            {"tool_calls": [{**call, "function": {"name": "weather", "arguments": '"Florence"}'}}]},
+            finish_reason="tool_calls",
+        ),
     )
     outcome = run_stream(mode, "vllm", [sse_response(body)])
     assert outcome.answer().tool_calls == [ToolCall("chatcmpl-tool-9", "weather", ARGS)]
@@ -167,10 +256,24 @@ def test_vllm_final_chunk_carrying_the_rest_of_the_arguments_with_the_id(mode: s
 
 def test_parallel_calls_in_one_chunk(mode: str) -> None:
     body = sse_body(
-        zai_event({"tool_calls": [
-            {"id": "call_a", "index": 0, "type": "function", "function": {"name": "weather", "arguments": ARGS}},
-            {"id": "call_b", "index": 1, "type": "function", "function": {"name": "weather", "arguments": '{"location":"Rome"}'}},
-        ]}),
+        zai_event(
+            {
+                "tool_calls": [
+                    {
+                        "id": "call_a",
+                        "index": 0,
+                        "type": "function",
+                        "function": {"name": "weather", "arguments": ARGS},
+                    },
+                    {
+                        "id": "call_b",
+                        "index": 1,
+                        "type": "function",
+                        "function": {"name": "weather", "arguments": '{"location":"Rome"}'},
+                    },
+                ]
+            }
+        ),
         zai_final("tool_calls"),
     )
     outcome = run_stream(mode, "zai", [sse_response(body)])
@@ -182,9 +285,18 @@ def test_parallel_calls_in_one_chunk(mode: str) -> None:
 
 def test_parallel_call_fragments_interleaved(mode: str) -> None:
     body = sse_body(
-        zai_event({"tool_calls": [{"id": "call_a", "index": 0, "function": {"name": "weather", "arguments": '{"location":'}}]}),
+        zai_event(
+            {"tool_calls": [{"id": "call_a", "index": 0, "function": {"name": "weather", "arguments": '{"location":'}}]}
+        ),
         zai_event({"tool_calls": [{"id": "call_b", "index": 1, "function": {"name": "time", "arguments": "{"}}]}),
-        zai_event({"tool_calls": [{"index": 1, "function": {"arguments": "}"}}, {"index": 0, "function": {"arguments": '"Florence"}'}}]}),
+        zai_event(
+            {
+                "tool_calls": [
+                    {"index": 1, "function": {"arguments": "}"}},
+                    {"index": 0, "function": {"arguments": '"Florence"}'}},
+                ]
+            }
+        ),
         zai_event({}, finish_reason="tool_calls"),
     )
     outcome = run_stream(mode, "sglang", [sse_response(body)])
@@ -195,8 +307,14 @@ def test_usage_only_in_a_final_chunk_without_choices(mode: str) -> None:
     body = sse_body(
         zai_event({"role": "assistant", "content": "Hi"}),
         zai_event({}, finish_reason="stop"),
-        {"id": "X", "object": "chat.completion.chunk", "created": 1, "model": "m", "choices": [],
-         "usage": {"prompt_tokens": 1, "completion_tokens": 2, "total_tokens": 3}},
+        {
+            "id": "X",
+            "object": "chat.completion.chunk",
+            "created": 1,
+            "model": "m",
+            "choices": [],
+            "usage": {"prompt_tokens": 1, "completion_tokens": 2, "total_tokens": 3},
+        },
     )
     outcome = run_stream(mode, "aimlapi", [sse_response(body)])
     assert outcome.server.body["stream_options"] == {"include_usage": True}
@@ -223,7 +341,17 @@ def test_usage_on_every_chunk_keeps_the_last(mode: str) -> None:
 
 
 def test_web_search_results_on_the_final_chunk(mode: str) -> None:
-    results = [{"title": "t", "content": "c", "link": "https://x.org", "media": "m", "icon": "", "refer": "ref_1", "publish_date": "2026-01-01"}]
+    results = [
+        {
+            "title": "t",
+            "content": "c",
+            "link": "https://x.org",
+            "media": "m",
+            "icon": "",
+            "refer": "ref_1",
+            "publish_date": "2026-01-01",
+        }
+    ]
     body = sse_body(zai_event({"role": "assistant", "content": "Sunny [ref_1]."}), zai_final(web_search=results))
     answer = run_stream(mode, "zai", [sse_response(body)]).answer()
     assert answer.web_search == results
@@ -242,6 +370,7 @@ def test_sensitive_finish_is_reported_not_hidden(mode: str) -> None:
 
 
 # ------------------------------------------------------------------ broken streams
+
 
 def test_a_stream_that_ends_without_done_or_finish_reason_is_interrupted(mode: str) -> None:
     body = sse_body(zai_event({"reasoning_content": "Think"}), zai_event({"content": "Half an ans"}), done=False)
@@ -329,7 +458,10 @@ def test_a_json_error_body_instead_of_a_stream_is_the_typed_error(mode: str) -> 
 
 
 def test_a_json_completion_instead_of_a_stream_is_a_decode_error(mode: str) -> None:
-    completion = {"id": "x", "choices": [{"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": "Hi"}}]}
+    completion = {
+        "id": "x",
+        "choices": [{"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": "Hi"}}],
+    }
     error = run_stream(mode, "zai", [json_response(completion)]).raised()
     assert isinstance(error, ResponseDecodeError)
     assert "text/event-stream" in str(error)
@@ -345,9 +477,12 @@ def test_an_http_error_status_on_a_stream_is_the_typed_error(mode: str) -> None:
 
 # ------------------------------------------------------------------ tool_choice verification
 
+
 def test_a_required_tool_call_missing_from_a_stream_raises(mode: str) -> None:
     body = sse_body(zai_event({"content": "It is sunny."}), zai_final())
-    request = ChatRequest("glm-4.7-flash", [UserMessage("Weather?")], tools=[ToolSpec("weather")], tool_choice="required")
+    request = ChatRequest(
+        "glm-4.7-flash", [UserMessage("Weather?")], tools=[ToolSpec("weather")], tool_choice="required"
+    )
     error = run_stream(mode, "zai", [sse_response(body)], request).raised()
     assert isinstance(error, ToolCallRequiredError)
     assert error.response is not None and error.response.content == "It is sunny."
@@ -355,7 +490,9 @@ def test_a_required_tool_call_missing_from_a_stream_raises(mode: str) -> None:
 
 def test_a_named_tool_call_present_in_a_stream_passes(mode: str) -> None:
     request = ChatRequest(
-        "glm-4.7-flash", [UserMessage("Weather?")], tools=[ToolSpec("weather"), ToolSpec("time")],
+        "glm-4.7-flash",
+        [UserMessage("Weather?")],
+        tools=[ToolSpec("weather"), ToolSpec("time")],
         tool_choice=NamedToolChoice("weather"),
     )
     answer = run_stream(mode, "zai", [sse_response(ZAI_TOOL_STREAM)], request).answer()
@@ -363,10 +500,17 @@ def test_a_named_tool_call_present_in_a_stream_passes(mode: str) -> None:
 
 
 def test_non_streamed_answer_without_the_required_tool_raises() -> None:
-    completion = {"id": "x", "choices": [{"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": "No."}}]}
+    completion = {
+        "id": "x",
+        "choices": [{"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": "No."}}],
+    }
     server = Server([json_response(completion)])
-    request = ChatRequest("glm-4.7", [UserMessage("Time?")], tools=[ToolSpec("weather"), ToolSpec("time")],
-                          tool_choice=NamedToolChoice("time"))
+    request = ChatRequest(
+        "glm-4.7",
+        [UserMessage("Time?")],
+        tools=[ToolSpec("weather"), ToolSpec("time")],
+        tool_choice=NamedToolChoice("time"),
+    )
     with pytest.raises(ToolCallRequiredError, match="'time'") as caught:
         make_client("zai", server).chat(request)
     assert caught.value.response is not None and caught.value.response.content == "No."
@@ -374,21 +518,41 @@ def test_non_streamed_answer_without_the_required_tool_raises() -> None:
 
 
 def test_the_wrong_named_tool_does_not_count() -> None:
-    completion = {"id": "x", "choices": [{"index": 0, "finish_reason": "tool_calls", "message": {
-        "role": "assistant", "content": "", "tool_calls": [{"id": "c", "type": "function", "function": {"name": "weather", "arguments": "{}"}}]}}]}
-    request = ChatRequest("glm-4.7", [UserMessage("Time?")], tools=[ToolSpec("weather"), ToolSpec("time")],
-                          tool_choice=NamedToolChoice("time"))
+    completion = {
+        "id": "x",
+        "choices": [
+            {
+                "index": 0,
+                "finish_reason": "tool_calls",
+                "message": {
+                    "role": "assistant",
+                    "content": "",
+                    "tool_calls": [{"id": "c", "type": "function", "function": {"name": "weather", "arguments": "{}"}}],
+                },
+            }
+        ],
+    }
+    request = ChatRequest(
+        "glm-4.7",
+        [UserMessage("Time?")],
+        tools=[ToolSpec("weather"), ToolSpec("time")],
+        tool_choice=NamedToolChoice("time"),
+    )
     with pytest.raises(ToolCallRequiredError):
         make_client("zai", Server([json_response(completion)])).chat(request)
 
 
 def test_providers_that_enforce_tool_choice_are_not_second_guessed() -> None:
-    completion = {"id": "x", "choices": [{"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": "No."}}]}
+    completion = {
+        "id": "x",
+        "choices": [{"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": "No."}}],
+    }
     request = ChatRequest("glm-4.7-flash", [UserMessage("Time?")], tools=[ToolSpec("time")], tool_choice="required")
     assert make_client("vllm", Server([json_response(completion)])).chat(request).content == "No."
 
 
 # ------------------------------------------------------------------ the stream object
+
 
 def test_the_stream_object_rules() -> None:
     server = Server([sse_response(ZAI_TOOL_STREAM)])
@@ -436,8 +600,49 @@ def test_big_events_fit() -> None:
     # DESIGN: httpx2's 1 MiB default per event is too small for a long tool argument.
     big = json.dumps({"text": "x" * (2 * 1024 * 1024)})
     body = sse_body(
-        zai_event({"tool_calls": [{"id": "c", "index": 0, "type": "function", "function": {"name": "save", "arguments": big}}]}),
+        zai_event(
+            {
+                "tool_calls": [
+                    {"id": "c", "index": 0, "type": "function", "function": {"name": "save", "arguments": big}}
+                ]
+            }
+        ),
         zai_final("tool_calls"),
     )
     answer = run_stream("sync", "zai", [sse_response(body)]).answer()
     assert answer.tool_calls[0].arguments == big
+
+
+def test_null_finalisation_tool_chunks_change_nothing(mode: str) -> None:
+    # §2.4 (cloudflare/ai #523): a tool chunk with every field null may follow the complete call.
+    body = sse_body(
+        zai_event(
+            {
+                "tool_calls": [
+                    {"index": 0, "id": "call_1", "type": "function", "function": {"name": "weather", "arguments": ARGS}}
+                ]
+            }
+        ),
+        zai_event(
+            {"tool_calls": [{"index": 0, "id": None, "type": None, "function": {"name": None, "arguments": None}}]}
+        ),
+        zai_event({}, finish_reason="tool_calls"),
+    )
+    assert run_stream(mode, "cloudflare", [sse_response(body)]).answer().tool_calls == [
+        ToolCall("call_1", "weather", ARGS)
+    ]
+
+
+def test_a_single_call_without_an_index(mode: str) -> None:
+    body = sse_body(
+        zai_event(
+            {
+                "tool_calls": [
+                    {"id": "call_1", "type": "function", "function": {"name": "weather", "arguments": '{"location":'}}
+                ]
+            }
+        ),
+        zai_event({"tool_calls": [{"function": {"arguments": '"Florence"}'}}]}),
+        zai_event({}, finish_reason="tool_calls"),
+    )
+    assert run_stream(mode, "vllm", [sse_response(body)]).answer().tool_calls == [ToolCall("call_1", "weather", ARGS)]

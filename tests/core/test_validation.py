@@ -71,6 +71,7 @@ def accept(provider: str, **options: Any) -> None:
 
 # ------------------------------------------------------------------ sampling ranges per provider
 
+
 @pytest.mark.parametrize(
     ("provider", "bad", "good", "allowed"),
     [
@@ -95,7 +96,13 @@ def test_temperature_is_refused_where_the_provider_documents_none() -> None:
 
 @pytest.mark.parametrize(
     ("provider", "bad", "good"),
-    [("zai", 0.0, 0.01), ("zai_coding", 1.2, 1.0), ("aimlapi", 0.001, 0.5), ("cloudflare", 1.01, 0.0), ("sglang", -0.1, 0.0)],
+    [
+        ("zai", 0.0, 0.01),
+        ("zai_coding", 1.2, 1.0),
+        ("aimlapi", 0.001, 0.5),
+        ("cloudflare", 1.01, 0.0),
+        ("sglang", -0.1, 0.0),
+    ],
 )
 def test_top_p_range(provider: str, bad: float, good: float) -> None:
     refuse(provider, "top_p", top_p=bad)
@@ -110,7 +117,9 @@ def test_max_tokens_range_follows_the_model() -> None:
     assert "1 to 98304" in str(error)
 
 
-@pytest.mark.parametrize(("provider", "limit"), [("zai", 1), ("zai_coding", 1), ("bigmodel", 1), ("cloudflare", 4), ("aimlapi", 4)])
+@pytest.mark.parametrize(
+    ("provider", "limit"), [("zai", 1), ("zai_coding", 1), ("bigmodel", 1), ("cloudflare", 4), ("aimlapi", 4)]
+)
 def test_stop_count(provider: str, limit: int) -> None:
     accept(provider, stop=["x"] * limit)
     error = refuse(provider, "stop sequences", stop=["x"] * (limit + 1))
@@ -122,6 +131,7 @@ def test_any_number_of_stops_on_self_hosted() -> None:
 
 
 # ------------------------------------------------------------------ features a provider lacks
+
 
 def test_thinking_cannot_be_switched_on_aimlapi() -> None:
     refuse("aimlapi", "thinking cannot be switched", thinking=False)
@@ -153,6 +163,7 @@ def test_parallel_tool_calls_false_cannot_be_enforced_on_zai() -> None:
 
 
 # ------------------------------------------------------------------ messages
+
 
 @pytest.mark.parametrize("provider", ["zai", "vllm"])
 def test_empty_messages(provider: str) -> None:
@@ -201,6 +212,7 @@ def test_images_for_a_text_only_model() -> None:
 
 # ------------------------------------------------------------------ tools
 
+
 @pytest.mark.parametrize("name", ["get weather", "", "x" * 65, "naïve", "a.b", "tool/1"])
 def test_bad_tool_names(name: str) -> None:
     error = refuse("zai", "tool name", tools=[ToolSpec(name)])
@@ -231,19 +243,25 @@ def test_named_tool_choice_must_name_a_bound_tool() -> None:
 
 # ------------------------------------------------------------------ structured output
 
+
 def test_unknown_response_format() -> None:
     refuse("vllm", "response_format type 'yaml'", response_format={"type": "yaml"})
 
 
 @pytest.mark.parametrize(
     "response_format",
-    [{"type": "json_schema"}, {"type": "json_schema", "json_schema": {"name": "P"}}, {"type": "json_schema", "json_schema": "P"}],
+    [
+        {"type": "json_schema"},
+        {"type": "json_schema", "json_schema": {"name": "P"}},
+        {"type": "json_schema", "json_schema": "P"},
+    ],
 )
 def test_json_schema_needs_a_schema(response_format: dict[str, Any]) -> None:
     refuse("zai", "json_schema needs", response_format=response_format)
 
 
 # ------------------------------------------------------------------ models
+
 
 def test_a_model_the_provider_does_not_serve() -> None:
     error = refuse("zai", "does not serve model 'gpt-4o'", model="gpt-4o")
@@ -258,12 +276,23 @@ def test_self_hosted_serves_any_name() -> None:
 
 # ------------------------------------------------------------------ setup
 
+
 def test_unknown_provider_lists_the_valid_ids() -> None:
     with pytest.raises(ConfigurationError) as caught:
         GLMClient("openai", api_key="k")
     message = str(caught.value)
-    for provider in ("zai", "zai_coding", "bigmodel", "empiriolabs", "cloudflare", "cloudflare_openai", "aimlapi",
-                     "openrouter", "vllm", "sglang"):
+    for provider in (
+        "zai",
+        "zai_coding",
+        "bigmodel",
+        "empiriolabs",
+        "cloudflare",
+        "cloudflare_openai",
+        "aimlapi",
+        "openrouter",
+        "vllm",
+        "sglang",
+    ):
         assert provider in message
     assert isinstance(caught.value, ValueError)
 

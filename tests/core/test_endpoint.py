@@ -1,0 +1,205 @@
+"""Endpoints, provider and model profiles, and the client's HTTP side (shared clients, timeouts)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from dataclasses import replace
+
+import httpx2
+import pytest
+
+from glm_core import (
+    MODEL_PROFILES,
+    PROVIDERS,
+    AsyncGLMClient,
+    ChatRequest,
+    GLMClient,
+    UserMessage,
+    get_provider,
+    model_profile,
+)
+from glm_core.endpoint import Endpoint
+from glm_core.http import shared_client
+from tests.core.helpers import KEY, Server, json_response, make_client, sse_body, sse_response
+
+OK = {"id": "ok", "choices": [{"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": "Hi"}}]}
+
+# ------------------------------------------------------------------ provider profiles (DESIGN.md table)
+
+
+@pytest.mark.parametrize(
+    ("provider", "base_url", "env"),
+    [
+        ("zai", "https://api.z.ai/api/paas/v4", ("ZAI_API_KEY",)),
+        ("zai_coding", "https://api.z.ai/api/coding/paas/v4", ("ZAI_API_KEY",)),
+        ("bigmodel", "https://open.bigmodel.cn/api/paas/v4", ("ZHIPUAI_API_KEY",)),
+        ("empiriolabs", "https://api.empiriolabs.ai/v1", ("EMPIRIOLABS_API_KEY",)),
+        ("aimlapi", "https://api.aimlapi.com/v1", ("AIMLAPI_API_KEY",)),
+        ("openrouter", "https://openrouter.ai/api/v1", ("OPENROUTER_API_KEY",)),
+        ("vllm", None, ("GLM_API_KEY",)),
+        ("sglang", None, ("GLM_API_KEY",)),
+    ],
+)
+def test_provider_urls_and_key_variables(provider: str, base_url: str | None, env: tuple[str, ...]) -> None:
+    profile = get_provider(provider)
+    assert profile.base_url == base_url
+    assert profile.api_key_env == env
+    assert profile.api_key_required is (base_url is not None)
+
+
+def test_cloudflare_profiles() -> None:
+    for provider in ("cloudflare", "cloudflare_openai"):
+        profile = get_provider(provider)
+        assert profile.api_key_env == ("CLOUDFLARE_API_TOKEN",)
+        assert profile.account_id_env == "CLOUDFLARE_ACCOUNT_ID"
+        assert profile.context_window("glm-4.7-flash") == 131_072
+    assert get_provider("cloudflare").dialect == "cloudflare_run"
+    assert get_provider("cloudflare_openai").dialect == "openai_chat"
+
+
+@pytest.mark.parametrize(
+    ("provider", "model", "wire"),
+    [
+        ("zai", "glm-4.7", "glm-4.7"),
+        ("zai", "glm-4.7-flash", "glm-4.7-flash"),
+        ("bigmodel", "glm-4.5-air", "glm-4.5-air"),
+        ("empiriolabs", "glm-4.7-flash", "glm-4-7-flash"),
+        ("cloudflare", "glm-4.7-flash", "@cf/zai-org/glm-4.7-flash"),
+        ("cloudflare_openai", "glm-4.7-flash", "@cf/zai-org/glm-4.7-flash"),
+        ("aimlapi", "glm-4.7", "zhipu/glm-4.7"),
+        ("openrouter", "glm-4.7", "z-ai/glm-4.7"),
+        ("vllm", "zai-org/GLM-4.7-Flash", "zai-org/GLM-4.7-Flash"),
+        ("sglang", "glm", "glm"),
+    ],
+)
+def test_wire_model_ids(provider: str, model: str, wire: str) -> None:
+    assert get_provider(provider).wire_model(model) == wire
+
+
+def test_zai_coding_preserves_thinking_by_default() -> None:
+    assert get_provider("zai_coding").preserve_thinking_default is True
+    assert get_provider("zai").preserve_thinking_default is False
+
+
+def test_every_provider_has_a_known_dialect_and_id() -> None:
+    for provider_id, profile in PROVIDERS.items():
+        assert profile.id == provider_id
+        assert profile.dialect in ("openai_chat", "cloudflare_run")
+
+
+def test_a_custom_profile_can_be_passed() -> None:
+    custom = replace(get_provider("vllm"), id="my_server", base_url="http://10.0.0.2:9000/v1")
+    server = Server([json_response(OK)])
+    client = GLMClient(custom, http_client=httpx2.Client(transport=httpx2.MockTransport(server)))
+    assert client.chat(ChatRequest("glm", [UserMessage("Hi")])).provider == "my_server"
+    assert str(server.requests[0].url) == "http://10.0.0.2:9000/v1/chat/completions"
+
+
+# ------------------------------------------------------------------ model profiles
+
+
+@pytest.mark.parametrize(
+    ("model", "max_output", "thinking", "preserved"),
+    [
+        ("glm-4.7", 131_072, "on", True),
+        ("glm-4.7-flash", 131_072, "on", True),
+        ("glm-4.6", 131_072, "auto", False),
+        ("glm-4.5", 98_304, "auto", False),
+        ("glm-4.5-air", 98_304, "auto", False),
+        ("glm-4.5-flash", 98_304, "auto", False),
+    ],
+)
+def test_model_profiles(model: str, max_output: int, thinking: str, preserved: bool) -> None:
+    # providers.md §1.2: 128K output for 4.7/4.6, 96K for 4.5; 4.7 thinks by default.
+    profile = MODEL_PROFILES[model]
+    assert (profile.max_output_tokens, profile.thinking_default, profile.preserved_thinking) == (
+        max_output,
+        thinking,
+        preserved,
+    )
+    assert not profile.image_input
+
+
+def test_a_provider_override_of_the_context_window() -> None:
+    assert model_profile("glm-4.7-flash", context_window=131_072).context_window == 131_072
+    assert Endpoint("cloudflare", api_key=KEY, account_id="a").model_profile("glm-4.7-flash").context_window == 131_072
+    assert Endpoint("zai", api_key=KEY).model_profile("glm-4.7-flash").context_window == 200_000
+
+
+def test_an_unknown_model_gets_the_flash_facts_under_its_own_name() -> None:
+    profile = model_profile("my-finetune")
+    assert profile.id == "my-finetune"
+    assert profile.max_output_tokens == MODEL_PROFILES["glm-4.7-flash"].max_output_tokens
+
+
+# ------------------------------------------------------------------ the HTTP side
+
+
+def test_clients_without_their_own_http_client_share_one() -> None:
+    first = GLMClient("zai", api_key="k")
+    second = GLMClient("openrouter", api_key="k")
+    assert first.http is second.http is shared_client()
+    first.close()  # closing a client never closes the shared one
+    assert not shared_client().is_closed
+
+
+def test_closing_your_own_http_client() -> None:
+    own = httpx2.Client(transport=httpx2.MockTransport(Server()))
+    GLMClient("zai", api_key="k", http_client=own).close()
+    assert own.is_closed
+
+
+def test_one_shared_async_client_per_event_loop() -> None:
+    async def grab() -> tuple[httpx2.AsyncClient, httpx2.AsyncClient]:
+        return AsyncGLMClient("zai", api_key="k").http, AsyncGLMClient("vllm", base_url="http://h/v1").http
+
+    a1, a2 = asyncio.run(grab())
+    b1, _ = asyncio.run(grab())
+    assert a1 is a2
+    assert b1 is not a1
+
+
+async def test_async_close_of_your_own_client() -> None:
+    own = httpx2.AsyncClient(transport=httpx2.MockTransport(Server()))
+    await AsyncGLMClient("zai", api_key="k", http_client=own).aclose()
+    assert own.is_closed
+
+
+def test_timeouts_sent_with_each_request() -> None:
+    server = Server(
+        [
+            json_response(OK),
+            sse_response(sse_body({"choices": [{"index": 0, "delta": {"content": "x"}, "finish_reason": "stop"}]})),
+        ]
+    )
+    client = make_client("vllm", server, timeout=30.0, stream_idle_timeout=7.0)
+    client.chat(ChatRequest("glm", [UserMessage("Hi")]))
+    client.stream(ChatRequest("glm", [UserMessage("Hi")])).get_final_response()
+    plain, streamed = (r.extensions["timeout"] for r in server.requests)
+    assert plain == {"connect": 5.0, "read": 30.0, "write": 30.0, "pool": 30.0}
+    # While streaming, a read waiting longer than the idle timeout is a stalled stream.
+    assert streamed["read"] == 7.0 and streamed["connect"] == 5.0
+
+
+def test_default_timeouts() -> None:
+    client = GLMClient("zai", api_key="k")
+    assert client.timeout.connect == 5.0
+    assert client.timeout.read == 600.0
+    assert client.stream_timeout.read == 120.0
+
+
+def test_an_httpx_timeout_is_used_as_given() -> None:
+    timeout = httpx2.Timeout(12.0, connect=1.0)
+    assert GLMClient("zai", api_key="k", timeout=timeout).timeout is timeout
+
+
+def test_the_body_on_the_wire_is_what_prepare_built() -> None:
+    server = Server([json_response(OK)])
+    client = make_client("zai", server)
+    request = ChatRequest("glm-4.7", [UserMessage("Hi")], thinking=False)
+    client.chat(request)
+    assert server.requests[0].content == client.endpoint.prepare(request, stream=False).content
+    assert json.loads(server.requests[0].content)["thinking"] == {"type": "disabled"}
+    assert server.requests[0].method == "POST"
+    assert server.requests[0].headers["authorization"] == f"Bearer {KEY}"
