@@ -73,6 +73,15 @@ class _ClientBase:
             connect=self.timeout.connect, read=stream_idle_timeout, write=self.timeout.write, pool=self.timeout.pool
         )
         self.max_event_bytes = max_event_bytes
+        self._urls: dict[str, httpx2.URL] = {}
+
+    def _http_url(self, url: str) -> httpx2.URL:
+        # httpx2 re-parses a str URL on every request (~70 us, half the cost of a whole mocked
+        # call); a parsed URL is only copied. One entry per endpoint path, so the cache stays tiny.
+        parsed = self._urls.get(url)
+        if parsed is None:
+            parsed = self._urls[url] = httpx2.URL(url)
+        return parsed
 
     @property
     def provider(self) -> ProviderProfile:
@@ -158,7 +167,10 @@ class GLMClient(_ClientBase):
         while True:
             try:
                 response = self.http.post(
-                    prepared.url, content=prepared.content, headers=prepared.headers, timeout=self.timeout
+                    self._http_url(prepared.url),
+                    content=prepared.content,
+                    headers=prepared.headers,
+                    timeout=self.timeout,
                 )
                 return self._decode(prepared, response)
             except Exception as exc:
@@ -230,7 +242,10 @@ class AsyncGLMClient(_ClientBase):
         while True:
             try:
                 response = await self.http.post(
-                    prepared.url, content=prepared.content, headers=prepared.headers, timeout=self.timeout
+                    self._http_url(prepared.url),
+                    content=prepared.content,
+                    headers=prepared.headers,
+                    timeout=self.timeout,
                 )
                 return self._decode(prepared, response)
             except Exception as exc:
