@@ -234,7 +234,7 @@ class GLM(FunctionCallingLLM):
         extra = usage_kwargs(response.usage)
         if response.web_search:
             extra["web_search"] = response.web_search
-        return ChatResponse.model_construct(
+        return ChatResponse(
             message=message_from_response(response),
             raw=raw_with_usage(response.raw, response.usage),
             additional_kwargs=extra,
@@ -247,7 +247,7 @@ class GLM(FunctionCallingLLM):
             extra["thinking"] = response.reasoning
         if response.web_search:
             extra["web_search"] = response.web_search
-        return CompletionResponse.model_construct(
+        return CompletionResponse(
             text=response.content, raw=raw_with_usage(response.raw, response.usage), additional_kwargs=extra
         )
 

@@ -207,7 +207,7 @@ def tool_call_block(call: ToolCall, complete: bool = True) -> ToolCallBlock:
             parsed = None
         if isinstance(parsed, dict):
             kwargs = parsed
-    return ToolCallBlock.model_construct(tool_call_id=call.id, tool_name=call.name, tool_kwargs=kwargs)
+    return ToolCallBlock(tool_call_id=call.id, tool_name=call.name, tool_kwargs=kwargs)
 
 
 def tool_calls_kwarg(calls: Sequence[ToolCall]) -> list[dict[str, Any]]:
@@ -226,14 +226,15 @@ def assistant_message(
     """The assistant `ChatMessage` for an answer (whole, or cumulative while streaming)."""
     blocks: list[Any] = []
     if reasoning:
-        blocks.append(ThinkingBlock.model_construct(content=reasoning, num_tokens=reasoning_tokens))
+        blocks.append(ThinkingBlock(content=reasoning, num_tokens=reasoning_tokens))
     if content or not calls:
-        blocks.append(TextBlock.model_construct(text=content))
+        blocks.append(TextBlock(text=content))
     extra: dict[str, Any] = {}
     if calls:
         blocks.extend(call_blocks if call_blocks is not None else [tool_call_block(c) for c in calls])
         extra["tool_calls"] = tool_calls_kwarg(calls)
-    return ChatMessage.model_construct(role=_ASSISTANT, blocks=blocks, additional_kwargs=extra)
+    # model_construct with every field given: skips the legacy-images validator, and no defaults to compute.
+    return ChatMessage.model_construct(role=_ASSISTANT, additional_kwargs=extra, blocks=blocks)
 
 
 def message_from_response(response: GLMResponse) -> ChatMessage:

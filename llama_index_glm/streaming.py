@@ -69,7 +69,7 @@ class StreamState:
         usage = chunk.usage
         if usage is not None:
             extra.update(usage_kwargs(usage))
-        return ChatResponse.model_construct(
+        return ChatResponse(
             message=message, delta=chunk.content, raw=raw_with_usage(chunk.raw, usage), additional_kwargs=extra
         )
 
@@ -82,7 +82,7 @@ class StreamState:
             extra.update(usage_kwargs(usage))
             if self.reasoning:
                 extra["thinking"] = self.reasoning
-        return CompletionResponse.model_construct(
+        return CompletionResponse(
             text=self.text, delta=chunk.content, raw=raw_with_usage(chunk.raw, usage), additional_kwargs=extra
         )
 
@@ -95,7 +95,7 @@ class StreamState:
         """One more (empty-delta) chunk holding the whole answer, if the last one was not it."""
         if not self._needs_closing(final):
             return None
-        return ChatResponse.model_construct(
+        return ChatResponse(
             message=message_from_response(final),
             delta="",
             raw=raw_with_usage(final.raw, final.usage),
@@ -108,6 +108,6 @@ class StreamState:
         extra = usage_kwargs(final.usage)
         if final.reasoning:
             extra["thinking"] = final.reasoning
-        return CompletionResponse.model_construct(
+        return CompletionResponse(
             text=final.content, delta="", raw=raw_with_usage(final.raw, final.usage), additional_kwargs=extra
         )

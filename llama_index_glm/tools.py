@@ -185,7 +185,7 @@ def tool_selections(message: ChatMessage) -> list[ToolSelection]:
     for position, block in enumerate(message.blocks):
         if type(block) is ToolCallBlock or isinstance(block, ToolCallBlock):
             selections.append(
-                ToolSelection.model_construct(
+                ToolSelection(
                     tool_id=block.tool_call_id or f"call_{position}",
                     tool_name=block.tool_name,
                     tool_kwargs=parse_tool_arguments(block.tool_kwargs),
@@ -205,7 +205,7 @@ def tool_selections(message: ChatMessage) -> list[ToolSelection]:
         if not name:
             continue
         selections.append(
-            ToolSelection.model_construct(
+            ToolSelection(
                 tool_id=call_id or f"call_{position}",
                 tool_name=name,
                 tool_kwargs=parse_tool_arguments(arguments),
