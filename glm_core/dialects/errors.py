@@ -129,9 +129,20 @@ def _text(value: Any) -> str | None:
     return str(value) if value else None
 
 
+def _status_of_code(provider: ProviderProfile, code: str) -> int:
+    """The HTTP status an error inside a 200 answer stands for (200 when unknown)."""
+    known = _CODE_STATUS.get(provider.error_shape, {}).get(code)
+    if known is not None:
+        return known
+    # OpenAI-style servers (vLLM, SGLang, OpenRouter) and AI/ML put the HTTP status in `code`.
+    if provider.error_shape in ("openai", "aimlapi") and code.isdigit() and 400 <= int(code) <= 599:
+        return int(code)
+    return 200
+
+
 def _classify(provider: ProviderProfile, status: int, code: str | None, message: str) -> tuple[type[APIError], bool]:
     if status == 200 and code is not None:
-        status = _CODE_STATUS.get(provider.error_shape, {}).get(code, status)
+        status = _status_of_code(provider, code)
     if code is not None:
         if code in provider.quota_codes:
             return QuotaExceededError, False
