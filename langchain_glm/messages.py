@@ -20,7 +20,7 @@ from typing import Any
 
 from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
 from langchain_core.messages.ai import InputTokenDetails, OutputTokenDetails, UsageMetadata
-from langchain_core.messages.tool import InvalidToolCall, ToolCallChunk
+from langchain_core.messages.tool import InvalidToolCall, ToolCallChunk, tool_call_chunk
 from langchain_core.messages.tool import ToolCall as LCToolCall
 
 from glm_core.types import (
@@ -335,7 +335,7 @@ class ToolCallChunkTracker:
                 state[1] = new_name
             state[2] = so_far + args
             if new_id or new_name or args:
-                out.append(ToolCallChunk(name=new_name, args=args or None, id=new_id, index=delta.index))
+                out.append(tool_call_chunk(name=new_name, args=args or None, id=new_id, index=delta.index))
         return out
 
 
