@@ -134,7 +134,12 @@ class _EventDecoder:
             ) from None
         if not isinstance(payload, dict):
             raise ResponseDecodeError(f"{self.provider.name} sent a non-object event", provider=self.provider.id)
-        if event.event == "error" or payload.get("error") or payload.get("success") is False:
+        if (
+            event.event == "error"
+            or payload.get("error")
+            or payload.get("object") == "error"  # SGLang's error shape (providers.md §5)
+            or payload.get("success") is False
+        ):
             raise error_from_body(self.provider, 200, payload, self.headers)
         return self.stream._dialect.decode_event(payload)
 

@@ -229,8 +229,9 @@ class OpenAIChatDialect:
                 f"expected a JSON object from {self.provider.name}, got {type(data).__name__}",
                 provider=self.provider.id,
             )
-        if "error" in data or data.get("success") is False:
-            # An error body with status 200 (Cloudflare's success:false, proxies passing errors on).
+        if data.get("error") or data.get("object") == "error" or data.get("success") is False:
+            # An error body with status 200 (Cloudflare's success:false, SGLang's object:error,
+            # proxies passing errors on). A null `error` field next to choices is not an error.
             raise error_from_body(self.provider, 200, data, {})
         return data
 
