@@ -372,3 +372,40 @@ def test_retryable_defaults_of_the_tree() -> None:
 
     retryable = {name for name in e.__all__ if getattr(e, name).retryable}
     assert retryable == {"RateLimitError", "ServerError", "APIConnectionError", "APITimeoutError"}
+
+
+# ------------------------------------------------------------------ OpenAI-style errors inside a 200
+
+SGLANG_ERROR = {"object": "error", "message": "Invalid request", "type": "BadRequestError", "param": None, "code": 400}
+
+
+def test_sglang_object_error_with_status_200_is_the_typed_error() -> None:
+    server = Server([httpx2.Response(200, json=SGLANG_ERROR)])
+    with pytest.raises(BadRequestError) as caught:
+        make_client("sglang", server).chat(ChatRequest("glm", [UserMessage("Hi")]))
+    assert caught.value.code == "400" and not caught.value.retryable
+    assert len(server.requests) == 1
+
+
+@pytest.mark.parametrize(
+    ("code", "cls", "retryable"),
+    [(400, BadRequestError, False), (429, RateLimitError, True), (500, ServerError, True), (None, ServerError, True)],
+)
+def test_an_openai_style_error_inside_a_200_is_classified_by_its_http_like_code(
+    code: int | None, cls: type[APIError], retryable: bool
+) -> None:
+    body = {"error": {"message": "x", "type": "BadRequestError", "param": None, "code": code}}
+    error = error_from_body(get_provider("vllm"), 200, body, {})
+    assert type(error) is cls
+    assert error.retryable is retryable
+    assert error.status_code == 200
+
+
+def test_a_completion_with_a_null_error_field_is_not_an_error() -> None:
+    body = {
+        "id": "x",
+        "error": None,
+        "choices": [{"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": "Hi"}}],
+    }
+    server = Server([httpx2.Response(200, json=body)])
+    assert make_client("openrouter", server).chat(ChatRequest("glm-4.7", [UserMessage("Hi")])).content == "Hi"

@@ -646,3 +646,21 @@ def test_a_single_call_without_an_index(mode: str) -> None:
         zai_event({}, finish_reason="tool_calls"),
     )
     assert run_stream(mode, "vllm", [sse_response(body)]).answer().tool_calls == [ToolCall("call_1", "weather", ARGS)]
+
+
+def test_an_sglang_error_object_in_a_stream_is_an_error_not_an_empty_chunk(mode: str) -> None:
+    error_event = {"object": "error", "message": "CUDA out of memory", "type": "InternalServerError", "code": 500}
+    body = sse_body(zai_event({"content": "Hi"}), error_event)
+    error = run_stream(mode, "sglang", [sse_response(body)]).raised()
+    assert isinstance(error, StreamInterruptedError)
+    assert isinstance(error.cause, ServerError) and error.cause.code == "500"
+    assert error.partial is not None and error.partial.content == "Hi"
+
+
+def test_a_vllm_bad_request_as_the_first_event_is_not_retried(mode: str) -> None:
+    from glm_core import BadRequestError
+
+    first = {"error": {"object": "error", "message": "bad tool schema", "type": "BadRequestError", "code": 400}}
+    outcome = run_stream(mode, "vllm", [sse_response(sse_body(first))])
+    assert isinstance(outcome.raised(), BadRequestError)
+    assert len(outcome.server.requests) == 1
