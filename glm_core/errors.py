@@ -7,7 +7,7 @@ GLMError
 ├── APIError                               the provider answered with an error
 │   ├── BadRequestError                    400, 422
 │   │   ├── ContextOverflowError           prompt longer than the context window (Z.ai 1261, ...)
-│   │   └── ContentFilterError             blocked as unsafe (Z.ai 1301, finish_reason "sensitive")
+│   │   └── ContentFilterError             blocked as unsafe (Z.ai 1301; finish_reason "sensitive" is not raised)
 │   ├── AuthenticationError                401
 │   ├── PermissionDeniedError              403
 │   ├── NotFoundError                      404 (also a wrong Cloudflare account id)
