@@ -89,6 +89,8 @@ CASES: list[tuple[str, int, Any, type[APIError], bool, str | None]] = [
         "1234",
     ),
     ("zai_coding", 429, zai("1305", "overloaded"), RateLimitError, True, "1305"),
+    # The OpenAPI's integer code (real bodies send a string): read the same way.
+    ("zai", 429, {"error": {"code": 1302, "message": "Rate limit reached"}}, RateLimitError, True, "1302"),
     ("bigmodel", 429, zai("1113", "余额不足或无可用资源包,请充值。"), QuotaExceededError, False, "1113"),
     (
         "cloudflare",

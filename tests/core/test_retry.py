@@ -412,7 +412,7 @@ class Stalling(httpx2.AsyncByteStream):
 def test_a_stalled_stream_after_an_event_is_interrupted_by_the_idle_timeout() -> None:
     head = sse_body({"id": "s", "choices": [{"index": 0, "delta": {"content": "Hel"}}]}, done=False)
     stalled = httpx2.Response(200, headers=SSE_HEADERS, stream=Stalling(head))
-    outcome = run_stream("async", "zai", [stalled], stream_idle_timeout=0.05)
+    outcome = run_stream("async", "zai", [stalled], stream_idle_timeout=0.2)
     error = outcome.raised()
     assert isinstance(error, StreamInterruptedError)
     assert isinstance(error.cause, APITimeoutError)
@@ -421,6 +421,6 @@ def test_a_stalled_stream_after_an_event_is_interrupted_by_the_idle_timeout() ->
 
 def test_a_stream_stalled_before_its_first_event_is_retried() -> None:
     stalled = httpx2.Response(200, headers=SSE_HEADERS, stream=Stalling(b""))
-    outcome = run_stream("async", "zai", [stalled, sse_response(OK_STREAM)], stream_idle_timeout=0.05)
+    outcome = run_stream("async", "zai", [stalled, sse_response(OK_STREAM)], stream_idle_timeout=0.2)
     assert outcome.answer().content == "Hi"
     assert outcome.delays == [0.5]
