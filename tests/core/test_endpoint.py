@@ -203,3 +203,27 @@ def test_the_body_on_the_wire_is_what_prepare_built() -> None:
     assert json.loads(server.requests[0].content)["thinking"] == {"type": "disabled"}
     assert server.requests[0].method == "POST"
     assert server.requests[0].headers["authorization"] == f"Bearer {KEY}"
+
+
+@pytest.mark.parametrize(
+    ("provider", "native", "context_window", "max_output"),
+    [
+        ("cloudflare", "@cf/zai-org/glm-4.7-flash", 131_072, 131_072),
+        ("openrouter", "z-ai/glm-4.5", 131_072, 98_304),
+        ("aimlapi", "zhipu/glm-4.5-air", 131_072, 98_304),
+        ("empiriolabs", "glm-4-7-flash", 200_000, 131_072),
+    ],
+)
+def test_a_provider_native_model_id_gets_the_facts_of_the_model_it_names(
+    provider: str, native: str, context_window: int, max_output: int
+) -> None:
+    profile = Endpoint(provider, api_key=KEY, account_id="a").model_profile(native)
+    assert (profile.context_window, profile.max_output_tokens) == (context_window, max_output)
+
+
+def test_limits_of_a_native_model_id_are_enforced() -> None:
+    from glm_core import InvalidRequestError
+
+    endpoint = Endpoint("openrouter", api_key=KEY)
+    with pytest.raises(InvalidRequestError, match="1 to 98304"):
+        endpoint.prepare(ChatRequest("z-ai/glm-4.5", [UserMessage("Hi")], max_tokens=100_000), stream=False)
