@@ -132,12 +132,11 @@ def structured_output(
             if strict is not None:
                 spec["strict"] = strict
             response_format = {"type": "json_schema", "json_schema": spec}
-        ls_format: dict[str, Any] = {"kwargs": {"method": method}}
-        if method == "json_schema":
-            ls_format["kwargs"]["strict"] = strict
+        bind_kwargs = {"response_format": response_format}
         if schema is not None:
-            ls_format["schema"] = schema
-        bound = llm.bind(response_format=response_format, ls_structured_output_format=ls_format)
+            ls_kwargs = {"method": method, "strict": strict} if method == "json_schema" else {"method": method}
+            bind_kwargs["ls_structured_output_format"] = {"kwargs": ls_kwargs, "schema": schema}
+        bound = llm.bind(**bind_kwargs)
         parser = PydanticOutputParser(pydantic_object=schema) if is_pydantic else JsonOutputParser()
     parser = _validated(parser, schema, is_pydantic)
     if not include_raw:

@@ -37,7 +37,7 @@ def convert_tools(
         if isinstance(tool, dict) and tool.get("type") in _BUILTIN_TYPES:
             converted.append(tool)
             continue
-        if isinstance(tool, dict) and tool.get("type") not in (None, "function"):
+        if isinstance(tool, dict) and tool.get("type") not in (None, "function", "object"):
             raise ValueError(
                 f"tool of type {tool.get('type')!r} is not supported; pass functions, pydantic models, "
                 "BaseTools, or {'type': 'web_search', 'web_search': {...}}"

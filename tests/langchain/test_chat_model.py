@@ -299,7 +299,9 @@ def test_streamed_reasoning_is_sent_back_after_aggregation() -> None:
     llm.invoke([HumanMessage("go"), full, ToolMessage("ok", tool_call_id="call_1")])
     assistant = script.bodies[1]["messages"][1]
     assert assistant["reasoning_content"] == "ab"
-    assert assistant["tool_calls"] == [{"id": "call_1", "type": "function", "function": {"name": "f", "arguments": "{}"}}]
+    assert assistant["tool_calls"] == [
+        {"id": "call_1", "type": "function", "function": {"name": "f", "arguments": "{}"}}
+    ]
 
 
 # ---------------------------------------------------------------- streaming
