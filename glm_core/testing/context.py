@@ -1,0 +1,106 @@
+"""What a validated request means for the answer: model echo, streaming, usage, thinking,
+token budget and stop strings, read the way each provider reads them (providers.md §6).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from glm_core.testing.facts import ProviderFacts
+
+__all__ = ["RequestContext", "build_context"]
+
+# Z.ai documents tool_stream for "GLM-4.6 and above"; 4.5 models get whole calls.
+_NO_TOOL_STREAM_PREFIX = "glm-4.5"
+
+
+@dataclass(slots=True)
+class RequestContext:
+    """The parts of a request that shape the answer."""
+
+    facts: ProviderFacts
+    body: dict[str, Any]
+    model: str
+    stream: bool = False
+    include_usage: bool = True
+    thinking: bool = True
+    show_reasoning: bool = True
+    incremental_tools: bool = False
+    budget: int | None = None
+    stops: list[str] = field(default_factory=list)
+    path: str = ""
+
+
+def _enable_thinking_kwarg(body: dict[str, Any]) -> bool:
+    kwargs = body.get("chat_template_kwargs")
+    if isinstance(kwargs, dict) and kwargs.get("enable_thinking") is False:
+        return False
+    return True
+
+
+def _zai_thinking(body: dict[str, Any]) -> bool:
+    thinking = body.get("thinking")
+    return not (isinstance(thinking, dict) and thinking.get("type") == "disabled")
+
+
+def build_context(facts: ProviderFacts, body: dict[str, Any], model: str, path: str) -> RequestContext:
+    """Read a validated body into a `RequestContext`.
+
+    Example:
+        >>> from glm_core.testing.facts import facts_for
+        >>> ctx = build_context(facts_for("zai"), {"model": "glm-4.7", "thinking": {"type": "disabled"},
+        ...                     "messages": []}, "glm-4.7", "/api/paas/v4/chat/completions")
+        >>> ctx.thinking
+        False
+    """
+    family = facts.family
+    stream = body.get("stream") is True
+    opts = body.get("stream_options")
+    asked_usage = isinstance(opts, dict) and opts.get("include_usage") is True
+    include_usage = facts.stream_usage == "always" or asked_usage
+
+    show = True
+    if family in ("zai", "aimlapi"):
+        thinking = _zai_thinking(body)
+    elif family == "empiriolabs":
+        thinking = body.get("enable_thinking") is not False and _zai_thinking(body)
+    elif family == "openrouter":
+        reasoning = body.get("reasoning")
+        thinking = not (isinstance(reasoning, dict) and reasoning.get("enabled") is False)
+        show = not (isinstance(reasoning, dict) and reasoning.get("exclude") is True)
+    else:  # cloudflare, vllm, sglang: the chat template switch
+        thinking = _enable_thinking_kwarg(body)
+
+    if facts.tool_args_stream == "incremental":
+        incremental = True
+    elif facts.tool_args_stream == "tool_stream":
+        incremental = body.get("tool_stream") is True and not model.startswith(_NO_TOOL_STREAM_PREFIX)
+    else:
+        incremental = False
+
+    budget: int | None = None
+    for key in ("max_completion_tokens", "max_tokens"):
+        value = body.get(key)
+        if isinstance(value, int) and not isinstance(value, bool):
+            budget = value
+            break
+
+    stop = body.get("stop")
+    stops = [stop] if isinstance(stop, str) else [s for s in stop if isinstance(s, str) and s] if isinstance(
+        stop, list
+    ) else []
+
+    return RequestContext(
+        facts=facts,
+        body=body,
+        model=model,
+        stream=stream,
+        include_usage=include_usage,
+        thinking=thinking,
+        show_reasoning=show,
+        incremental_tools=incremental,
+        budget=budget,
+        stops=stops,
+        path=path,
+    )

@@ -1,0 +1,250 @@
+"""`Emulator`: one provider's wire protocol, answering by rules or by script.
+
+The request pipeline (`Emulator.handle`), in the order a real provider applies it:
+1. record the request; take the next queued item, if any;
+2. a queued "early" `Fault` (http_error, reset_before_response, cloudflare_success_false,
+   non_json_502) answers at once, whatever the request is;
+3. route (method, path; Cloudflare: account id after auth), authenticate, parse JSON, validate;
+4. answer: the queued `Reply`, else the rules brain (brain.py);
+5. render in the provider's shape (streamed if `"stream": true`), then apply a queued body
+   `Fault` (cut, stall, malformed event, error in stream, huge event).
+Each queued item answers exactly one request, even one the provider rejects.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections import deque
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from glm_core.testing.auth import check_auth
+from glm_core.testing.brain import rules_answer
+from glm_core.testing.context import build_context
+from glm_core.testing.errors import WireError, cf_envelope_error, provider_error
+from glm_core.testing.facts import DEFAULT_ACCOUNT_ID, PROVIDER_FACTS, ProviderFacts, facts_for
+from glm_core.testing.ids import response_id, tool_call_id
+from glm_core.testing.outcome import JSON, Outcome, apply_body_fault, early_fault
+from glm_core.testing.plan import Plan, completion_tokens, plan_from_reply, prompt_tokens
+from glm_core.testing.render_body import render_body
+from glm_core.testing.render_stream import render_stream
+from glm_core.testing.script import Fault, Reply
+from glm_core.testing.transport import EmulatorTransport
+from glm_core.testing.validate import validate
+
+__all__ = ["Emulator", "RecordedRequest"]
+
+_OPENROUTER_STREAM_PRELUDE = b": OPENROUTER PROCESSING\n\n"
+_OPENROUTER_BODY_PRELUDE = b"\n         \n"
+_LOREM = "Lorem ipsum dolor sit amet, consectetur adipiscing elit. "
+
+
+@dataclass(frozen=True, slots=True)
+class RecordedRequest:
+    """A request as the emulator received it (headers with lower-case names)."""
+
+    method: str
+    path: str
+    headers: dict[str, str]
+    body: Any
+    raw: bytes
+
+
+class Emulator:
+    """A local stand-in for one provider's chat-completions wire protocol.
+
+    Args:
+        provider: a provider id ("zai", "zai_coding", "bigmodel", "empiriolabs", "cloudflare",
+            "cloudflare_openai", "aimlapi", "openrouter", "vllm", "sglang").
+        api_key: the key to require. None: hosted providers accept any non-empty Bearer key and
+            vLLM/SGLang accept requests without one.
+        account_id: the Cloudflare account id in the path.
+        served_model: the model name vLLM/SGLang serve.
+        base_url: override the base URL (for vLLM/SGLang on another host or path).
+        max_recorded: how many requests `requests` keeps (the oldest are dropped).
+
+    Example:
+        >>> import httpx2
+        >>> emu = Emulator("zai", api_key="test-key")
+        >>> with httpx2.Client(transport=emu.transport(), base_url=emu.base_url) as client:
+        ...     r = client.post("/chat/completions", headers={"Authorization": "Bearer test-key"},
+        ...                     json={"model": "glm-4.7", "messages": [{"role": "user", "content": "Hi"}]})
+        >>> r.json()["choices"][0]["message"]["content"]
+        'Hello! You said: Hi'
+    """
+
+    def __init__(
+        self,
+        provider: str = "zai",
+        *,
+        api_key: str | None = None,
+        account_id: str = DEFAULT_ACCOUNT_ID,
+        served_model: str = "glm-4.7-flash",
+        base_url: str | None = None,
+        max_recorded: int = 1000,
+    ) -> None:
+        self.provider = provider
+        self.facts: ProviderFacts = facts_for(provider)
+        self.api_key = api_key
+        self.account_id = account_id
+        self.served_model = served_model
+        self.base_url = (base_url or self.facts.resolved_base_url(account_id)).rstrip("/")
+        parts = urlsplit(self.base_url)
+        self.host = parts.hostname or ""
+        self.base_path = parts.path.rstrip("/")
+        self.check_host = self.facts.auth_required  # self-hosted servers live anywhere
+        self._endpoint = self.base_path + self.facts.endpoint
+        self._queue: deque[Reply | Fault] = deque()
+        self._requests: deque[RecordedRequest] = deque(maxlen=max_recorded)
+
+    # -- scripting -------------------------------------------------------------------------
+
+    @property
+    def requests(self) -> list[RecordedRequest]:
+        """The recorded requests, oldest first."""
+        return list(self._requests)
+
+    def queue(self, *items: Reply | Fault) -> None:
+        """Script the next answers: each item answers one request, first in first out."""
+        for item in items:
+            if not isinstance(item, Reply | Fault):
+                raise TypeError(f"queue() takes Reply or Fault items, not {type(item).__name__}")
+        self._queue.extend(items)
+
+    @property
+    def pending(self) -> int:
+        """How many queued items are still waiting for a request."""
+        return len(self._queue)
+
+    def reset(self) -> None:
+        """Forget queued items and recorded requests."""
+        self._queue.clear()
+        self._requests.clear()
+
+    # -- delivery --------------------------------------------------------------------------
+
+    def transport(self) -> EmulatorTransport:
+        """An httpx2 transport (sync and async) that answers in-process."""
+        return EmulatorTransport(self)
+
+    @contextmanager
+    def serve(self, host: str = "127.0.0.1", port: int = 0) -> Iterator[str]:
+        """Serve over real HTTP in a background thread; yields the base URL with the real path."""
+        from glm_core.testing.server import EmulatorServer  # sockets only when asked for
+
+        server = EmulatorServer(self, host=host, port=port)
+        server.start()
+        try:
+            yield server.base_url
+        finally:
+            server.stop()
+
+    # -- the pipeline ----------------------------------------------------------------------
+
+    def handle(self, method: str, path: str, headers: Mapping[str, str], raw: bytes) -> Outcome:
+        """Answer one request (headers with lower-case names). Used by the transport and server."""
+        body: Any = None
+        if raw:
+            try:
+                body = json.loads(raw)
+            except ValueError:
+                body = None
+        self._requests.append(RecordedRequest(method, path, dict(headers), body, raw))
+        item = self._queue.popleft() if self._queue else None
+        facts = self.facts
+        if isinstance(item, Fault):
+            early = early_fault(facts, item, path)
+            if early is not None:
+                return early
+        try:
+            facts, path_model = self._route(method, path, headers)
+            if not isinstance(body, dict):
+                raise self._bad_body(facts, raw, path)
+            return self._answer(facts, body, path_model, path, item)
+        except WireError as e:
+            return Outcome(e.status, e.content_type, [e.body], e.headers)
+
+    def _route(self, method: str, path: str, headers: Mapping[str, str]) -> tuple[ProviderFacts, str | None]:
+        facts = self.facts
+        if facts.family != "cloudflare":
+            if path.rstrip("/") != self._endpoint:
+                raise provider_error(facts, 404, code="1222" if facts.family == "zai" else None,
+                                     field=path, path=path, detail=f"no route {path}")
+            if method != "POST":
+                raise provider_error(facts, 405, detail=f"{method} is not allowed")
+            check_auth(facts, self.api_key, headers, path)
+            return facts, None
+        # Cloudflare: /client/v4/accounts/{id}/ai/run/{model} or /ai/v1/chat/completions.
+        check_auth(facts, self.api_key, headers, path)
+        prefix = "/client/v4/accounts/"
+        account, _, rest = path.removeprefix(prefix).partition("/")
+        if not path.startswith(prefix) or account != self.account_id:
+            raise WireError(404, json.dumps(cf_envelope_error([
+                (7003, f"Could not route to {path}, perhaps your object identifier is invalid?"),
+                (7000, "No route for that URI"),
+            ])).encode(), detail=f"account id {account!r} is not {self.account_id!r}")
+        if rest.startswith("ai/run/") and method == "POST":
+            return PROVIDER_FACTS["cloudflare"], unquote(rest.removeprefix("ai/run/"))
+        if rest.rstrip("/") == "ai/v1/chat/completions" and method == "POST":
+            return PROVIDER_FACTS["cloudflare_openai"], None
+        raise WireError(404, json.dumps(cf_envelope_error([(7000, "No route for that URI")])).encode(),
+                        detail=f"no route {method} {path}")
+
+    @staticmethod
+    def _bad_body(facts: ProviderFacts, raw: bytes, path: str) -> WireError:
+        detail = "the body is not a JSON object"
+        if facts.family == "zai":
+            return provider_error(facts, code="1210", detail=detail)
+        if facts.family == "cloudflare":
+            if not raw:
+                return provider_error(facts, code=3003, field="body", detail="empty body")
+            return provider_error(facts, code=5006, field="at '/' must be object", detail=detail)
+        return provider_error(facts, 400, message="Body validation error!" if facts.family == "aimlapi"
+                              else "Invalid JSON body", path=path, detail=detail)
+
+    def _answer(
+        self, facts: ProviderFacts, body: dict[str, Any], path_model: str | None, path: str,
+        item: Reply | Fault | None,
+    ) -> Outcome:
+        model = validate(facts, body, path_model=path_model, served_model=self.served_model, path=path)
+        ctx = build_context(facts, body, model, path)
+        prompt = prompt_tokens(body.get("messages"))
+        plan = plan_from_reply(item, prompt) if isinstance(item, Reply) else rules_answer(ctx, prompt)
+        if isinstance(item, Fault) and item.kind == "huge_event":
+            _make_huge(plan, item.size)
+        for call in plan.tool_calls:
+            if call.id is None:
+                call.id = tool_call_id(facts, stream=ctx.stream)
+
+        request_id = body.get("request_id")
+        rid = request_id if facts.family == "zai" and isinstance(request_id, str) else response_id(facts)
+        created = int(time.time())
+        if ctx.stream:
+            frames = render_stream(ctx, plan, rid, created)
+            if facts.family == "openrouter":
+                frames[0] = _OPENROUTER_STREAM_PRELUDE + frames[0]
+            outcome = Outcome(200, facts.sse_content_type, frames, stream=True)
+        else:
+            payload: dict[str, Any] = render_body(ctx, plan, rid, created)
+            if facts.envelope:
+                payload = {"result": payload, "success": True, "errors": [], "messages": []}
+            data = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
+            if facts.family == "openrouter":
+                data = _OPENROUTER_BODY_PRELUDE + data
+            outcome = Outcome(200, JSON, [data])
+        if isinstance(item, Fault):
+            outcome = apply_body_fault(outcome, item, facts)
+        return outcome
+
+
+def _make_huge(plan: Plan, size: int) -> None:
+    # ASCII filler, so `size` characters are `size` bytes on the wire.
+    plan.content = (_LOREM * (size // len(_LOREM) + 1))[:size]
+    plan.tool_calls = []
+    plan.finish_reason = "stop"
+    plan.single_content_event = True
+    plan.completion_tokens = completion_tokens(plan.content, plan.reasoning, [])

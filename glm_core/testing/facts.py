@@ -1,0 +1,267 @@
+"""The emulator's own server-side facts, one record per provider, taken from providers.md.
+
+This table is deliberately independent of `glm_core.providers`: the emulator is the oracle the
+client is tested against, so a wrong client profile must not make the emulator wrong too.
+
+Choices made where providers.md is UNCERTAIN or silent (also listed in `UNCERTAIN_CHOICES`):
+see that tuple at the bottom of this module.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+__all__ = [
+    "DEFAULT_ACCOUNT_ID",
+    "PROVIDER_FACTS",
+    "UNCERTAIN_CHOICES",
+    "ZAI_MODELS",
+    "Family",
+    "ProviderFacts",
+    "facts_for",
+]
+
+DEFAULT_ACCOUNT_ID = "0123456789abcdef0123456789abcdef"
+
+Family = Literal["zai", "cloudflare", "aimlapi", "empiriolabs", "openrouter", "vllm", "sglang"]
+
+ZAI_MODELS: tuple[str, ...] = (
+    "glm-4.7",
+    "glm-4.7-flash",
+    "glm-4.7-flashx",
+    "glm-4.6",
+    "glm-4.5",
+    "glm-4.5-air",
+    "glm-4.5-x",
+    "glm-4.5-airx",
+    "glm-4.5-flash",
+)
+CF_MODEL = "@cf/zai-org/glm-4.7-flash"
+
+
+@dataclass(frozen=True, slots=True)
+class ProviderFacts:
+    """What one provider's server accepts and how it answers.
+
+    `base_url` may contain `{account_id}`; `endpoint` is the path after it (`{model}` for the
+    Cloudflare native route, where the model is in the path).
+    """
+
+    id: str
+    family: Family
+    base_url: str
+    endpoint: str
+    models: tuple[str, ...]
+    # Self-hosted servers only check the key when started with one; hosted ones always do.
+    auth_required: bool = True
+    envelope: bool = False  # Cloudflare native wraps a non-streamed answer in {result, success, ...}
+    # Reasoning output field names, in the order they are written.
+    reasoning_fields: tuple[str, ...] = ("reasoning_content",)
+    # Empty assistant text: "" on the Z.ai-derived APIs, null on vLLM-backed ones.
+    empty_content_null: bool = False
+    # "always": usage in the stream without asking; "include_usage": only with stream_options.
+    stream_usage: Literal["always", "include_usage"] = "always"
+    # "finish": usage rides on the finish_reason chunk (Z.ai); "separate": a last chunk with
+    # `choices: []` (vLLM / OpenAI convention).
+    stream_usage_chunk: Literal["finish", "separate"] = "finish"
+    # "tool_stream": arguments whole unless `tool_stream: true`; "incremental": always split.
+    tool_args_stream: Literal["tool_stream", "incremental", "whole"] = "tool_stream"
+    id_style: Literal["zai", "chatcmpl16", "chatcmpl32", "hex32", "openrouter"] = "zai"
+    tool_id_style: Literal["zai", "vllm", "call_hex"] = "zai"
+    error_style: Literal["zai", "cloudflare", "aimlapi", "openai", "openrouter", "vllm", "sglang"] = "zai"
+    sse_content_type: str = "text/event-stream; charset=utf-8"
+
+    def resolved_base_url(self, account_id: str) -> str:
+        """The real base URL with the account id filled in."""
+        return self.base_url.replace("{account_id}", account_id)
+
+
+def _zai(provider_id: str, base_url: str) -> ProviderFacts:
+    # The three Z.ai bases share one dialect; only the URL differs.
+    return ProviderFacts(
+        id=provider_id,
+        family="zai",
+        base_url=base_url,
+        endpoint="/chat/completions",
+        models=ZAI_MODELS,
+        sse_content_type="text/event-stream;charset=UTF-8",
+    )
+
+
+PROVIDER_FACTS: dict[str, ProviderFacts] = {
+    "zai": _zai("zai", "https://api.z.ai/api/paas/v4"),
+    "zai_coding": _zai("zai_coding", "https://api.z.ai/api/coding/paas/v4"),
+    "bigmodel": _zai("bigmodel", "https://open.bigmodel.cn/api/paas/v4"),
+    "empiriolabs": ProviderFacts(
+        id="empiriolabs",
+        family="empiriolabs",
+        base_url="https://api.empiriolabs.ai/v1",
+        endpoint="/chat/completions",
+        models=("glm-4-7-flash",),
+        id_style="chatcmpl32",
+        tool_id_style="call_hex",
+        error_style="openai",
+    ),
+    "cloudflare": ProviderFacts(
+        id="cloudflare",
+        family="cloudflare",
+        base_url="https://api.cloudflare.com/client/v4/accounts/{account_id}/ai",
+        endpoint="/run/{model}",
+        models=(CF_MODEL,),
+        envelope=True,
+        reasoning_fields=("reasoning", "reasoning_content"),
+        empty_content_null=True,
+        stream_usage="include_usage",
+        stream_usage_chunk="separate",
+        tool_args_stream="incremental",
+        id_style="chatcmpl16",
+        tool_id_style="vllm",
+        error_style="cloudflare",
+    ),
+    "cloudflare_openai": ProviderFacts(
+        id="cloudflare_openai",
+        family="cloudflare",
+        base_url="https://api.cloudflare.com/client/v4/accounts/{account_id}/ai/v1",
+        endpoint="/chat/completions",
+        models=(CF_MODEL,),
+        reasoning_fields=("reasoning", "reasoning_content"),
+        empty_content_null=True,
+        stream_usage="include_usage",
+        stream_usage_chunk="separate",
+        tool_args_stream="incremental",
+        id_style="chatcmpl16",
+        tool_id_style="vllm",
+        error_style="cloudflare",
+    ),
+    "aimlapi": ProviderFacts(
+        id="aimlapi",
+        family="aimlapi",
+        base_url="https://api.aimlapi.com/v1",
+        endpoint="/chat/completions",
+        models=("zhipu/glm-4.7", "zhipu/glm-4.6", "zhipu/glm-4.5", "zhipu/glm-4.5-air"),
+        stream_usage="include_usage",
+        tool_args_stream="whole",
+        error_style="aimlapi",
+    ),
+    "openrouter": ProviderFacts(
+        id="openrouter",
+        family="openrouter",
+        base_url="https://openrouter.ai/api/v1",
+        endpoint="/chat/completions",
+        models=("z-ai/glm-4.7", "z-ai/glm-4.7-flash", "z-ai/glm-4.6", "z-ai/glm-4.5", "z-ai/glm-4.5-air"),
+        reasoning_fields=("reasoning",),
+        stream_usage_chunk="separate",
+        tool_args_stream="incremental",
+        id_style="openrouter",
+        tool_id_style="call_hex",
+        error_style="openrouter",
+    ),
+    "vllm": ProviderFacts(
+        id="vllm",
+        family="vllm",
+        base_url="http://localhost:8000/v1",
+        endpoint="/chat/completions",
+        models=(),  # the served name, set per Emulator
+        auth_required=False,
+        reasoning_fields=("reasoning", "reasoning_content"),
+        empty_content_null=True,
+        stream_usage="include_usage",
+        stream_usage_chunk="separate",
+        tool_args_stream="incremental",
+        id_style="chatcmpl32",
+        tool_id_style="vllm",
+        error_style="vllm",
+    ),
+    "sglang": ProviderFacts(
+        id="sglang",
+        family="sglang",
+        base_url="http://localhost:30000/v1",
+        endpoint="/chat/completions",
+        models=(),
+        auth_required=False,
+        empty_content_null=True,
+        stream_usage="include_usage",
+        stream_usage_chunk="separate",
+        tool_args_stream="incremental",
+        id_style="hex32",
+        tool_id_style="call_hex",
+        error_style="sglang",
+    ),
+}
+
+
+def facts_for(provider: str) -> ProviderFacts:
+    """The facts record for a provider id, or a ValueError listing the known ids."""
+    try:
+        return PROVIDER_FACTS[provider]
+    except KeyError:
+        raise ValueError(
+            f"unknown provider {provider!r}; the emulator serves {', '.join(sorted(PROVIDER_FACTS))}"
+        ) from None
+
+
+# Every place where providers.md is UNCERTAIN or silent and the emulator had to choose.
+UNCERTAIN_CHOICES: tuple[str, ...] = (
+    "Z.ai: tool_choice accepts only the string 'auto'; any other value (including the object the "
+    "coding endpoint was once seen to accept) is a 400 with code 1210.",
+    "Z.ai: parameter range/type violations answer 1210 'Invalid API parameter, please check the "
+    "documentation.'; message-structure violations answer 1214; a missing model/messages answers 1213.",
+    "Z.ai: 'first non-system message must be user' (1214 'Incorrect role information') is enforced "
+    "as a general rule on all three Z.ai bases.",
+    "Z.ai: max_tokens is validated as 1..131072 for every model (glm-4.5's 96K output is treated as a "
+    "model limit, not a request-validation rule).",
+    "Z.ai: stop must be an array of strings (a bare string is rejected with 1210).",
+    "Z.ai: function description and parameters are not required (only the name is checked).",
+    "Z.ai: tool_stream is honoured (incremental arguments) for glm-4.6 and glm-4.7* including "
+    "glm-4.7-flash, and accepted but ignored for glm-4.5*; tool_stream without stream is ignored.",
+    "Z.ai: thinking defaults to enabled for every model; 4.6/4.5 'auto' thinking is emulated as "
+    "always thinking.",
+    "Z.ai: in-stream errors use the observed data-only framing (no `event: error`); the stream ends "
+    "after the error object without [DONE].",
+    "Z.ai: HTTP statuses of unobserved business codes: 1000-1004 -> 401; 1110-1121 -> 429; "
+    "1200-1215, 1231, 1261, 1300, 1301 -> 400; 1220 -> 403; 1221, 1222 -> 404; 1230, 1234, 500 -> 500; "
+    "1302-1313 -> 429. Messages are the docs' English table, except the observed 1210/1211/1113/1302/"
+    "1305 wordings.",
+    "Z.ai: no Retry-After or x-ratelimit headers are sent unless a Fault adds them.",
+    "Z.ai: an unknown path answers 404 with code 1222; a non-POST answers 405 with code 1212.",
+    "Z.ai: web_search results: two deterministic results; `enable` defaults to true; results are "
+    "returned only with search_result true.",
+    "Cloudflare: streamed usage only with stream_options.include_usage, as one last chunk with "
+    "`choices: []` (not on every chunk), carrying float neurons.",
+    "Cloudflare: neurons = prompt_tokens*0.0055 + completion_tokens*0.0406 (made up, deterministic).",
+    "Cloudflare: reasoning_content is accepted as input history; enable_thinking:false fully "
+    "disables reasoning (reasoning/reasoning_content are null).",
+    "Cloudflare: auth is checked before the account id; a wrong account id answers 404 with errors "
+    "7003 and 7000; an unknown path under the right account answers 404 with 7000.",
+    "Cloudflare: unknown '@cf/...'/'@hf/...' model -> 400 code 5007; a model name that is not an "
+    "'@cf/'/'@hf/' id -> 404 code 3042; missing model on /ai/v1 -> 400 code 5006.",
+    "Cloudflare native: a `model` key in the body is accepted and ignored (the path decides).",
+    "Cloudflare: schema violations answer 400 code 5006 'AiError: Bad input: Error: oneOf at '/' "
+    "not met, 0 matches: <detail>'.",
+    "Cloudflare /ai/v1: errors use the same {result,success,errors,messages} envelope as native.",
+    "AI/ML: temperature and thinking are accepted (not validated) and thinking is honoured as on Z.ai.",
+    "AI/ML: the body echoes the upstream model id ('glm-4.7', not 'zhipu/glm-4.7'), as in its example.",
+    "AI/ML: streamed usage only with include_usage, on the finish chunk (Z.ai pass-through); tool "
+    "arguments arrive whole; in-stream errors use the Z.ai error object.",
+    "AI/ML: unknown model -> 400 'Body validation error!'; bad key -> 401 'Unauthorized'; the "
+    "`code` of a Fault is ignored (its bodies carry no business code).",
+    "AI/ML: credits_used = prompt_tokens*2 + completion_tokens*8 (made up, deterministic).",
+    "EmpirioLabs: errors are OpenAI-style {error:{message,type,param,code}}; unknown model -> 404 "
+    "code model_not_found; bad key -> 401 code invalid_api_key.",
+    "EmpirioLabs: ids are 'chatcmpl-<32 hex>'; usage is always on the finish chunk of a stream "
+    "(Z.ai-like); tool arguments are whole unless tool_stream.",
+    "EmpirioLabs: response_format accepts text/json_object only; web search results (tool_web_search) "
+    "come back as a top-level `web_search` list like Z.ai.",
+    "OpenRouter: errors are {error:{message, code:<http status>}}; only types and messages are "
+    "validated (no sampling ranges); unknown model -> 400 '<id> is not a valid model ID'.",
+    "OpenRouter: thinking switch reasoning.enabled (default true); reasoning.exclude hides it; "
+    "stream usage always, as a last chunk with `choices: []`; the non-stream body starts with "
+    "whitespace and the stream with ': OPENROUTER PROCESSING' comments.",
+    "vLLM/SGLang: a bad or missing key (when the server has one) answers 401 {\"error\": "
+    "\"Unauthorized\"} (their auth middleware), not the OpenAI error object.",
+    "vLLM/SGLang: model must equal the served name (404 'The model `x` does not exist.'); "
+    "tool_choice none/auto/required/named all accepted; thinking defaults to on.",
+    "All: the rules brain counts tokens as ceil(characters/4); prompt_tokens counts message text "
+    "only, plus 3 per message.",
+)
