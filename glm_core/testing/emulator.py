@@ -14,44 +14,48 @@ Each queued item answers exactly one request, even one the provider rejects.
 from __future__ import annotations
 
 import json
-import time
 from collections import deque
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from glm_core.testing.answer import MARKER, Template, build_template, fill
 from glm_core.testing.auth import check_auth
-from glm_core.testing.brain import rules_answer
-from glm_core.testing.context import build_context
 from glm_core.testing.errors import WireError, cf_envelope_error, provider_error
 from glm_core.testing.facts import DEFAULT_ACCOUNT_ID, PROVIDER_FACTS, ProviderFacts, facts_for
-from glm_core.testing.ids import response_id, tool_call_id
-from glm_core.testing.outcome import JSON, Outcome, apply_body_fault, early_fault
-from glm_core.testing.plan import Plan, completion_tokens, plan_from_reply, prompt_tokens
-from glm_core.testing.render_body import render_body
-from glm_core.testing.render_stream import render_stream
+from glm_core.testing.outcome import Outcome, apply_body_fault, early_fault
 from glm_core.testing.script import Fault, Reply
 from glm_core.testing.transport import EmulatorTransport
-from glm_core.testing.validate import validate
 
 __all__ = ["Emulator", "RecordedRequest"]
 
-_OPENROUTER_STREAM_PRELUDE = b": OPENROUTER PROCESSING\n\n"
-_OPENROUTER_BODY_PRELUDE = b"\n         \n"
-_LOREM = "Lorem ipsum dolor sit amet, consectetur adipiscing elit. "
+_TEMPLATE_CACHE_SIZE = 512
 
 
-@dataclass(frozen=True, slots=True)
 class RecordedRequest:
-    """A request as the emulator received it (headers with lower-case names)."""
+    """A request as the emulator received it: `method`, `path`, `headers` (lower-case names),
+    `body` (the parsed JSON, or None when it is not JSON) and `raw` bytes."""
 
-    method: str
-    path: str
-    headers: dict[str, str]
-    body: Any
-    raw: bytes
+    __slots__ = ("_body", "_parsed", "headers", "method", "path", "raw")
+
+    def __init__(self, method: str, path: str, headers: dict[str, str], raw: bytes) -> None:
+        self.method = method
+        self.path = path
+        self.headers = headers
+        self.raw = raw
+        self._parsed = False
+        self._body: Any = None
+
+    @property
+    def body(self) -> Any:
+        # Parsed on first use: recording stays cheap on the hot path.
+        if not self._parsed:
+            self._body, self._parsed = _parse(self.raw), True
+        return self._body
+
+    def __repr__(self) -> str:
+        return f"RecordedRequest({self.method} {self.path}, {len(self.raw)} bytes)"
 
 
 class Emulator:
@@ -100,6 +104,8 @@ class Emulator:
         self._endpoint = self.base_path + self.facts.endpoint
         self._queue: deque[Reply | Fault] = deque()
         self._requests: deque[RecordedRequest] = deque(maxlen=max_recorded)
+        self._record = max_recorded > 0
+        self._templates: dict[tuple[str, str, bytes], Template] = {}
 
     # -- scripting -------------------------------------------------------------------------
 
@@ -147,13 +153,8 @@ class Emulator:
 
     def handle(self, method: str, path: str, headers: Mapping[str, str], raw: bytes) -> Outcome:
         """Answer one request (headers with lower-case names). Used by the transport and server."""
-        body: Any = None
-        if raw:
-            try:
-                body = json.loads(raw)
-            except ValueError:
-                body = None
-        self._requests.append(RecordedRequest(method, path, dict(headers), body, raw))
+        if self._record:
+            self._requests.append(RecordedRequest(method, path, dict(headers), raw))
         item = self._queue.popleft() if self._queue else None
         facts = self.facts
         if isinstance(item, Fault):
@@ -162,9 +163,7 @@ class Emulator:
                 return early
         try:
             facts, path_model = self._route(method, path, headers)
-            if not isinstance(body, dict):
-                raise self._bad_body(facts, raw, path)
-            return self._answer(facts, body, path_model, path, item)
+            return self._answer(facts, path_model, path, raw, item)
         except WireError as e:
             return Outcome(e.status, e.content_type, [e.body], e.headers)
 
@@ -207,44 +206,33 @@ class Emulator:
                               else "Invalid JSON body", path=path, detail=detail)
 
     def _answer(
-        self, facts: ProviderFacts, body: dict[str, Any], path_model: str | None, path: str,
-        item: Reply | Fault | None,
+        self, facts: ProviderFacts, path_model: str | None, path: str, raw: bytes, item: Reply | Fault | None
     ) -> Outcome:
-        model = validate(facts, body, path_model=path_model, served_model=self.served_model, path=path)
-        ctx = build_context(facts, body, model, path)
-        prompt = prompt_tokens(body.get("messages"))
-        plan = plan_from_reply(item, prompt) if isinstance(item, Reply) else rules_answer(ctx, prompt)
-        if isinstance(item, Fault) and item.kind == "huge_event":
-            _make_huge(plan, item.size)
-        for call in plan.tool_calls:
-            if call.id is None:
-                call.id = tool_call_id(facts, stream=ctx.stream)
-
-        request_id = body.get("request_id")
-        rid = request_id if facts.family == "zai" and isinstance(request_id, str) else response_id(facts)
-        created = int(time.time())
-        if ctx.stream:
-            frames = render_stream(ctx, plan, rid, created)
-            if facts.family == "openrouter":
-                frames[0] = _OPENROUTER_STREAM_PRELUDE + frames[0]
-            outcome = Outcome(200, facts.sse_content_type, frames, stream=True)
-        else:
-            payload: dict[str, Any] = render_body(ctx, plan, rid, created)
-            if facts.envelope:
-                payload = {"result": payload, "success": True, "errors": [], "messages": []}
-            data = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
-            if facts.family == "openrouter":
-                data = _OPENROUTER_BODY_PRELUDE + data
-            outcome = Outcome(200, JSON, [data])
+        huge = item.size if isinstance(item, Fault) and item.kind == "huge_event" else None
+        reply = item if isinstance(item, Reply) else None
+        cacheable = reply is None and huge is None and MARKER not in raw
+        key = (facts.id, path, raw)
+        tpl = self._templates.get(key) if cacheable else None
+        if tpl is None:
+            body = _parse(raw)
+            if not isinstance(body, dict):
+                raise self._bad_body(facts, raw, path)
+            tpl = build_template(facts, body, path_model=path_model, path=path, served_model=self.served_model,
+                                 reply=reply, huge=huge)
+            if cacheable:
+                if len(self._templates) >= _TEMPLATE_CACHE_SIZE:
+                    self._templates.clear()
+                self._templates[key] = tpl
+        outcome = fill(facts, tpl)
         if isinstance(item, Fault):
             outcome = apply_body_fault(outcome, item, facts)
         return outcome
 
 
-def _make_huge(plan: Plan, size: int) -> None:
-    # ASCII filler, so `size` characters are `size` bytes on the wire.
-    plan.content = (_LOREM * (size // len(_LOREM) + 1))[:size]
-    plan.tool_calls = []
-    plan.finish_reason = "stop"
-    plan.single_content_event = True
-    plan.completion_tokens = completion_tokens(plan.content, plan.reasoning, [])
+def _parse(raw: bytes) -> Any:
+    if not raw:
+        return None
+    try:
+        return json.loads(raw)
+    except ValueError:
+        return None

@@ -88,7 +88,10 @@ class EmulatorTransport(httpx2.BaseTransport, httpx2.AsyncBaseTransport):
             raise httpx2.ReadError("[Errno 104] Connection reset by peer", request=request)
         headers = [("content-type", o.content_type), *o.headers]
         if not o.stream and o.cut_at is None and o.stall_at is None:
-            return httpx2.Response(o.status, headers=headers, content=o.body, request=request)
+            body = o.body
+            headers.append(("content-length", str(len(body))))
+            # A ByteStream is what a real transport hands back too; the client reads it.
+            return httpx2.Response(o.status, headers=headers, stream=httpx2.ByteStream(body), request=request)
         stream: httpx2.SyncByteStream | httpx2.AsyncByteStream = _SyncBody(o) if sync else _AsyncBody(o)
         return httpx2.Response(o.status, headers=headers, stream=stream, request=request)
 

@@ -1,0 +1,108 @@
+"""From a routed, authenticated request body to the bytes of a successful answer.
+
+Validation, the rules brain and rendering are pure functions of the body, so their result is
+kept as a `Template`: the answer's bytes with markers where the per-request values go (response
+id, `created`, tool-call ids). Answering the same body again only fills the markers, which keeps
+the emulator's own cost per call in the low microseconds (benchmarks send the same body 10,000
+times). Frames are joined with NUL, which JSON never contains unescaped, so one `replace` pass
+fills every frame.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from glm_core.testing.brain import rules_answer
+from glm_core.testing.context import build_context
+from glm_core.testing.facts import ProviderFacts
+from glm_core.testing.ids import response_id, tool_call_id
+from glm_core.testing.outcome import JSON, Outcome
+from glm_core.testing.plan import Plan, completion_tokens, plan_from_reply, prompt_tokens
+from glm_core.testing.render_body import render_body
+from glm_core.testing.render_stream import render_stream
+from glm_core.testing.script import Reply
+from glm_core.testing.validate import validate
+
+__all__ = ["MARKER", "Template", "build_template", "fill"]
+
+MARKER = b"@@"  # bodies containing it are not cached, so a marker can never be user text
+_RID = "@@RID@@"
+_CREATED = "@@CREATED@@"
+_OPENROUTER_STREAM_PRELUDE = b": OPENROUTER PROCESSING\n\n"
+_OPENROUTER_BODY_PRELUDE = b"\n         \n"
+_LOREM = "Lorem ipsum dolor sit amet, consectetur adipiscing elit. "
+
+
+@dataclass(frozen=True, slots=True)
+class Template:
+    """A rendered answer with markers for the per-request values."""
+
+    stream: bool
+    content_type: str
+    blob: bytes
+    call_ids: tuple[str | None, ...]  # None: generate an id in the provider's format
+    fixed_rid: str | None
+
+
+def make_huge(plan: Plan, size: int) -> None:
+    """Turn the answer into `size` bytes of content sent as one event (the huge_event fault)."""
+    # ASCII filler, so `size` characters are `size` bytes on the wire.
+    plan.content = (_LOREM * (size // len(_LOREM) + 1))[:size]
+    plan.tool_calls = []
+    plan.finish_reason = "stop"
+    plan.single_content_event = True
+    plan.completion_tokens = completion_tokens(plan.content, plan.reasoning, [])
+
+
+def build_template(
+    facts: ProviderFacts,
+    body: dict[str, Any],
+    *,
+    path_model: str | None,
+    path: str,
+    served_model: str,
+    reply: Reply | None = None,
+    huge: int | None = None,
+) -> Template:
+    """Validate `body` (raising `WireError`), decide the answer and render it with markers."""
+    model = validate(facts, body, path_model=path_model, served_model=served_model, path=path)
+    ctx = build_context(facts, body, model, path)
+    prompt = prompt_tokens(body.get("messages"))
+    plan = plan_from_reply(reply, prompt) if reply is not None else rules_answer(ctx, prompt)
+    if huge is not None:
+        make_huge(plan, huge)
+    call_ids: list[str | None] = []
+    for i, call in enumerate(plan.tool_calls):
+        call_ids.append(call.id)
+        call.id = f"@@TC{i}@@"
+    request_id = body.get("request_id")
+    fixed_rid = request_id if facts.family == "zai" and isinstance(request_id, str) else None
+
+    created: Any = _CREATED
+    if ctx.stream:
+        frames = render_stream(ctx, plan, _RID, created)
+        if facts.family == "openrouter":
+            frames[0] = _OPENROUTER_STREAM_PRELUDE + frames[0]
+        return Template(True, facts.sse_content_type, b"\x00".join(frames), tuple(call_ids), fixed_rid)
+    payload: dict[str, Any] = render_body(ctx, plan, _RID, created)
+    if facts.envelope:
+        payload = {"result": payload, "success": True, "errors": [], "messages": []}
+    data = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
+    if facts.family == "openrouter":
+        data = _OPENROUTER_BODY_PRELUDE + data
+    return Template(False, JSON, data, tuple(call_ids), fixed_rid)
+
+
+def fill(facts: ProviderFacts, tpl: Template) -> Outcome:
+    """A fresh `Outcome` from a template: new response id, `created` and tool-call ids."""
+    rid = tpl.fixed_rid or response_id(facts)
+    blob = tpl.blob.replace(b"@@RID@@", rid.encode()).replace(b'"@@CREATED@@"', str(int(time.time())).encode())
+    for i, given in enumerate(tpl.call_ids):
+        call_id = given or tool_call_id(facts, stream=tpl.stream)
+        blob = blob.replace(f"@@TC{i}@@".encode(), json.dumps(call_id)[1:-1].encode())
+    if tpl.stream:
+        return Outcome(200, tpl.content_type, blob.split(b"\x00"), stream=True)
+    return Outcome(200, tpl.content_type, [blob])
