@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import threading
 from collections.abc import Iterator, Sequence
@@ -32,7 +31,8 @@ from glm_core.errors import (
     PermissionDeniedError,
     QuotaExceededError,
 )
-from glm_core.providers import PROVIDERS, ProviderProfile, get_provider
+from glm_core.offline import EMULATOR_ACCOUNT_ID, EMULATOR_API_KEY, has_credentials
+from glm_core.providers import PROVIDERS, get_provider
 from glm_core.types import ChatRequest, ChatResponse, UserMessage
 
 __all__ = ["main"]
@@ -40,24 +40,22 @@ __all__ = ["main"]
 _DIM, _RESET = "\033[2m", "\033[0m"
 
 
-def _has_credentials(profile: ProviderProfile, base_url: str | None) -> bool:
-    if not profile.api_key_required:
-        return base_url is not None
-    return any(os.environ.get(name) for name in profile.api_key_env)
-
-
 def _client(args: argparse.Namespace, *, allow_emulator: bool) -> tuple[GLMClient, bool]:
     """The client for the chosen provider, or one on the built-in emulator when no key is set."""
     profile = get_provider(args.provider)
-    if allow_emulator and not _has_credentials(profile, args.base_url):
+    if allow_emulator and args.base_url is None and not has_credentials(profile):
         import httpx2
 
         from glm_core.testing import Emulator
 
-        emulator = Emulator(provider=profile.id, api_key="emulator", account_id="emulator-account")
+        emulator = Emulator(provider=profile.id, api_key=EMULATOR_API_KEY, account_id=EMULATOR_ACCOUNT_ID)
         http = httpx2.Client(transport=emulator.transport())
         client = GLMClient(
-            profile.id, api_key="emulator", base_url=emulator.base_url, account_id="emulator-account", http_client=http
+            profile.id,
+            api_key=EMULATOR_API_KEY,
+            base_url=emulator.base_url,
+            account_id=EMULATOR_ACCOUNT_ID,
+            http_client=http,
         )
         return client, True
     return GLMClient(
@@ -108,7 +106,7 @@ def _response_json(response: ChatResponse) -> dict[str, Any]:
 def _chat(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     client, emulated = _client(args, allow_emulator=True)
     if emulated:
-        names = " or ".join(client.provider.api_key_env)
+        names = " or ".join(client.provider.api_key_env) if client.provider.base_url else "--base-url"
         err.write(
             f"No {names} set: answering from the built-in emulator, not a real model. "
             "Set the key to talk to the real provider.\n"
