@@ -9,7 +9,8 @@ reported numbers are medians of per-round medians.
 
     /work/venv/bin/python benchmarks/bench_llama_index_call.py [--calls 2000] [--rounds 7]
 
-DESIGN.md target: GLM.chat at least 2x faster than OpenAILike.chat.
+DESIGN.md target: GLM.chat at least 2x faster than OpenAILike.chat. Also measured: achat, and a
+whole stream_chat (every event through LlamaIndex's per-chunk callbacks) on the emulator's SSE.
 """
 
 from __future__ import annotations
@@ -59,23 +60,27 @@ _FALLBACK_ANSWER = {
 }
 
 
-def answer_bytes() -> tuple[bytes, str]:
+def answer_bytes(stream: bool = False) -> tuple[bytes, str]:
     """The emulator's answer to MESSAGES (Z.ai wire format), or the fallback."""
     try:
         from glm_core.testing import Emulator
     except ImportError:
+        if stream:
+            raise SystemExit("the streaming comparison needs glm_core.testing") from None
         return json.dumps(_FALLBACK_ANSWER).encode(), "hand-written GLM answer (emulator not available)"
     emulator = Emulator(provider="zai", api_key="bench-key")
     client = httpx2.Client(transport=emulator.transport())
-    body = {
+    body: dict[str, Any] = {
         "model": "glm-4.7-flash",
         "messages": [{"role": m.role.value, "content": m.content} for m in MESSAGES],
     }
+    if stream:
+        body["stream"] = True
     response = client.post(
         emulator.base_url + "/chat/completions", json=body, headers={"authorization": "Bearer bench-key"}
     )
     response.raise_for_status()
-    return response.content, "the emulator's answer (zai, glm-4.7-flash)"
+    return response.content, "the emulator's answer (zai, glm-4.7-flash, thinking on by default)"
 
 
 class EmptyLLM(CustomLLM):
@@ -94,17 +99,22 @@ class EmptyLLM(CustomLLM):
         yield CompletionResponse(text="Paris.", delta="Paris.")
 
 
-def build(body: bytes) -> dict[str, Any]:
+def build(body: bytes, stream_body: bytes | None = None) -> dict[str, Any]:
     from llama_index.llms.openai_like import OpenAILike
 
     from llama_index_glm import GLM
 
     headers = {"content-type": "application/json"}
+    sse = {"content-type": "text/event-stream"}
 
     def glm_handler(request: httpx2.Request) -> httpx2.Response:
+        if stream_body is not None and b'"stream":true' in request.content:
+            return httpx2.Response(200, content=stream_body, headers=sse)
         return httpx2.Response(200, content=body, headers=headers)
 
     def openai_handler(request: httpx.Request) -> httpx.Response:
+        if stream_body is not None and b'"stream":true' in request.content.replace(b" ", b""):
+            return httpx.Response(200, content=stream_body, headers=sse)
         return httpx.Response(200, content=body, headers=headers)
 
     glm = GLM(
@@ -156,25 +166,36 @@ def main() -> None:
     args = parser.parse_args()
 
     body, origin = answer_bytes()
-    llms = build(body)
+    stream_body, _ = answer_bytes(stream=True)
+    events = stream_body.count(b"data: ")
+    llms = build(body, stream_body)
     # Same answer through each: a sanity check that every contender parses it.
-    for name, llm in llms.items():
-        assert "Paris" in (llm.chat(MESSAGES).message.content or ""), name
+    answers = {name: llm.chat(MESSAGES).message.content for name, llm in llms.items()}
+    streamed = {name: list(llm.stream_chat(MESSAGES))[-1].message.content for name, llm in llms.items()}
+    assert answers["GLM"] == answers["OpenAILike"] == streamed["GLM"] == streamed["OpenAILike"], (answers, streamed)
 
     results: dict[str, list[float]] = {f"{name}.chat": [] for name in llms}
     results.update({f"{name}.achat": [] for name in llms})
+    results.update({f"{name}.stream_chat": [] for name in llms})
     gc.collect()
     for _ in range(args.rounds):
         for name, llm in llms.items():
             results[f"{name}.chat"].append(per_call_us(lambda llm=llm: llm.chat(MESSAGES), args.calls))
         for name, llm in llms.items():
             results[f"{name}.achat"].append(per_call_us_async(lambda llm=llm: llm.achat(MESSAGES), args.calls // 2))
+        for name, llm in llms.items():
+            results[f"{name}.stream_chat"].append(
+                per_call_us(lambda llm=llm: list(llm.stream_chat(MESSAGES)), args.calls // 4)
+            )
 
-    print(f"answer: {origin}, {len(body)} bytes; {args.rounds} rounds x {args.calls} calls; median per call")
+    print(
+        f"answer: {origin}, {len(body)} bytes (stream: {events} events, {len(stream_body)} bytes); "
+        f"{args.rounds} rounds x {args.calls} calls (achat /2, stream_chat /4); median per call"
+    )
     medians = {key: statistics.median(values) for key, values in results.items()}
     for key, value in medians.items():
         print(f"  {key:<24} {value:9.1f} us")
-    for mode in ("chat", "achat"):
+    for mode in ("chat", "achat", "stream_chat"):
         glm, openai_like, empty = (medians[f"{n}.{mode}"] for n in ("GLM", "OpenAILike", "empty CustomLLM"))
         print(
             f"{mode}: OpenAILike / GLM = {openai_like / glm:.2f}x (target >= 2x); "
