@@ -245,7 +245,7 @@ class ChatStream(_StreamBase):
             try:
                 request = client.http.build_request(
                     "POST",
-                    prepared.url,
+                    client._http_url(prepared.url),
                     content=prepared.content,
                     headers=prepared.headers,
                     timeout=client.stream_timeout,
@@ -348,7 +348,7 @@ class AsyncChatStream(_StreamBase):
             try:
                 request = client.http.build_request(
                     "POST",
-                    prepared.url,
+                    client._http_url(prepared.url),
                     content=prepared.content,
                     headers=prepared.headers,
                     timeout=client.stream_timeout,
