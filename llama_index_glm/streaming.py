@@ -53,7 +53,7 @@ class StreamState:
             assembler.add(ChatChunk(tool_calls=chunk.tool_calls))
             self._calls = assembler.tool_calls()
             self._blocks = [tool_call_block(c, complete=False) for c in self._calls]
-        elif not (chunk.content or chunk.reasoning or complete):
+        elif not (chunk.content or chunk.reasoning or complete or chunk.web_search):
             return False
         if complete and self._calls:
             self._blocks = [tool_call_block(c) for c in self._calls]
@@ -69,6 +69,8 @@ class StreamState:
         usage = chunk.usage
         if usage is not None:
             extra.update(usage_kwargs(usage))
+        if chunk.web_search:
+            extra["web_search"] = chunk.web_search
         return ChatResponse(
             message=message, delta=chunk.content, raw=raw_with_usage(chunk.raw, usage), additional_kwargs=extra
         )
@@ -95,11 +97,14 @@ class StreamState:
         """One more (empty-delta) chunk holding the whole answer, if the last one was not it."""
         if not self._needs_closing(final):
             return None
+        extra = usage_kwargs(final.usage)
+        if final.web_search:
+            extra["web_search"] = final.web_search
         return ChatResponse(
             message=message_from_response(final),
             delta="",
             raw=raw_with_usage(final.raw, final.usage),
-            additional_kwargs=usage_kwargs(final.usage),
+            additional_kwargs=extra,
         )
 
     def close_completion(self, final: GLMResponse) -> CompletionResponse | None:

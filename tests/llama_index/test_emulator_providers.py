@@ -168,3 +168,13 @@ def test_rate_limit_is_retried_then_typed(provider: str) -> None:
     emulator.queue(*(Fault(status=429, headers={"retry-after": "0"}) for _ in range(2)))
     with pytest.raises(RateLimitError):
         llm.chat([ChatMessage(role="user", content="hi")])
+
+
+@pytest.mark.parametrize("provider", ["zai", "empiriolabs"])
+def test_web_search_results_surface(provider: str) -> None:
+    _, llm = _setup(provider, web_search=True)
+    whole = llm.chat([ChatMessage(role="user", content="Who won the match yesterday?")])
+    assert whole.additional_kwargs["web_search"][0]["refer"] == "ref_1"
+    chunks = list(llm.stream_chat([ChatMessage(role="user", content="Who won the match yesterday?")]))
+    assert any(c.additional_kwargs.get("web_search") for c in chunks)
+    assert "[ref_1]" in chunks[-1].message.content
