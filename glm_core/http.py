@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
-import weakref
+from collections.abc import AsyncGenerator
 
 import httpx2
 
@@ -22,7 +22,12 @@ DEFAULT_LIMITS = httpx2.Limits(max_connections=1000, max_keepalive_connections=1
 
 _lock = threading.Lock()
 _sync_client: httpx2.Client | None = None
-_async_clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, httpx2.AsyncClient] = weakref.WeakKeyDictionary()
+# A loop's client holds its connections and they hold the loop, so a WeakKeyDictionary never let
+# a finished loop go: every asyncio.run() leaked its loop, its client and its open sockets. Each
+# entry is dropped instead, and its client closed, when the loop shuts down its async generators
+# (asyncio.run, pytest-asyncio, IsolatedAsyncioTestCase do); a loop closed without that is
+# dropped on the next lookup, which lets the garbage collector close its sockets.
+_async_clients: dict[asyncio.AbstractEventLoop, tuple[httpx2.AsyncClient, AsyncGenerator[None, None]]] = {}
 
 
 def shared_client() -> httpx2.Client:
@@ -40,7 +45,33 @@ def shared_client() -> httpx2.Client:
 def shared_async_client() -> httpx2.AsyncClient:
     """The async client of the running event loop (created on first use in that loop)."""
     loop = asyncio.get_running_loop()
-    client = _async_clients.get(loop)
-    if client is None or client.is_closed:
-        client = _async_clients[loop] = httpx2.AsyncClient(limits=DEFAULT_LIMITS, follow_redirects=True)
-    return client
+    entry = _async_clients.get(loop)
+    if entry is None or entry[0].is_closed:
+        for stale in [other for other in list(_async_clients) if other.is_closed()]:
+            _async_clients.pop(stale, None)
+        client = httpx2.AsyncClient(limits=DEFAULT_LIMITS, follow_redirects=True)
+        entry = _async_clients[loop] = (client, _closed_at_loop_shutdown(loop, client))
+    return entry[0]
+
+
+async def _close_when_shut_down(
+    loop: asyncio.AbstractEventLoop, client: httpx2.AsyncClient
+) -> AsyncGenerator[None, None]:
+    try:
+        yield
+    finally:
+        entry = _async_clients.get(loop)
+        if entry is not None and entry[0] is client:
+            del _async_clients[loop]
+        await client.aclose()
+
+
+def _closed_at_loop_shutdown(loop: asyncio.AbstractEventLoop, client: httpx2.AsyncClient) -> AsyncGenerator[None, None]:
+    """An async generator parked at its first yield: the loop registered it when it started, and
+    its `shutdown_asyncgens()` closes it, which closes `client` while the loop still runs."""
+    closer = _close_when_shut_down(loop, client)
+    try:
+        closer.asend(None).send(None)
+    except StopIteration:
+        pass
+    return closer
