@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 
 import httpx2
 from langchain_core.callbacks import AsyncCallbackManagerForLLMRun, CallbackManagerForLLMRun
@@ -30,8 +30,10 @@ from langchain_glm.messages import (
     usage_to_metadata,
 )
 from langchain_glm.profiles import model_profile_for
-from langchain_glm.structured import StructuredMethod, structured_output
 from langchain_glm.tools import bound_names, convert_tools, core_tool_choice, normalize_tool_choice, tool_specs
+
+if TYPE_CHECKING:
+    from langchain_glm.structured import StructuredMethod
 
 __all__ = ["ChatGLM"]
 
@@ -418,6 +420,9 @@ class ChatGLM(BaseChatModel):
         """
         if kwargs:
             raise ValueError(f"Received unsupported arguments {kwargs}")
+        # Imported here: the output parsers cost import time nobody needs until this is used.
+        from langchain_glm.structured import structured_output
+
         return structured_output(self, schema, method=method, include_raw=include_raw, strict=strict)
 
 

@@ -292,16 +292,15 @@ def response_metadata(response: ChatResponse, model: str, provider: str) -> dict
 
 def to_ai_message(response: ChatResponse, model: str, provider: str) -> AIMessage:
     """The AIMessage for a whole (non-streamed) answer."""
-    tool_calls, invalid = _parse_tool_calls(response.tool_calls) if response.tool_calls else ([], [])
-    return AIMessage(
-        content=response.content,
-        additional_kwargs={"reasoning_content": response.reasoning} if response.reasoning else {},
-        response_metadata=response_metadata(response, model, provider),
-        tool_calls=tool_calls,
-        invalid_tool_calls=invalid,
-        usage_metadata=usage_to_metadata(response.usage) if response.usage is not None else None,
-        id=response.id,
-    )
+    # Only what is there is passed: every keyword costs a pydantic validation step.
+    fields: dict[str, Any] = {"response_metadata": response_metadata(response, model, provider), "id": response.id}
+    if response.reasoning:
+        fields["additional_kwargs"] = {"reasoning_content": response.reasoning}
+    if response.tool_calls:
+        fields["tool_calls"], fields["invalid_tool_calls"] = _parse_tool_calls(response.tool_calls)
+    if response.usage is not None:
+        fields["usage_metadata"] = usage_to_metadata(response.usage)
+    return AIMessage(response.content, **fields)
 
 
 class ToolCallChunkTracker:
