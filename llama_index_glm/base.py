@@ -9,14 +9,14 @@ shared, so a call costs little more than the HTTP exchange.
 Example:
     >>> from llama_index_glm import GLM
     >>> llm = GLM(model="glm-4.7-flash", provider="zai", api_key="...")   # doctest: +SKIP
-    >>> llm.complete("Say hi").text
+    >>> llm.complete("Say hi").text                                         # doctest: +SKIP
     >>> GLM(provider="cloudflare", account_id="...").metadata.context_window  # doctest: +SKIP
     131072
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from llama_index.core.base.llms.types import (
@@ -39,13 +39,17 @@ from llama_index.core.types import PydanticProgramMode
 from glm_core.client import DEFAULT_STREAM_IDLE_TIMEOUT, DEFAULT_TIMEOUT, AsyncGLMClient, GLMClient
 from glm_core.retry import DEFAULT_MAX_RETRIES
 from glm_core.types import ChatRequest, Message, UserMessage
-from glm_core.types import ChatResponse as GLMResponse
-from llama_index_glm.messages import message_from_response, to_glm_messages
+from llama_index_glm.messages import to_glm_messages
 from llama_index_glm.request import build_request
-from llama_index_glm.streaming import StreamState
-from llama_index_glm.structured import StructuredMethod, json_messages, parse_json_answer, response_format_for
+from llama_index_glm.responses import chat_response, completion_response
+from llama_index_glm.streaming import (
+    astream_chat_responses,
+    astream_completion_responses,
+    stream_chat_responses,
+    stream_completion_responses,
+)
+from llama_index_glm.structured import JSONPlan, StructuredMethod
 from llama_index_glm.tools import resolve_tool_choice, to_tool_specs, tool_selections
-from llama_index_glm.usage import raw_with_usage, usage_kwargs
 
 if TYPE_CHECKING:
     from llama_index.core.llms.llm import ToolSelection
@@ -98,8 +102,8 @@ class GLM(FunctionCallingLLM):
 
     Example:
         >>> llm = GLM(model="glm-4.7", thinking=True)              # doctest: +SKIP
-        >>> response = llm.chat([ChatMessage(role="user", content="Why is the sky blue?")])
-        >>> response.message.blocks[0].content                        # the reasoning
+        >>> response = llm.chat([ChatMessage(role="user", content="Why is the sky blue?")])  # doctest: +SKIP
+        >>> response.message.blocks[0].content  # the reasoning            # doctest: +SKIP
     """
 
     model: str = Field(default=DEFAULT_MODEL, description="The model id, e.g. glm-4.7 or glm-4.7-flash.")
@@ -229,117 +233,47 @@ class GLM(FunctionCallingLLM):
     def _chat_request(self, messages: Sequence[ChatMessage], kwargs: dict[str, Any]) -> ChatRequest:
         return build_request(self, to_glm_messages(messages), kwargs)
 
-    @staticmethod
-    def _chat_response(response: GLMResponse) -> ChatResponse:
-        extra = usage_kwargs(response.usage)
-        if response.web_search:
-            extra["web_search"] = response.web_search
-        return ChatResponse(
-            message=message_from_response(response),
-            raw=raw_with_usage(response.raw, response.usage),
-            additional_kwargs=extra,
-        )
-
-    @staticmethod
-    def _completion_response(response: GLMResponse) -> CompletionResponse:
-        extra = usage_kwargs(response.usage)
-        if response.reasoning:
-            extra["thinking"] = response.reasoning
-        if response.web_search:
-            extra["web_search"] = response.web_search
-        return CompletionResponse(
-            text=response.content, raw=raw_with_usage(response.raw, response.usage), additional_kwargs=extra
-        )
-
     # ------------------------------------------------------------------ chat
 
     @llm_chat_callback()
     def chat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponse:
-        return self._chat_response(self._client.chat(self._chat_request(messages, kwargs)))
+        return chat_response(self._client.chat(self._chat_request(messages, kwargs)))
 
     @llm_chat_callback()
     async def achat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponse:
-        return self._chat_response(await self._async_client.chat(self._chat_request(messages, kwargs)))
+        return chat_response(await self._async_client.chat(self._chat_request(messages, kwargs)))
 
     @llm_chat_callback()
     def stream_chat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponseGen:
         # Validated and encoded now, so a bad option raises here; connects on iteration.
         stream = self._client.stream(self._chat_request(messages, kwargs))
-
-        def gen() -> ChatResponseGen:
-            state = StreamState()
-            with stream:
-                for chunk in stream:
-                    response = state.chat(chunk)
-                    if response is not None:
-                        yield response
-            closing = state.close_chat(stream.response)
-            if closing is not None:
-                yield closing
-
-        return gen()
+        return stream_chat_responses(stream)
 
     @llm_chat_callback()
     async def astream_chat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponseAsyncGen:
         stream = self._async_client.stream(self._chat_request(messages, kwargs))
-
-        async def gen() -> ChatResponseAsyncGen:
-            state = StreamState()
-            async with stream:
-                async for chunk in stream:
-                    response = state.chat(chunk)
-                    if response is not None:
-                        yield response
-            closing = state.close_chat(stream.response)
-            if closing is not None:
-                yield closing
-
-        return gen()
+        return astream_chat_responses(stream)
 
     # ------------------------------------------------------------------ complete
 
     @llm_completion_callback()
     def complete(self, prompt: str, formatted: bool = False, **kwargs: Any) -> CompletionResponse:
-        return self._completion_response(self._client.chat(self._request([UserMessage(prompt)], kwargs)))
+        return completion_response(self._client.chat(self._request([UserMessage(prompt)], kwargs)))
 
     @llm_completion_callback()
     async def acomplete(self, prompt: str, formatted: bool = False, **kwargs: Any) -> CompletionResponse:
         request = self._request([UserMessage(prompt)], kwargs)
-        return self._completion_response(await self._async_client.chat(request))
+        return completion_response(await self._async_client.chat(request))
 
     @llm_completion_callback()
     def stream_complete(self, prompt: str, formatted: bool = False, **kwargs: Any) -> CompletionResponseGen:
         stream = self._client.stream(self._request([UserMessage(prompt)], kwargs))
-
-        def gen() -> CompletionResponseGen:
-            state = StreamState()
-            with stream:
-                for chunk in stream:
-                    response = state.completion(chunk)
-                    if response is not None:
-                        yield response
-            closing = state.close_completion(stream.response)
-            if closing is not None:
-                yield closing
-
-        return gen()
+        return stream_completion_responses(stream)
 
     @llm_completion_callback()
     async def astream_complete(self, prompt: str, formatted: bool = False, **kwargs: Any) -> CompletionResponseAsyncGen:
         stream = self._async_client.stream(self._request([UserMessage(prompt)], kwargs))
-
-        async def gen() -> CompletionResponseAsyncGen:
-            state = StreamState()
-            async with stream:
-                async for chunk in stream:
-                    response = state.completion(chunk)
-                    if response is not None:
-                        yield response
-            closing = state.close_completion(stream.response)
-            if closing is not None:
-                yield closing
-
-        return gen()
+        return astream_completion_responses(stream)
 
     # ------------------------------------------------------------------ tools
 
@@ -403,18 +337,15 @@ class GLM(FunctionCallingLLM):
 
     # ------------------------------------------------------------------ structured output
 
-    def _json_method(self, llm_kwargs: dict[str, Any]) -> StructuredMethod | None:
-        """The JSON method to use, or None for LlamaIndex's own programs (function calling)."""
+    def _json_plan(
+        self, output_cls: type[BaseModel], prompt: PromptTemplate, llm_kwargs: dict[str, Any], prompt_args: Any
+    ) -> JSONPlan | None:
+        """How to ask for `output_cls` as JSON, or None for LlamaIndex's programs (function calling)."""
         method: StructuredMethod = llm_kwargs.pop("structured_output_method", None) or self.structured_output_method
         if method == "function_calling" or self.pydantic_program_mode != PydanticProgramMode.DEFAULT:
             return None
-        return method
-
-    def _json_call(
-        self, output_cls: type[BaseModel], prompt: PromptTemplate, method: StructuredMethod, prompt_args: Any
-    ) -> tuple[list[ChatMessage], dict[str, Any]]:
         messages = self._extend_messages(prompt.format_messages(**prompt_args))
-        return json_messages(messages, output_cls, method), {"response_format": response_format_for(output_cls, method)}
+        return JSONPlan(output_cls, method, messages, llm_kwargs)
 
     def structured_predict(
         self,
@@ -424,12 +355,10 @@ class GLM(FunctionCallingLLM):
         **prompt_args: Any,
     ) -> Any:
         llm_kwargs = dict(llm_kwargs or {})
-        method = self._json_method(llm_kwargs)
-        if method is None:
+        plan = self._json_plan(output_cls, prompt, llm_kwargs, prompt_args)
+        if plan is None:
             return super().structured_predict(output_cls, prompt, llm_kwargs=llm_kwargs, **prompt_args)
-        messages, extra = self._json_call(output_cls, prompt, method, prompt_args)
-        response = self.chat(messages, **llm_kwargs, **extra)
-        return parse_json_answer(output_cls, response.message.content)
+        return plan.parse(self.chat(plan.messages, **plan.kwargs))
 
     async def astructured_predict(
         self,
@@ -439,12 +368,10 @@ class GLM(FunctionCallingLLM):
         **prompt_args: Any,
     ) -> Any:
         llm_kwargs = dict(llm_kwargs or {})
-        method = self._json_method(llm_kwargs)
-        if method is None:
+        plan = self._json_plan(output_cls, prompt, llm_kwargs, prompt_args)
+        if plan is None:
             return await super().astructured_predict(output_cls, prompt, llm_kwargs=llm_kwargs, **prompt_args)
-        messages, extra = self._json_call(output_cls, prompt, method, prompt_args)
-        response = await self.achat(messages, **llm_kwargs, **extra)
-        return parse_json_answer(output_cls, response.message.content)
+        return plan.parse(await self.achat(plan.messages, **plan.kwargs))
 
     def _structured_stream_call(
         self,
@@ -454,20 +381,10 @@ class GLM(FunctionCallingLLM):
         **prompt_args: Any,
     ) -> Any:
         llm_kwargs = dict(llm_kwargs or {})
-        method = self._json_method(llm_kwargs)
-        if method is None:
+        plan = self._json_plan(output_cls, prompt, llm_kwargs, prompt_args)
+        if plan is None:
             return super()._structured_stream_call(output_cls, prompt, llm_kwargs, **prompt_args)
-        from llama_index.core.program.streaming_utils import process_streaming_content_incremental
-
-        messages, extra = self._json_call(output_cls, prompt, method, prompt_args)
-
-        def gen() -> Iterator[Any]:
-            current = None
-            for response in self.stream_chat(messages, **llm_kwargs, **extra):
-                current = process_streaming_content_incremental(response, output_cls, current)
-                yield current
-
-        return gen()
+        return plan.partials(self.stream_chat(plan.messages, **plan.kwargs))
 
     async def _structured_astream_call(
         self,
@@ -477,20 +394,10 @@ class GLM(FunctionCallingLLM):
         **prompt_args: Any,
     ) -> Any:
         llm_kwargs = dict(llm_kwargs or {})
-        method = self._json_method(llm_kwargs)
-        if method is None:
+        plan = self._json_plan(output_cls, prompt, llm_kwargs, prompt_args)
+        if plan is None:
             return await super()._structured_astream_call(output_cls, prompt, llm_kwargs, **prompt_args)
-        from llama_index.core.program.streaming_utils import process_streaming_content_incremental
-
-        messages, extra = self._json_call(output_cls, prompt, method, prompt_args)
-
-        async def gen() -> AsyncIterator[Any]:
-            current = None
-            async for response in await self.astream_chat(messages, **llm_kwargs, **extra):
-                current = process_streaming_content_incremental(response, output_cls, current)
-                yield current
-
-        return gen()
+        return plan.apartials(await self.astream_chat(plan.messages, **plan.kwargs))
 
 
 def _keep_first_tool_call(message: ChatMessage) -> None:

@@ -13,15 +13,30 @@ from __future__ import annotations
 
 from typing import Any
 
-from llama_index.core.base.llms.types import ChatResponse, CompletionResponse, ToolCallBlock
+from llama_index.core.base.llms.types import (
+    ChatResponse,
+    ChatResponseAsyncGen,
+    ChatResponseGen,
+    CompletionResponse,
+    CompletionResponseAsyncGen,
+    CompletionResponseGen,
+    ToolCallBlock,
+)
 
 from glm_core.assembly import StreamAssembler
+from glm_core.streams import AsyncChatStream, ChatStream
 from glm_core.types import ChatChunk, ToolCall
 from glm_core.types import ChatResponse as GLMResponse
 from llama_index_glm.messages import assistant_message, message_from_response, tool_call_block
 from llama_index_glm.usage import raw_with_usage, usage_kwargs
 
-__all__ = ["StreamState"]
+__all__ = [
+    "StreamState",
+    "astream_chat_responses",
+    "astream_completion_responses",
+    "stream_chat_responses",
+    "stream_completion_responses",
+]
 
 
 class StreamState:
@@ -116,3 +131,55 @@ class StreamState:
         return CompletionResponse(
             text=final.content, delta="", raw=raw_with_usage(final.raw, final.usage), additional_kwargs=extra
         )
+
+
+# The generators `stream_chat` & co return. The core stream was validated and encoded when it
+# was created (a bad option raises at the call); it connects on the first iteration.
+
+
+def stream_chat_responses(stream: ChatStream) -> ChatResponseGen:
+    state = StreamState()
+    with stream:
+        for chunk in stream:
+            response = state.chat(chunk)
+            if response is not None:
+                yield response
+    closing = state.close_chat(stream.response)
+    if closing is not None:
+        yield closing
+
+
+async def astream_chat_responses(stream: AsyncChatStream) -> ChatResponseAsyncGen:
+    state = StreamState()
+    async with stream:
+        async for chunk in stream:
+            response = state.chat(chunk)
+            if response is not None:
+                yield response
+    closing = state.close_chat(stream.response)
+    if closing is not None:
+        yield closing
+
+
+def stream_completion_responses(stream: ChatStream) -> CompletionResponseGen:
+    state = StreamState()
+    with stream:
+        for chunk in stream:
+            response = state.completion(chunk)
+            if response is not None:
+                yield response
+    closing = state.close_completion(stream.response)
+    if closing is not None:
+        yield closing
+
+
+async def astream_completion_responses(stream: AsyncChatStream) -> CompletionResponseAsyncGen:
+    state = StreamState()
+    async with stream:
+        async for chunk in stream:
+            response = state.completion(chunk)
+            if response is not None:
+                yield response
+    closing = state.close_completion(stream.response)
+    if closing is not None:
+        yield closing

@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import AsyncIterator, Iterator
 from typing import Any, Literal
 
-from llama_index.core.base.llms.types import ChatMessage, MessageRole
+from llama_index.core.base.llms.types import ChatMessage, ChatResponse, MessageRole
 from pydantic import BaseModel
 
-__all__ = ["StructuredMethod", "json_messages", "parse_json_answer", "response_format_for"]
+__all__ = ["JSONPlan", "StructuredMethod", "json_messages", "parse_json_answer", "response_format_for"]
 
 StructuredMethod = Literal["function_calling", "json_schema", "json_mode"]
 
@@ -67,3 +68,41 @@ def parse_json_answer(output_cls: type[BaseModel], content: str | None) -> BaseM
         raise ValueError(
             f"the model's JSON answer does not match {output_cls.__name__}: {exc}; answer was {text[:200]!r}"
         ) from exc
+
+
+class JSONPlan:
+    """One structured call through JSON: the messages and kwargs to send, and how to read answers."""
+
+    __slots__ = ("kwargs", "messages", "output_cls")
+
+    def __init__(
+        self,
+        output_cls: type[BaseModel],
+        method: StructuredMethod,
+        messages: list[ChatMessage],
+        llm_kwargs: dict[str, Any],
+    ) -> None:
+        self.output_cls = output_cls
+        self.messages = json_messages(messages, output_cls, method)
+        self.kwargs = {**llm_kwargs, "response_format": response_format_for(output_cls, method)}
+        self.kwargs.pop("tool_choice", None)
+
+    def parse(self, response: ChatResponse) -> BaseModel:
+        return parse_json_answer(self.output_cls, response.message.content)
+
+    def partials(self, responses: Iterator[ChatResponse]) -> Iterator[Any]:
+        """Partial objects as the JSON text streams in (LlamaIndex's incremental parser)."""
+        from llama_index.core.program.streaming_utils import process_streaming_content_incremental
+
+        current = None
+        for response in responses:
+            current = process_streaming_content_incremental(response, self.output_cls, current)
+            yield current
+
+    async def apartials(self, responses: AsyncIterator[ChatResponse]) -> AsyncIterator[Any]:
+        from llama_index.core.program.streaming_utils import process_streaming_content_incremental
+
+        current = None
+        async for response in responses:
+            current = process_streaming_content_incremental(response, self.output_cls, current)
+            yield current
