@@ -51,6 +51,8 @@ _REQUEST_FIELDS = (
     "parallel_tool_calls",
     "response_format",
 )
+# Names other LangChain chat models use for the same options (accepted, as plain names type-check).
+_OTHER_NAMES = {"model_name": "model", "request_timeout": "timeout", "stop_sequences": "stop"}
 # Keyword arguments LangChain itself may pass down; never sent.
 _IGNORED_KWARGS = frozenset({"stream", "stream_usage", "ls_structured_output_format", "structured_output_format"})
 
@@ -100,7 +102,7 @@ class ChatGLM(BaseChatModel):
 
     model_config = ConfigDict(populate_by_name=True, arbitrary_types_allowed=True, protected_namespaces=())
 
-    model: str = Field(default="glm-4.7-flash", alias="model_name")
+    model: str = "glm-4.7-flash"
     """The user-facing model id ("glm-4.7-flash"), or the provider's own id."""
     provider: str = "zai"
     """Which provider serves the model (see `glm_core.PROVIDERS`)."""
@@ -110,7 +112,7 @@ class ChatGLM(BaseChatModel):
     """Overrides the provider's URL; required for vllm and sglang."""
     account_id: str | None = None
     """Cloudflare's account id; default from `CLOUDFLARE_ACCOUNT_ID`."""
-    timeout: float | httpx2.Timeout | None = Field(default=None, alias="request_timeout")
+    timeout: float | httpx2.Timeout | None = None
     """Seconds for a whole non-streamed answer (default 600); connecting has 5 s."""
     stream_idle_timeout: float = DEFAULT_STREAM_IDLE_TIMEOUT
     """Seconds allowed between two stream events before the stream counts as stalled."""
@@ -134,7 +136,7 @@ class ChatGLM(BaseChatModel):
     temperature: float | None = None
     top_p: float | None = None
     max_tokens: int | None = None
-    stop: list[str] | None = Field(default=None, alias="stop_sequences")
+    stop: list[str] | None = None
     seed: int | None = None
     thinking: bool | None = None
     """Reasoning on/off; None keeps the provider's default (GLM-4.7 thinks by default)."""
@@ -154,6 +156,10 @@ class ChatGLM(BaseChatModel):
     def _glm_collect_model_kwargs(cls, values: Any) -> Any:
         """Unknown constructor arguments go to `model_kwargs`, with a warning (as in langchain-openai)."""
         if isinstance(values, dict):
+            for other, name in _OTHER_NAMES.items():
+                if other in values and name not in values:
+                    values = {**values, name: values[other]}
+                    del values[other]
             names = _field_names(cls)
             if any(key not in names for key in values) or values.get("model_kwargs"):
                 values = _build_model_kwargs(dict(values), names)
@@ -261,8 +267,8 @@ class ChatGLM(BaseChatModel):
             llm_output["token_usage"] = usage.raw
         return ChatResult(generations=[ChatGeneration(message=message)], llm_output=llm_output)
 
-    def _last_chunk(self, response: ChatResponse, request: ChatRequest) -> ChatGenerationChunk:
-        usage = response.usage if self.stream_usage else None
+    def _last_chunk(self, response: ChatResponse, request: ChatRequest, stream_usage: bool) -> ChatGenerationChunk:
+        usage = response.usage if stream_usage else None
         message = AIMessageChunk(
             content="",
             response_metadata=response_metadata(response, request.model, self.provider),
@@ -322,7 +328,7 @@ class ChatGLM(BaseChatModel):
                 response = stream.response
         except GLMError as exc:
             raise to_langchain_error(exc) from exc.__cause__
-        last = self._last_chunk(response, request)
+        last = self._last_chunk(response, request, kwargs.get("stream_usage", self.stream_usage))
         if run_manager:
             run_manager.on_llm_new_token("", chunk=last)
         yield last
@@ -347,7 +353,7 @@ class ChatGLM(BaseChatModel):
                 response = stream.response
         except GLMError as exc:
             raise to_langchain_error(exc) from exc.__cause__
-        last = self._last_chunk(response, request)
+        last = self._last_chunk(response, request, kwargs.get("stream_usage", self.stream_usage))
         if run_manager:
             await run_manager.on_llm_new_token("", chunk=last)
         yield last

@@ -59,8 +59,12 @@ class _Retryable:
     retryable: bool
 
     @property
-    def is_retryable(self) -> bool:  # type: ignore[override]
+    def is_retryable(self) -> bool:
         return bool(self.retryable)
+
+    @is_retryable.setter
+    def is_retryable(self, value: bool) -> None:
+        self.retryable = value
 
 
 class GLMInvalidRequestError(_Retryable, core.InvalidRequestError, ModelInvalidRequestError):
@@ -124,10 +128,17 @@ class GLMStreamInterruptedError(core.StreamInterruptedError, ModelAPIError):
     Retryable when what broke it is (a dropped connection, a timeout, a 5xx in the stream).
     """
 
+    _retryable_override: bool | None = None
+
     @property
-    def is_retryable(self) -> bool:  # type: ignore[override]
-        cause = self.cause
-        return bool(getattr(cause, "retryable", False))
+    def is_retryable(self) -> bool:
+        if self._retryable_override is not None:
+            return self._retryable_override
+        return bool(getattr(self.cause, "retryable", False))
+
+    @is_retryable.setter
+    def is_retryable(self, value: bool) -> None:
+        self._retryable_override = value
 
 
 class GLMResponseDecodeError(_Retryable, core.ResponseDecodeError, ModelAPIError):

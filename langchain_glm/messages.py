@@ -18,10 +18,10 @@ import json
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
+from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage, InvalidToolCall
 from langchain_core.messages.ai import InputTokenDetails, OutputTokenDetails, UsageMetadata
-from langchain_core.messages.tool import InvalidToolCall, ToolCallChunk, tool_call_chunk
 from langchain_core.messages.tool import ToolCall as LCToolCall
+from langchain_core.messages.tool import ToolCallChunk, tool_call_chunk
 
 from glm_core.types import (
     AssistantMessage,

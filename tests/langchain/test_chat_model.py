@@ -372,6 +372,14 @@ def test_stream_usage_false_leaves_usage_out() -> None:
     assert chunks[-1].chunk_position == "last"
 
 
+def test_stream_usage_per_call() -> None:
+    llm, _ = make_llm(sse(stream_events(["x"])), sse(stream_events(["x"])), stream_usage=False)
+    assert _collect(llm, "Hi", stream_usage=True)[-1].usage_metadata is not None
+    llm2, script = make_llm(sse(stream_events(["x"])))
+    assert _collect(llm2, "Hi", stream_usage=False)[-1].usage_metadata is None
+    assert "stream_usage" not in script.body
+
+
 def test_stream_v1_output_has_one_text_block() -> None:
     llm, _ = make_llm(sse(stream_events(["Hel", "lo"], reasoning=["a", "b"])), output_version="v1")
     chunks = _collect(llm, "Hi")
