@@ -19,6 +19,7 @@ from glm_core.client import DEFAULT_STREAM_IDLE_TIMEOUT, DEFAULT_TIMEOUT, AsyncG
 from glm_core.errors import GLMError
 from glm_core.providers import ProviderProfile, get_provider
 from glm_core.types import ChatChunk, ChatRequest, ChatResponse
+from langchain_glm.call_options import apply_call_kwargs
 from langchain_glm.content_blocks import register
 from langchain_glm.errors import to_langchain_error
 from langchain_glm.messages import (
@@ -30,7 +31,7 @@ from langchain_glm.messages import (
     usage_to_metadata,
 )
 from langchain_glm.profiles import model_profile_for
-from langchain_glm.tools import bound_names, convert_tools, core_tool_choice, normalize_tool_choice, tool_specs
+from langchain_glm.tools import bound_names, convert_tools, normalize_tool_choice
 
 if TYPE_CHECKING:
     from langchain_glm.structured import StructuredMethod
@@ -39,22 +40,8 @@ __all__ = ["ChatGLM"]
 
 register()
 
-# Per-call keyword arguments that map onto ChatRequest fields of the same name.
-_REQUEST_FIELDS = (
-    "temperature",
-    "top_p",
-    "max_tokens",
-    "seed",
-    "thinking",
-    "preserve_thinking",
-    "web_search",
-    "parallel_tool_calls",
-    "response_format",
-)
 # Names other LangChain chat models use for the same options (accepted, as plain names type-check).
 _OTHER_NAMES = {"model_name": "model", "request_timeout": "timeout", "stop_sequences": "stop"}
-# Keyword arguments LangChain itself may pass down; never sent.
-_IGNORED_KWARGS = frozenset({"stream", "stream_usage", "ls_structured_output_format", "structured_output_format"})
 
 
 class ChatGLM(BaseChatModel):
@@ -256,7 +243,7 @@ class ChatGLM(BaseChatModel):
             extra_headers=None,
         )
         if kwargs:
-            _apply_call_kwargs(request, kwargs)
+            apply_call_kwargs(request, kwargs)
         return request
 
     def _result(self, response: ChatResponse, request: ChatRequest) -> ChatResult:
@@ -440,37 +427,6 @@ def _field_names(cls: type) -> set[str]:
     if names is None:
         names = _FIELD_NAMES[cls] = get_pydantic_field_names(cls)
     return names
-
-
-def _apply_call_kwargs(request: ChatRequest, kwargs: dict[str, Any]) -> None:
-    """Per-call (and `bind`) keyword arguments onto the request; unknown ones go in the body."""
-    kwargs = dict(kwargs)
-    model = kwargs.pop("model", None)
-    if model:
-        request.model = model
-    stop = kwargs.pop("stop", None)
-    if stop:
-        request.stop = list(stop)
-    for name in _REQUEST_FIELDS:
-        if name in kwargs:
-            setattr(request, name, kwargs.pop(name))
-    tools = kwargs.pop("tools", None)
-    if tools:
-        specs, web_search = tool_specs(tools)
-        request.tools = specs or None
-        if web_search is not None and not request.web_search:
-            request.web_search = web_search or True
-    choice = kwargs.pop("tool_choice", None)
-    if choice is not None:
-        request.tool_choice = core_tool_choice(choice)
-    extra_headers = kwargs.pop("extra_headers", None)
-    if extra_headers:
-        request.extra_headers = dict(extra_headers)
-    extra_body = kwargs.pop("extra_body", None)
-    for name in _IGNORED_KWARGS:
-        kwargs.pop(name, None)
-    if extra_body or kwargs:
-        request.extra_body = {**(request.extra_body or {}), **kwargs, **(extra_body or {})}
 
 
 def _piece(chunk: ChatChunk, tracker: ToolCallChunkTracker) -> ChatGenerationChunk | None:
