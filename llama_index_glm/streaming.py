@@ -79,9 +79,15 @@ class StreamState:
     def chat(self, chunk: ChatChunk) -> ChatResponse | None:
         if not self._add(chunk):
             return None
-        message = assistant_message(self.text, self.reasoning or None, self._calls, call_blocks=self._blocks)
-        extra: dict[str, Any] = {"thinking_delta": chunk.reasoning} if chunk.reasoning else {}
         usage = chunk.usage
+        message = assistant_message(
+            self.text,
+            self.reasoning or None,
+            self._calls,
+            reasoning_tokens=usage.reasoning_tokens if usage is not None else None,
+            call_blocks=self._blocks,
+        )
+        extra: dict[str, Any] = {"thinking_delta": chunk.reasoning} if chunk.reasoning else {}
         if usage is not None:
             extra.update(usage_kwargs(usage))
         if chunk.web_search:

@@ -220,3 +220,43 @@ def test_invalid_call_option_raises_before_sending() -> None:
     with pytest.raises(ValueError, match="out of range"):
         script.llm().stream_chat(HI, temperature=3.0)
     assert script.requests == []
+
+
+def test_reasoning_tokens_on_the_last_chunk() -> None:
+    stream = sse(
+        delta(role="assistant", reasoning_content="hmm"),
+        delta(content="ok"),
+        {
+            "id": "chatcmpl-1",
+            "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}],
+            "usage": {
+                "prompt_tokens": 3,
+                "completion_tokens": 4,
+                "total_tokens": 7,
+                "completion_tokens_details": {"reasoning_tokens": 2},
+            },
+        },
+    )
+    last = list(Script(stream).llm().stream_chat(HI))[-1]
+    assert last.message.blocks[0].num_tokens == 2
+    assert last.additional_kwargs["reasoning_tokens"] == 2
+
+
+def test_memory_stays_flat_over_many_calls() -> None:
+    import gc
+    import tracemalloc
+
+    llm = Script(completion("Hello!", reasoning="Greet.")).llm()
+    for _ in range(200):
+        llm.chat(HI)
+    gc.collect()
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        for _ in range(2000):
+            llm.chat(HI)
+        gc.collect()
+        growth = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    assert growth < 256 * 1024, f"{growth} bytes kept after 2000 calls"
