@@ -17,6 +17,7 @@ Example:
 from __future__ import annotations
 
 import asyncio
+import functools
 import socket
 import struct
 import threading
@@ -35,6 +36,7 @@ __all__ = ["EmulatorServer"]
 _HEADER_LIMIT = 1 << 20
 
 
+@functools.lru_cache(maxsize=64)
 def _reason(status: int) -> str:
     try:
         return HTTPStatus(status).phrase
@@ -154,16 +156,24 @@ class EmulatorServer:
         self._ready = threading.Event()
         self._error: BaseException | None = None
         self._tasks: set[asyncio.Task[Any]] = set()
+        self._closing = False
 
     @property
     def base_url(self) -> str:
         """e.g. "http://127.0.0.1:54321/api/paas/v4"."""
         return f"http://{self.host}:{self.port}{self.emulator.base_path}"
 
+    def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        # Own the connection task from the start, so a shutdown can cancel even one not yet run;
+        # a connection that arrives while shutting down is dropped.
+        if self._closing:
+            writer.transport.abort()
+            return
+        task = asyncio.get_running_loop().create_task(self._client(reader, writer))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
     async def _client(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        task = asyncio.current_task()
-        if task is not None:
-            self._tasks.add(task)
         try:
             while True:
                 try:
@@ -183,23 +193,22 @@ class EmulatorServer:
         except (ConnectionError, asyncio.IncompleteReadError, asyncio.CancelledError):
             return
         finally:
-            if task is not None:
-                self._tasks.discard(task)
             if not writer.transport.is_closing():
                 writer.close()
 
     async def _open(self) -> None:
         self._server = await asyncio.start_server(
-            self._client, self.host, self.port, limit=_HEADER_LIMIT, backlog=1024, reuse_address=True
+            self._accept, self.host, self.port, limit=_HEADER_LIMIT, backlog=1024, reuse_address=True
         )
         self.port = self._server.sockets[0].getsockname()[1]
 
     async def _close(self) -> None:
+        self._closing = True
         if self._server is not None:
             self._server.close()
-        for task in list(self._tasks):
-            task.cancel()
-        if self._tasks:
+        while self._tasks:
+            for task in list(self._tasks):
+                task.cancel()
             await asyncio.wait(list(self._tasks), timeout=2)
         if self._server is not None:
             await self._server.wait_closed()
