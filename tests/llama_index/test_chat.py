@@ -246,7 +246,11 @@ def test_memory_stays_flat_over_many_calls() -> None:
     import gc
     import tracemalloc
 
-    llm = Script(completion("Hello!", reasoning="Greet.")).llm()
+    from llama_index_glm import GLM
+
+    answer = httpx2.Response(200, json=completion("Hello!", reasoning="Greet.")).content
+    transport = httpx2.MockTransport(lambda request: httpx2.Response(200, content=answer))
+    llm = GLM(api_key="k", http_client=httpx2.Client(transport=transport))  # no request recording
     for _ in range(200):
         llm.chat(HI)
     gc.collect()
