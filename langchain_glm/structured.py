@@ -17,16 +17,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator, Iterator
-from operator import itemgetter
 from typing import TYPE_CHECKING, Any, Literal
 
 from langchain_core.exceptions import OutputParserException
+from langchain_core.messages import AIMessage
 from langchain_core.output_parsers import JsonOutputParser, PydanticOutputParser
 from langchain_core.output_parsers.openai_tools import JsonOutputKeyToolsParser, PydanticToolsParser
-from langchain_core.runnables import Runnable, RunnableGenerator, RunnableMap, RunnablePassthrough
+from langchain_core.runnables import Runnable, RunnableConfig, RunnableGenerator, RunnableLambda, RunnablePassthrough
 from langchain_core.utils.function_calling import convert_to_json_schema, convert_to_openai_tool
 from langchain_core.utils.pydantic import is_basemodel_subclass
 
+from langchain_glm.errors import GLMToolCallRequiredError
 from langchain_glm.schema_validation import schema_errors
 
 if TYPE_CHECKING:
@@ -43,17 +44,21 @@ _NAME_CHARS = re.compile(r"[^a-zA-Z0-9_-]")
 
 
 class _SchemaCheck:
-    """Passes parsed objects through and validates the last one against a JSON schema."""
+    """Passes parsed objects through and checks the last one: present (when a tool call was
+    required) and valid for the JSON schema (when one is given)."""
 
-    __slots__ = ("schema",)
+    __slots__ = ("required", "schema")
 
-    def __init__(self, schema: dict[str, Any]) -> None:
+    def __init__(self, schema: dict[str, Any] | None, required: str | None) -> None:
         self.schema = schema
+        self.required = required
 
     def _check(self, value: Any) -> None:
         if value is None:
+            if self.required is not None:
+                raise OutputParserException(f"the model answered without calling the {self.required!r} tool")
             return
-        errors = schema_errors(self.schema, value)
+        errors = schema_errors(self.schema, value) if self.schema is not None else []
         if errors:
             raise OutputParserException(
                 "the model's answer does not match the schema: " + "; ".join(errors),
@@ -83,11 +88,58 @@ def _json_schema(schema: Any) -> dict[str, Any]:
     return convert_to_json_schema(schema)
 
 
-def _validated(parser: Runnable[Any, Any], schema: Any, is_pydantic: bool) -> Runnable[Any, Any]:
-    if is_pydantic or schema is None:
+def _checked(parser: Runnable[Any, Any], schema: Any, is_pydantic: bool, required: str | None) -> Runnable[Any, Any]:
+    json_schema = None if is_pydantic or schema is None else _json_schema(schema)
+    if json_schema is None and required is None:
         return parser
-    check = _SchemaCheck(_json_schema(schema))
+    check = _SchemaCheck(json_schema, required)
     return parser | RunnableGenerator(check.stream, check.astream, name="SchemaCheck")
+
+
+def _with_raw(bound: Runnable[Any, Any], parser: Runnable[Any, Any], llm: ChatGLM) -> Runnable[Any, Any]:
+    """`{"raw", "parsed", "parsing_error"}`; a tool call that was required but did not come back
+    (checked, not forced, on the Z.ai family) is a parsing error too, with the answer as `raw`."""
+
+    def raw(value: Any, config: RunnableConfig) -> dict[str, Any]:
+        try:
+            return {"raw": bound.invoke(value, config)}
+        except GLMToolCallRequiredError as error:
+            return _missing_call(error, llm)
+
+    async def araw(value: Any, config: RunnableConfig) -> dict[str, Any]:
+        try:
+            return {"raw": await bound.ainvoke(value, config)}
+        except GLMToolCallRequiredError as error:
+            return _missing_call(error, llm)
+
+    def parse(values: dict[str, Any], config: RunnableConfig) -> Any:
+        if "error" in values:
+            raise values["error"]
+        return parser.invoke(values["raw"], config)
+
+    async def aparse(values: dict[str, Any], config: RunnableConfig) -> Any:
+        if "error" in values:
+            raise values["error"]
+        return await parser.ainvoke(values["raw"], config)
+
+    parsed = RunnablePassthrough.assign(parsed=RunnableLambda(parse, aparse), parsing_error=lambda _: None)
+    on_error = RunnablePassthrough.assign(parsed=lambda _: None)
+    return (
+        RunnableLambda(raw, araw, name="raw")
+        | parsed.with_fallbacks([on_error], exception_key="parsing_error")
+        | RunnableLambda(_public_keys)
+    )
+
+
+def _missing_call(error: GLMToolCallRequiredError, llm: ChatGLM) -> dict[str, Any]:
+    from langchain_glm.messages import to_ai_message
+
+    message = to_ai_message(error.response, llm.model, llm.provider) if error.response else AIMessage("")
+    return {"raw": message, "error": error}
+
+
+def _public_keys(values: dict[str, Any]) -> dict[str, Any]:
+    return {"raw": values["raw"], "parsed": values["parsed"], "parsing_error": values["parsing_error"]}
 
 
 def structured_output(
@@ -103,6 +155,7 @@ def structured_output(
         raise ValueError(f"method={method!r} is not supported; use one of {', '.join(_METHODS)}")
     is_pydantic = isinstance(schema, type) and is_basemodel_subclass(schema)
     parser: Runnable[Any, Any]
+    name: str | None = None
     if method == "function_calling":
         if schema is None:
             raise ValueError("method='function_calling' needs a schema (a pydantic model, TypedDict or JSON schema)")
@@ -138,12 +191,10 @@ def structured_output(
             bind_kwargs["ls_structured_output_format"] = {"kwargs": ls_kwargs, "schema": schema}
         bound = llm.bind(**bind_kwargs)
         parser = PydanticOutputParser(pydantic_object=schema) if is_pydantic else JsonOutputParser()
-    parser = _validated(parser, schema, is_pydantic)
+    parser = _checked(parser, schema, is_pydantic, name if method == "function_calling" else None)
     if not include_raw:
         return bound | parser
-    parse = RunnablePassthrough.assign(parsed=itemgetter("raw") | parser, parsing_error=lambda _: None)
-    on_error = RunnablePassthrough.assign(parsed=lambda _: None)
-    return RunnableMap(raw=bound) | parse.with_fallbacks([on_error], exception_key="parsing_error")
+    return _with_raw(bound, parser, llm)
 
 
 def _schema_name(schema: Any) -> str:

@@ -123,6 +123,31 @@ def test_include_raw_returns_raw_parsed_and_parsing_error() -> None:
     assert isinstance(bad["parsing_error"], OutputParserException)
 
 
+def test_include_raw_turns_a_missing_required_call_into_a_parsing_error() -> None:
+    llm, _ = make_llm(completion("Ada is 36.", reasoning="no tool needed"))
+    out = llm.with_structured_output(Person, include_raw=True).invoke("x")
+    assert out["parsed"] is None
+    assert isinstance(out["parsing_error"], GLMToolCallRequiredError)
+    assert out["raw"].content == "Ada is 36."
+    assert out["raw"].additional_kwargs["reasoning_content"] == "no tool needed"
+
+
+async def test_include_raw_async() -> None:
+    llm, _ = make_llm(completion("no call"), tool_answer("Person", ADA))
+    missing = await llm.with_structured_output(Person, include_raw=True).ainvoke("x")
+    assert isinstance(missing["parsing_error"], GLMToolCallRequiredError)
+    good = await llm.with_structured_output(Person, include_raw=True).ainvoke("x")
+    assert good["parsed"] == Person.model_validate(ADA) and good["parsing_error"] is None
+
+
+@pytest.mark.parametrize("schema", [Person, PERSON_SCHEMA])
+def test_forcing_provider_answer_without_the_call_is_an_error_not_none(schema: Any) -> None:
+    # vLLM is sent tool_choice naming the tool; if the answer still has no call, say so.
+    llm, _ = make_llm(completion("Ada is 36."), provider="vllm")
+    with pytest.raises(OutputParserException, match="without calling the 'Person' tool"):
+        llm.with_structured_output(schema).invoke("x")
+
+
 def test_streaming_structured_output_yields_partials_then_checks() -> None:
     text = json.dumps(ADA)
     pieces = [text[:10], text[10:30], text[30:]]
