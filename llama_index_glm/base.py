@@ -31,7 +31,7 @@ from llama_index.core.base.llms.types import (
     MessageRole,
     ToolCallBlock,
 )
-from llama_index.core.bridge.pydantic import Field, PrivateAttr, SecretStr
+from llama_index.core.bridge.pydantic import Field, PrivateAttr, SecretStr, field_validator
 from llama_index.core.llms.callbacks import llm_chat_callback, llm_completion_callback
 from llama_index.core.llms.function_calling import FunctionCallingLLM
 from llama_index.core.types import PydanticProgramMode
@@ -108,7 +108,8 @@ class GLM(FunctionCallingLLM):
 
     model: str = Field(default=DEFAULT_MODEL, description="The model id, e.g. glm-4.7 or glm-4.7-flash.")
     provider: str = Field(default="zai", description="Who serves the model (zai, cloudflare, vllm, ...).")
-    api_key: SecretStr | None = Field(default=None, exclude=True, repr=False, description="The provider key.")
+    # `str` is accepted (and stored as SecretStr by the validator below) so type checkers take a plain key.
+    api_key: SecretStr | str | None = Field(default=None, exclude=True, repr=False, description="The provider key.")
     base_url: str | None = Field(default=None, description="Overrides the provider's URL (needed for vllm/sglang).")
     account_id: str | None = Field(default=None, exclude=True, repr=False, description="Cloudflare account id.")
     temperature: float | None = Field(default=None, description="Sampling temperature (provider's range).")
@@ -146,6 +147,11 @@ class GLM(FunctionCallingLLM):
     _metadata: LLMMetadata | None = PrivateAttr(default=None)
     _payload: dict[str, Any] | None = PrivateAttr(default=None)
 
+    @field_validator("api_key", mode="after")
+    @classmethod
+    def _secret_key(cls, value: SecretStr | str | None) -> SecretStr | None:
+        return SecretStr(value) if isinstance(value, str) else value
+
     def model_post_init(self, context: Any, /) -> None:
         self._connect()
         # Fail at construction, not at the first call, for an option the provider refuses.
@@ -182,6 +188,8 @@ class GLM(FunctionCallingLLM):
         return client
 
     def __setattr__(self, name: str, value: Any) -> None:
+        if name == "api_key" and isinstance(value, str):
+            value = SecretStr(value)
         super().__setattr__(name, value)
         if name.startswith("_"):
             return

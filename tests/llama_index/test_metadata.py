@@ -111,3 +111,15 @@ def test_pickles_without_clients() -> None:
     llm = GLM(provider="vllm", base_url="http://gpu-box:8000/v1", model="glm-4.7-flash")
     clone = pickle.loads(pickle.dumps(llm))
     assert clone.metadata.context_window == llm.metadata.context_window
+
+
+def test_plain_str_key_is_stored_as_secret() -> None:
+    from pydantic import SecretStr
+
+    llm = GLM(api_key="sk-plain-123")
+    assert isinstance(llm.api_key, SecretStr)
+    llm.api_key = "sk-changed-456"
+    assert isinstance(llm.api_key, SecretStr)
+    assert "sk-changed-456" not in repr(llm)
+    assert llm._client.endpoint.api_key is not None
+    assert llm._client.endpoint.api_key.get_secret_value() == "sk-changed-456"
