@@ -247,12 +247,10 @@ class ChatGLM(BaseChatModel):
         return request
 
     def _result(self, response: ChatResponse, request: ChatRequest) -> ChatResult:
+        # No llm_output: LangChain would merge it into response_metadata, which already has
+        # model_name and the provider's own usage object (token_usage).
         message = to_ai_message(response, request.model, self.provider)
-        usage = response.usage
-        llm_output = {"model_name": message.response_metadata["model_name"]}
-        if usage is not None and usage.raw is not None:
-            llm_output["token_usage"] = usage.raw
-        return ChatResult(generations=[ChatGeneration(message=message)], llm_output=llm_output)
+        return ChatResult(generations=[ChatGeneration(message=message)])
 
     def _last_chunk(self, response: ChatResponse, request: ChatRequest, stream_usage: bool) -> ChatGenerationChunk:
         usage = response.usage if stream_usage else None

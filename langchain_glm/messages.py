@@ -277,7 +277,8 @@ def _parse_tool_calls(calls: list[ToolCall]) -> tuple[list[LCToolCall], list[Inv
 
 
 def response_metadata(response: ChatResponse, model: str, provider: str) -> dict[str, Any]:
-    """`model_name`, `model_provider`, `finish_reason`, `id`, the provider id and web search results."""
+    """`model_name`, `model_provider`, `finish_reason`, `id`, the provider id, the provider's usage
+    object (`token_usage`) and web search results."""
     metadata: dict[str, Any] = {
         "model_provider": MODEL_PROVIDER,
         "model_name": response.model or model,
@@ -285,6 +286,11 @@ def response_metadata(response: ChatResponse, model: str, provider: str) -> dict
         "id": response.id,
         "provider": provider,
     }
+    usage = response.usage
+    if usage is not None and usage.raw is not None:
+        # The provider's own usage object: keeps what has no standard field (Cloudflare
+        # `neurons`, OpenRouter `cost`, ...).
+        metadata["token_usage"] = usage.raw
     if response.web_search:
         metadata["web_search"] = response.web_search
     return metadata

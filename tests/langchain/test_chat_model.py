@@ -200,6 +200,7 @@ def test_invoke_returns_reasoning_usage_and_metadata() -> None:
     assert (metadata["model_provider"], metadata["provider"], metadata["finish_reason"]) == ("zai", "zai", "stop")
     assert metadata["model_name"] == "glm-4.7-flash"
     assert metadata["id"] == "20260313050303abc"
+    assert metadata["token_usage"]["prompt_tokens_details"] == {"cached_tokens": 4}
 
 
 async def test_ainvoke_and_abatch() -> None:
