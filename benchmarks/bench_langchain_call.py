@@ -184,13 +184,18 @@ IMPORTS = {
 }
 
 
-def import_seconds(statement: str, repeats: int) -> float:
+def _import_once(statement: str) -> float:
     code = f"import time; t = time.perf_counter(); {statement}; print(time.perf_counter() - t)"
-    runs = [
-        float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout)
-        for _ in range(repeats)
-    ]
-    return statistics.median(runs)
+    return float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout)
+
+
+def import_times(repeats: int) -> dict[str, float]:
+    """Median seconds per statement; the statements take turns, so load drift hits all alike."""
+    runs: dict[str, list[float]] = {name: [] for name in IMPORTS}
+    for _ in range(repeats):
+        for name, statement in IMPORTS.items():
+            runs[name].append(_import_once(statement))
+    return {name: statistics.median(values) for name, values in runs.items()}
 
 
 def main() -> None:
@@ -216,7 +221,7 @@ def main() -> None:
     _row("ChatOpenAI.ainvoke / ChatGLM.ainvoke", f"{timed['ChatOpenAI.ainvoke'] / timed['ChatGLM.ainvoke']:9.2f}x")
 
     print(f"\nImport time, fresh interpreters, median of {args.import_repeats}")
-    imports = {name: import_seconds(stmt, args.import_repeats) for name, stmt in IMPORTS.items()}
+    imports = import_times(args.import_repeats)
     for name, seconds in imports.items():
         _row(name, f"{seconds * 1e3:9.1f} ms")
     added = imports["import langchain_glm"] - imports["import langchain_core.language_models"]
