@@ -264,4 +264,18 @@ UNCERTAIN_CHOICES: tuple[str, ...] = (
     "tool_choice none/auto/required/named all accepted; thinking defaults to on.",
     "All: the rules brain counts tokens as ceil(characters/4); prompt_tokens counts message text "
     "only, plus 3 per message.",
+    "All: stop strings cut the content only, never the reasoning.",
+    "All: reasoning history (reasoning_content or reasoning on assistant messages) is accepted "
+    "everywhere; no provider rejects a message carrying both.",
+    "BigModel answers with the Chinese messages of docs.bigmodel.cn; Z.ai and the coding plan in English.",
+    "Z.ai: non-streamed tool calls carry `index` (as in the FANTASY traffic) and ids 'call_-<19 digits>'; "
+    "streamed ids 'call_<24 hex>'.",
+    "Cloudflare: a Fault with a 5xx status and no code answers code 3043 'Internal server error' (3043 is "
+    "not in providers.md).",
+    "Cloudflare/vLLM: message carries annotations:null and audio:null as the observed traffic does, "
+    "although the published output schema types them as array/object when present.",
+    "Cloudflare/vLLM tool-call ids 'chatcmpl-tool-<32 hex>'; SGLang ids are 32 hex and tool ids "
+    "'call_<24 hex>'; OpenRouter and EmpirioLabs tool ids 'call_<24 hex>'.",
+    "OpenRouter: missing key -> 401 'No auth credentials found'; wrong key -> 401 'User not found.'.",
+    "SGLang checks the model name like vLLM (404 'The model `x` does not exist.').",
 )

@@ -8,7 +8,7 @@ Content-Length; streams use chunked transfer encoding, one chunk per SSE event.
 Example:
     >>> from glm_core.testing import Emulator
     >>> server = EmulatorServer(Emulator("zai"))
-    >>> server.start()
+    >>> server = server.start()
     >>> server.base_url.startswith("http://127.0.0.1:")
     True
     >>> server.stop()

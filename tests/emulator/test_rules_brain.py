@@ -310,3 +310,23 @@ def test_web_search_results_are_not_returned_without_search_result() -> None:
 def test_empiriolabs_flat_web_search() -> None:
     completion = post("empiriolabs", body_for("empiriolabs", "news", tool_web_search=True)).json()
     assert len(completion["web_search"]) == 2
+
+
+@pytest.mark.parametrize("provider", ["zai", "cloudflare_openai", "openrouter", "vllm"])
+def test_a_two_tool_agent_loop_runs_to_an_answer(provider: str) -> None:
+    time_tool = {"type": "function", "function": {"name": "get_time", "description": "Get the local time in a city.",
+                                                  "parameters": {"type": "object",
+                                                                 "properties": {"city": {"type": "string"}},
+                                                                 "required": ["city"]}}}
+    tools = [WEATHER_TOOL, time_tool]
+    results = {"get_weather": "sunny, 21 C", "get_time": "14:05"}
+    messages: list[dict[str, Any]] = [{"role": "user", "content": "What is the weather and the local time in Paris?"}]
+    for _turn in range(4):
+        msg = message(provider, body_for(provider, tools=tools) | {"messages": messages})
+        if not msg.get("tool_calls"):
+            break
+        messages.append({"role": "assistant", "content": msg["content"] or "", "tool_calls": msg["tool_calls"]})
+        for call in msg["tool_calls"]:
+            messages.append({"role": "tool", "tool_call_id": call["id"], "content": results[call["function"]["name"]]})
+    assert msg["content"] == "The result is sunny, 21 C, 14:05." and msg["finish_reason"] == "stop"
+    assert len(messages) == 4  # question, parallel calls, two results
