@@ -195,6 +195,34 @@ def test_provider_limits_are_checked_before_sending(provider: str, kwargs: dict[
     assert script.requests == []
 
 
+def test_image_to_a_text_only_model_is_refused_before_sending() -> None:
+    from langchain_core.messages import HumanMessage
+
+    llm, script = make_llm()
+    image = {"type": "image_url", "image_url": {"url": "https://example.com/cat.png"}}
+    with pytest.raises(ValueError, match=r"glm-4\.7-flash is a text-only model"):
+        llm.invoke([HumanMessage(content=[{"type": "text", "text": "what is this?"}, image])])
+    assert script.requests == []
+
+
+def test_too_many_tools_are_refused_before_sending() -> None:
+    llm, script = make_llm()
+    tools = [
+        {"type": "function", "function": {"name": f"tool_{i}", "parameters": {"type": "object", "properties": {}}}}
+        for i in range(129)
+    ]
+    with pytest.raises(ValueError, match=r"129 tools given; Z\.ai accepts at most 128"):
+        llm.bind_tools(tools).invoke("x")
+    assert script.requests == []
+
+
+def test_empty_conversation_is_refused() -> None:
+    llm, script = make_llm()
+    with pytest.raises(ValueError, match="messages is empty"):
+        llm.invoke([])
+    assert script.requests == []
+
+
 def test_conversation_that_starts_with_the_assistant_is_refused_on_zai() -> None:
     from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
 
