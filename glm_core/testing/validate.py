@@ -119,8 +119,8 @@ def _cloudflare(facts: ProviderFacts, body: dict[str, Any], *, path_model: str |
                 "required properties at '/' are 'prompt', required properties at '/' are 'messages'"
                 if not has_prompt else "exactly one of prompt or messages is allowed"
             )
-        if has_prompt and not isinstance(body["prompt"], str):
-            raise Invalid("at '/prompt' must be string")
+        if has_prompt and not (isinstance(body["prompt"], str) and body["prompt"]):
+            raise Invalid("at '/prompt' must be a string of at least 1 character")
         if not has_prompt or has_messages:
             check_messages(body, _OPENAI_ROLES)
         check_number(body, "temperature", 0.0, 2.0)

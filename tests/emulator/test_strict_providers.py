@@ -70,8 +70,9 @@ def test_cloudflare_accepts_openai_style_values(provider: str, good: dict[str, A
     assert post(provider, body_for(provider, tools=[WEATHER_TOOL]) | good).status_code == 200
 
 
-def test_cloudflare_native_needs_prompt_or_messages() -> None:
-    r = post("cloudflare", {"temperature": 0.5})
+@pytest.mark.parametrize("body", [{"temperature": 0.5}, {"prompt": ""}, {"prompt": 42}], ids=str)
+def test_cloudflare_native_needs_a_prompt_or_messages(body: dict[str, Any]) -> None:
+    r = post("cloudflare", body)
     assert r.status_code == 400
     assert cf_errors(r)[0]["code"] == 5006
 
