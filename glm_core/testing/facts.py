@@ -278,4 +278,6 @@ UNCERTAIN_CHOICES: tuple[str, ...] = (
     "'call_<24 hex>'; OpenRouter and EmpirioLabs tool ids 'call_<24 hex>'.",
     "OpenRouter: missing key -> 401 'No auth credentials found'; wrong key -> 401 'User not found.'.",
     "SGLang checks the model name like vLLM (404 'The model `x` does not exist.').",
+    "Z.ai web_search: search_engine is required; Z.ai and the coding plan accept only search_pro_jina, "
+    "BigModel search_std/search_pro/search_pro_sogou/search_pro_quark/search_pro_jina (1210 otherwise).",
 )
