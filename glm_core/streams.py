@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import ssl
 from collections.abc import AsyncIterator, Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -58,10 +59,29 @@ def as_glm_error(exc: BaseException, provider: ProviderProfile) -> GLMError:
     if isinstance(exc, httpx2.TimeoutException):
         return APITimeoutError(f"{provider.name} did not answer in time ({type(exc).__name__})", provider=provider.id)
     if isinstance(exc, httpx2.TransportError | OSError):
-        return APIConnectionError(
-            f"connection to {provider.name} failed: {type(exc).__name__}: {exc}", provider=provider.id
-        )
+        message = f"connection to {provider.name} failed: {type(exc).__name__}: {exc}"
+        if _certificate_rejected(exc):
+            # A certificate that does not verify now will not verify on a retry either.
+            error = APIConnectionError(
+                f"{message}. The server's TLS certificate is not trusted; for a private CA pass "
+                "http_client=httpx2.Client(verify='/path/to/ca.pem')",
+                provider=provider.id,
+            )
+            error.retryable = False
+            return error
+        return APIConnectionError(message, provider=provider.id)
     return ResponseDecodeError(f"unexpected answer from {provider.name}: {exc!r}", provider=provider.id)
+
+
+def _certificate_rejected(exc: BaseException) -> bool:
+    cause: BaseException | None = exc
+    for _ in range(8):  # httpx2 -> httpcore2 -> ssl: a short chain
+        if cause is None:
+            return False
+        if isinstance(cause, ssl.SSLCertVerificationError):
+            return True
+        cause = cause.__cause__ or cause.__context__
+    return False
 
 
 def check_answer(prepared: PreparedRequest, response: ChatResponse, provider: ProviderProfile) -> None:
