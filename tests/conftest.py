@@ -56,6 +56,9 @@ def scrub_uri(uri: str) -> str:
 
 def _scrub_request(request: Any) -> Any:
     request.uri = scrub_uri(request.uri)
+    # The Host header repeats the emulator's random port (or a real host): the URI already says it.
+    for name in [n for n in request.headers if n.lower() == "host"]:
+        del request.headers[name]
     return request
 
 
