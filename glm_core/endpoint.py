@@ -24,6 +24,9 @@ from glm_core.validation import validate_request
 __all__ = ["Endpoint", "PreparedRequest"]
 
 _USER_AGENT = "glm-integrations/0.1.0"
+# Compact and key-order stable: the same request always gives the same bytes (cassettes match on
+# the body). One encoder for every call: json.dumps with options builds a new one each time.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
 @dataclass(slots=True)
@@ -84,9 +87,7 @@ class Endpoint:
         headers = self._stream_headers if stream else self._headers
         if request.extra_headers:
             headers = {**headers, **{k.lower(): v for k, v in request.extra_headers.items()}}
-        # Compact and key-order stable: the same request always gives the same bytes (cassettes
-        # match on the body).
-        content = json.dumps(encoded.body, ensure_ascii=False, separators=(",", ":")).encode()
+        content = _ENCODER.encode(encoded.body).encode()
         return PreparedRequest(
             url=self.base_url + encoded.path,
             content=content,
