@@ -173,4 +173,3 @@ class TestSGLang(_GLMStandard):
     provider = "sglang"
     override = None
     usage_details = ()
-
