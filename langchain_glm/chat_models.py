@@ -13,7 +13,7 @@ from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResu
 from langchain_core.runnables import Runnable
 from langchain_core.tools import BaseTool
 from langchain_core.utils.utils import _build_model_kwargs, get_pydantic_field_names
-from pydantic import ConfigDict, Field, PrivateAttr, SecretStr, model_validator
+from pydantic import ConfigDict, Field, PrivateAttr, SecretStr, field_validator, model_validator
 
 from glm_core.client import DEFAULT_STREAM_IDLE_TIMEOUT, DEFAULT_TIMEOUT, AsyncGLMClient, GLMClient
 from glm_core.errors import GLMError
@@ -93,7 +93,8 @@ class ChatGLM(BaseChatModel):
     """The user-facing model id ("glm-4.7-flash"), or the provider's own id."""
     provider: str = "zai"
     """Which provider serves the model (see `glm_core.PROVIDERS`)."""
-    api_key: SecretStr | None = None
+    # `str` is accepted so type checkers take a plain key; it is always stored as a SecretStr.
+    api_key: SecretStr | str | None = None
     """The key; default from the provider's environment variable (e.g. `ZAI_API_KEY`)."""
     base_url: str | None = None
     """Overrides the provider's URL; required for vllm and sglang."""
@@ -151,6 +152,11 @@ class ChatGLM(BaseChatModel):
             if any(key not in names for key in values) or values.get("model_kwargs"):
                 values = _build_model_kwargs(dict(values), names)
         return values
+
+    @field_validator("api_key", mode="after")
+    @classmethod
+    def _glm_secret_key(cls, value: SecretStr | str | None) -> SecretStr | None:
+        return SecretStr(value) if isinstance(value, str) else value
 
     @model_validator(mode="after")
     def _glm_build_clients(self) -> Self:

@@ -8,6 +8,7 @@ import warnings
 import httpx2
 import pytest
 from langchain_core.messages import AIMessage, AIMessageChunk, HumanMessage, ToolMessage
+from pydantic import SecretStr
 
 from langchain_glm import ChatGLM
 from tests.langchain.helpers import (
@@ -47,6 +48,13 @@ def test_api_key_comes_from_the_providers_env_var(
     assert llm.api_key.get_secret_value() == "k-env"
     assert "k-env" not in repr(llm)
     assert llm.lc_secrets == {"api_key": next(n for n in env if not n.endswith("ACCOUNT_ID"))}
+
+
+def test_plain_str_key_is_stored_as_a_secret() -> None:
+    llm = ChatGLM(api_key="sk-plain")
+    assert isinstance(llm.api_key, SecretStr)
+    assert llm.api_key.get_secret_value() == "sk-plain"
+    assert "sk-plain" not in repr(llm)
 
 
 def test_missing_key_names_the_variable() -> None:
