@@ -170,7 +170,8 @@ class GLMClient(_ClientBase):
                     self._http_url(prepared.url),
                     content=prepared.content,
                     headers=prepared.headers,
-                    timeout=self.timeout,
+                    # What timeout=self.timeout becomes, without httpx2 copying the Timeout per call.
+                    extensions={"timeout": self.timeout.as_dict()},
                 )
                 return self._decode(prepared, response)
             except Exception as exc:
@@ -245,7 +246,8 @@ class AsyncGLMClient(_ClientBase):
                     self._http_url(prepared.url),
                     content=prepared.content,
                     headers=prepared.headers,
-                    timeout=self.timeout,
+                    # What timeout=self.timeout becomes, without httpx2 copying the Timeout per call.
+                    extensions={"timeout": self.timeout.as_dict()},
                 )
                 return self._decode(prepared, response)
             except Exception as exc:

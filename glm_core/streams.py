@@ -268,7 +268,7 @@ class ChatStream(_StreamBase):
                     client._http_url(prepared.url),
                     content=prepared.content,
                     headers=prepared.headers,
-                    timeout=client.stream_timeout,
+                    extensions={"timeout": client.stream_timeout.as_dict()},
                 )
                 response = client.http.send(request, stream=True)
                 if response.status_code >= 400:
@@ -371,7 +371,7 @@ class AsyncChatStream(_StreamBase):
                     client._http_url(prepared.url),
                     content=prepared.content,
                     headers=prepared.headers,
-                    timeout=client.stream_timeout,
+                    extensions={"timeout": client.stream_timeout.as_dict()},
                 )
                 response = await client.http.send(request, stream=True)
                 if response.status_code >= 400:
