@@ -25,7 +25,7 @@ from pydantic import SecretStr
 from glm_core.dialects.errors import error_from_response
 from glm_core.endpoint import Endpoint, PreparedRequest
 from glm_core.errors import ResponseDecodeError
-from glm_core.http import shared_async_client, shared_client
+from glm_core.http import shared_async_client, shared_client, without_shared
 from glm_core.providers import ProviderProfile
 from glm_core.retry import DEFAULT_MAX_RETRIES, RetryPolicy
 from glm_core.streams import DEFAULT_MAX_EVENT_BYTES, AsyncChatStream, ChatStream, as_glm_error, check_answer
@@ -45,6 +45,8 @@ TimeoutSetting = float | httpx2.Timeout | None
 
 
 class _ClientBase:
+    _shared_http: bool  # no http_client was given: requests go through glm_core.http's shared clients
+
     def __init__(
         self,
         provider: str | ProviderProfile,
@@ -82,6 +84,11 @@ class _ClientBase:
         if parsed is None:
             parsed = self._urls[url] = httpx2.URL(url)
         return parsed
+
+    def _headers(self, headers: dict[str, str]) -> dict[str, str]:
+        # The shared clients already send our user-agent and accept (glm_core.http.SHARED_HEADERS);
+        # repeating them costs httpx2 a Python-level pop per header on every request.
+        return without_shared(headers) if self._shared_http else headers
 
     @property
     def provider(self) -> ProviderProfile:
@@ -154,6 +161,7 @@ class GLMClient(_ClientBase):
             retry_policy=retry_policy,
         )
         self._own_http = http_client
+        self._shared_http = http_client is None
         self.sleep = sleep
 
     @property
@@ -169,7 +177,7 @@ class GLMClient(_ClientBase):
                 response = self.http.post(
                     self._http_url(prepared.url),
                     content=prepared.content,
-                    headers=prepared.headers,
+                    headers=self._headers(prepared.headers),
                     # What timeout=self.timeout becomes, without httpx2 copying the Timeout per call.
                     extensions={"timeout": self.timeout.as_dict()},
                 )
@@ -230,6 +238,7 @@ class AsyncGLMClient(_ClientBase):
             retry_policy=retry_policy,
         )
         self._own_http = http_client
+        self._shared_http = http_client is None
         self.sleep = sleep
 
     @property
@@ -245,7 +254,7 @@ class AsyncGLMClient(_ClientBase):
                 response = await self.http.post(
                     self._http_url(prepared.url),
                     content=prepared.content,
-                    headers=prepared.headers,
+                    headers=self._headers(prepared.headers),
                     # What timeout=self.timeout becomes, without httpx2 copying the Timeout per call.
                     extensions={"timeout": self.timeout.as_dict()},
                 )

@@ -16,6 +16,7 @@ from pydantic import SecretStr
 
 from glm_core.dialects import OpenAIChatDialect, dialect_for
 from glm_core.errors import ConfigurationError
+from glm_core.http import USER_AGENT
 from glm_core.models import ModelProfile, model_profile
 from glm_core.providers import ProviderProfile, get_provider
 from glm_core.types import ChatRequest
@@ -23,7 +24,6 @@ from glm_core.validation import validate_request
 
 __all__ = ["Endpoint", "PreparedRequest"]
 
-_USER_AGENT = "glm-integrations/0.1.0"
 # Compact and key-order stable: the same request always gives the same bytes (cassettes match on
 # the body). One encoder for every call: json.dumps with options builds a new one each time.
 _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
@@ -60,7 +60,7 @@ class Endpoint:
         self.dialect: OpenAIChatDialect = dialect_for(profile)
         self.api_key = _resolve_key(profile, api_key)
         self.base_url = _resolve_base_url(profile, base_url, account_id)
-        headers = {"content-type": "application/json", "accept": "application/json", "user-agent": _USER_AGENT}
+        headers = {"content-type": "application/json", "accept": "application/json", "user-agent": USER_AGENT}
         headers.update(profile.extra_headers)
         if default_headers:
             headers.update({k.lower(): v for k, v in default_headers.items()})

@@ -267,7 +267,7 @@ class ChatStream(_StreamBase):
                     "POST",
                     client._http_url(prepared.url),
                     content=prepared.content,
-                    headers=prepared.headers,
+                    headers=client._headers(prepared.headers),
                     extensions={"timeout": client.stream_timeout.as_dict()},
                 )
                 response = client.http.send(request, stream=True)
@@ -370,7 +370,7 @@ class AsyncChatStream(_StreamBase):
                     "POST",
                     client._http_url(prepared.url),
                     content=prepared.content,
-                    headers=prepared.headers,
+                    headers=client._headers(prepared.headers),
                     extensions={"timeout": client.stream_timeout.as_dict()},
                 )
                 response = await client.http.send(request, stream=True)
