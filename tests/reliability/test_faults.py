@@ -72,11 +72,11 @@ def within(value: float, bounds: tuple[float, float]) -> bool:
     return bounds[0] - 1e-9 <= value <= bounds[1] + 1e-9
 
 
-def check_partial(error: GLMError, surface: Surface, full: str = GREETING) -> None:
+def check_partial(error: GLMError, surface: Surface, full: str = GREETING, finish: str | None = None) -> None:
     """A broken stream: the partial answer is on the error, is what the caller saw, and is short."""
     assert isinstance(error, StreamInterruptedError)
     assert error.partial is not None
-    assert error.partial.finish_reason is None
+    assert error.partial.finish_reason == finish
     assert error.partial.content == "".join(surface.received)
     assert full.startswith(error.partial.content) and error.partial.content != full
 
@@ -89,7 +89,7 @@ async def test_baseline_answer(serve: Callable[..., Served], spec: Spec) -> None
     surface = spec.build(served)
     answer = await surface.call()
     assert (answer.text, answer.reasoning) == (GREETING, 'The user wrote "Hello". I will answer briefly.')
-    assert served.requests == 1 and surface.delays == []
+    assert (served.requests, surface.delays) == (1, [])
     await recovers(surface, served)
 
 
@@ -141,7 +141,7 @@ async def test_max_retries_zero_means_one_attempt(serve: Callable[..., Served], 
     surface = spec.build(served, max_retries=0)
     served.emulator.queue(Fault(code="1305"))
     await fails(surface, RateLimitError)
-    assert served.requests == 1 and surface.delays == []
+    assert (served.requests, surface.delays) == (1, [])
     await recovers(surface, served)
 
 
@@ -154,7 +154,7 @@ async def test_zai_overload_codes_are_retried(serve: Callable[..., Served], spec
     surface = spec.build(served)
     served.emulator.queue(Fault(code=code))
     assert (await surface.call()).text == GREETING
-    assert served.requests == 2 and len(surface.delays) == 1
+    assert (served.requests, len(surface.delays)) == (2, 1)
     await recovers(surface, served)
 
 
@@ -179,7 +179,7 @@ async def test_final_codes_are_not_retried(
     assert error.provider == provider
     if spec.kind == "langchain":
         assert error.is_retryable is False  # type: ignore[attr-defined]
-    assert served.requests == 1 and surface.delays == []
+    assert (served.requests, surface.delays) == (1, [])
     await recovers(surface, served)
 
 
@@ -189,7 +189,7 @@ async def test_cloudflare_3040_is_retried(serve: Callable[..., Served], spec: Sp
     surface = spec.build(served)
     served.emulator.queue(Fault(code=3040))
     assert (await surface.call()).text == GREETING
-    assert served.requests == 2 and len(surface.delays) == 1
+    assert (served.requests, len(surface.delays)) == (2, 1)
     served.emulator.queue(*[Fault(code=3040)] * 3)
     error = await fails(surface, RateLimitError)
     assert (error.status_code, error.code) == (429, "3040")  # type: ignore[attr-defined]
@@ -202,7 +202,7 @@ async def test_server_errors_are_retried(serve: Callable[..., Served], spec: Spe
     surface = spec.build(served)
     served.emulator.queue(Fault(status=status))
     assert (await surface.call()).text == GREETING
-    assert served.requests == 2 and len(surface.delays) == 1
+    assert (served.requests, len(surface.delays)) == (2, 1)
     served.emulator.queue(*[Fault(status=status)] * 3)
     error = await fails(surface, ServerError)
     assert error.status_code == status and error.retryable  # type: ignore[attr-defined]
@@ -272,7 +272,7 @@ async def test_reset_before_response_is_retried(serve: Callable[..., Served], sp
     surface = spec.build(served)
     served.emulator.queue(Fault(kind="reset_before_response"))
     assert (await surface.call()).text == GREETING
-    assert served.requests == 2 and len(surface.delays) == 1
+    assert (served.requests, len(surface.delays)) == (2, 1)
     served.emulator.queue(*[Fault(kind="reset_before_response")] * 3)
     await fails(surface, APIConnectionError)
     assert served.requests == 5
@@ -295,7 +295,7 @@ async def test_cut_stream(serve: Callable[..., Served], spec: Spec, after_events
         error = await fails(surface, StreamInterruptedError)
         check_partial(error, surface)
         assert isinstance(error.cause, APIConnectionError)  # type: ignore[attr-defined]
-        assert served.requests == 1 and surface.delays == []  # never retried after an event
+        assert (served.requests, surface.delays) == (1, [])  # never retried after an event
         if after_events == 4:
             assert error.partial.content == "Hello! You said: Hel"  # type: ignore[attr-defined]
         else:
@@ -308,7 +308,7 @@ async def test_cut_before_the_first_event_is_retried(serve: Callable[..., Served
     surface = spec.build(served)
     served.emulator.queue(Fault(kind="cut_stream_after", after_events=0))
     assert (await surface.call()).text == GREETING
-    assert served.requests == 2 and len(surface.delays) == 1
+    assert (served.requests, len(surface.delays)) == (2, 1)
     await recovers(surface, served)
 
 
@@ -328,7 +328,7 @@ async def test_stalled_stream_hits_the_idle_timeout(
     else:
         # Before the first event (or a non-streamed body): a timeout, retried.
         assert (await surface.call()).text == GREETING
-        assert served.requests == 2 and len(surface.delays) == 1
+        assert (served.requests, len(surface.delays)) == (2, 1)
     assert time.monotonic() - started < 2.5, "the idle timeout did not fire; the stall ran out instead"
     await recovers(surface, served)
 
@@ -356,7 +356,7 @@ async def test_malformed_event(serve: Callable[..., Served], spec: Spec) -> None
     else:
         error = await fails(surface, ResponseDecodeError)
         assert "not JSON" in str(error)
-    assert served.requests == 1 and surface.delays == []
+    assert (served.requests, surface.delays) == (1, [])
     await recovers(surface, served)
 
 
@@ -366,7 +366,7 @@ async def test_malformed_first_event(serve: Callable[..., Served], spec: Spec) -
     served.emulator.queue(Fault(kind="malformed_event", after_events=0))
     await fails(surface, ResponseDecodeError)
     assert surface.received == []
-    assert served.requests == 1 and surface.delays == []
+    assert (served.requests, surface.delays) == (1, [])
     await recovers(surface, served)
 
 
@@ -395,7 +395,7 @@ async def test_error_object_before_the_first_event(serve: Callable[..., Served],
     surface = spec.build(served)
     served.emulator.queue(Fault(kind="error_in_stream", code="1305", after_events=0))
     assert (await surface.call()).text == GREETING
-    assert served.requests == 2 and len(surface.delays) == 1
+    assert (served.requests, len(surface.delays)) == (2, 1)
     served.emulator.queue(Fault(kind="error_in_stream", code="1301", after_events=0))
     error = await fails(surface, ContentFilterError)
     assert error.code == "1301" and served.requests == 3  # type: ignore[attr-defined]
@@ -447,5 +447,23 @@ async def test_scripted_reply_after_a_burst_of_faults(serve: Callable[..., Serve
     )
     answer = await surface.call()
     assert (answer.text, answer.reasoning) == ("survived", "after four faults")
-    assert served.requests == 5 and len(surface.delays) == 4
+    assert (served.requests, len(surface.delays)) == (5, 4)
+    await recovers(surface, served)
+
+
+async def test_zai_network_error_finish_is_never_a_complete_answer(serve: Callable[..., Served], spec: Spec) -> None:
+    """Z.ai ends a generation that broke on its side with finish_reason "network_error"."""
+    served = serve("zai")
+    surface = spec.build(served)
+    broken = Reply(content="Half an answ", reasoning="Thinking.", finish_reason="network_error")
+    served.emulator.queue(broken)
+    if spec.stream:
+        error = await fails(surface, StreamInterruptedError)
+        check_partial(error, surface, full="Half an answer.", finish="network_error")
+        assert isinstance(error.cause, ServerError)  # type: ignore[attr-defined]
+        assert (served.requests, surface.delays) == (1, [])
+    else:
+        # Nothing reached the caller yet: a server failure, retried.
+        assert (await surface.call()).text == GREETING
+        assert (served.requests, len(surface.delays)) == (2, 1)
     await recovers(surface, served)
