@@ -31,6 +31,7 @@ from glm_core.testing import Emulator
 
 __all__ = [
     "ACCOUNT",
+    "GREETING",
     "KEY",
     "SPECS",
     "Answer",
@@ -40,6 +41,8 @@ __all__ = [
     "Surface",
     "client_sockets",
     "closed_port",
+    "eventually",
+    "model_for",
     "process_sockets",
 ]
 

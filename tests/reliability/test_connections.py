@@ -29,7 +29,7 @@ import pytest
 from glm_core import AsyncGLMClient, ChatRequest, GLMClient, UserMessage
 from glm_core.errors import APIConnectionError
 from glm_core.http import shared_async_client, shared_client
-from tests.reliability.harness import GREETING, KEY, SPECS, Served, Spec, client_sockets
+from tests.reliability.harness import GREETING, KEY, SPECS, Served, Spec, client_sockets, eventually
 
 pytestmark = pytest.mark.loopback
 
@@ -108,17 +108,8 @@ async def test_a_stream_abandoned_half_way_is_closed(serve: Callable[..., Served
             del source
         gc.collect()
         await asyncio.sleep(0.05)  # an async generator is closed by the loop, a moment later
-    assert await _eventually(lambda: len(client_sockets(served.port)) <= 1), client_sockets(served.port)
+    assert await eventually(lambda: len(client_sockets(served.port)) <= 1), client_sockets(served.port)
     assert (await surface.call()).text == GREETING
-
-
-async def _eventually(check: Callable[[], bool], timeout: float = 3.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while not check():
-        if time.monotonic() > deadline:
-            return False
-        await asyncio.sleep(0.01)
-    return True
 
 
 # -- TLS ---------------------------------------------------------------------------------------------
