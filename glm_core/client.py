@@ -17,10 +17,9 @@ import json
 import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx2
-from pydantic import SecretStr
 
 from glm_core.dialects.errors import error_from_response
 from glm_core.endpoint import Endpoint, PreparedRequest
@@ -30,6 +29,9 @@ from glm_core.providers import ProviderProfile
 from glm_core.retry import DEFAULT_MAX_RETRIES, RetryPolicy
 from glm_core.streams import DEFAULT_MAX_EVENT_BYTES, AsyncChatStream, ChatStream, as_glm_error, check_answer
 from glm_core.types import ChatRequest, ChatResponse
+
+if TYPE_CHECKING:
+    from pydantic import SecretStr
 
 __all__ = ["DEFAULT_STREAM_IDLE_TIMEOUT", "DEFAULT_TIMEOUT", "AsyncGLMClient", "GLMClient"]
 
