@@ -70,12 +70,12 @@ class Settings:
             rounds=5,
             calls=600,
             streams=4,
-            ttfc=150,
-            throughput_requests=600,
+            ttfc=100,
+            throughput_requests=300,
             throughput_rounds=3,
             concurrency=(1, 10, 100),
             constructions=200,
-            import_repeats=5,
+            import_repeats=7,
             memory_calls=10_000,
         )
 

@@ -5,7 +5,8 @@ the other core and does not share this interpreter's GIL. Every contender uses i
 HTTP client (ours: the shared httpx2 client; the wrappers: the openai SDK's httpx client), on
 keep-alive connections warmed before timing. The server's CPU use during each run is read from
 /proc: a server near 100 % of one core would be the bottleneck, and the bare httpx2 client shows
-what the server delivers when the client costs next to nothing.
+what the server delivers through httpx2; a raw asyncio client writing fixed request bytes on
+keep-alive sockets shows what it delivers when the client costs next to nothing.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import asyncio
 import gc
 import json
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -21,6 +23,7 @@ import time
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx2
 
@@ -31,6 +34,7 @@ __all__ = ["run", "served_emulator"]
 
 THROUGHPUT_VS_CHATOPENAI = 2.0
 _TICKS = os.sysconf("SC_CLK_TCK")
+_CONTENT_LENGTH = re.compile(rb"content-length: *(\d+)", re.IGNORECASE)
 
 
 @contextmanager
@@ -136,18 +140,60 @@ def _throughput_contenders(base_url: str) -> dict[str, Callable[[], Awaitable[An
         return json.loads(response.content)
 
     core = c.async_glm_client(None, base_url)
+    floor = c.FloorChatModel(httpx2.Client(), base_url, http)
     chat_glm = c.chat_glm(None, base_url)
     chat_openai = c.chat_openai(None, base_url)
     glm = c.glm_llm(None, base_url)
     openai_like = c.openai_like(None, base_url)
     return {
-        "bare httpx2 AsyncClient (server alone)": bare,
+        "bare httpx2 AsyncClient": bare,
         "AsyncGLMClient.chat": lambda: core.chat(request),
+        FLOOR: lambda: floor.ainvoke(lc),
         "ChatGLM.ainvoke": lambda: chat_glm.ainvoke(lc),
         "ChatOpenAI.ainvoke": lambda: chat_openai.ainvoke(lc),
         "GLM.achat": lambda: glm.achat(li),
         "OpenAILike.achat": lambda: openai_like.achat(li),
     }
+
+
+RAW = "raw asyncio HTTP/1.1 client (server capacity)"
+FLOOR = "floor.ainvoke (empty BaseChatModel + bare httpx2)"
+
+
+def _raw_client(base_url: str) -> Callable[[int, int], Awaitable[float]]:
+    """The cheapest client there is: keep-alive sockets writing fixed request bytes."""
+    parts = urlsplit(base_url)
+    host, port = parts.hostname or "127.0.0.1", parts.port or 80
+    body = _body(stream=False)
+    head = (
+        f"POST {parts.path}/chat/completions HTTP/1.1\r\nhost: {host}:{port}\r\n"
+        f"content-type: application/json\r\nauthorization: Bearer {API_KEY}\r\n"
+        f"content-length: {len(body)}\r\n\r\n"
+    )
+    request = head.encode() + body
+
+    async def rate(requests: int, concurrency: int) -> float:
+        remaining = [requests]
+
+        async def worker() -> None:
+            reader, writer = await asyncio.open_connection(host, port)
+            try:
+                while remaining[0] > 0:
+                    remaining[0] -= 1
+                    writer.write(request)
+                    answer_head = await reader.readuntil(b"\r\n\r\n")
+                    length = _CONTENT_LENGTH.search(answer_head)
+                    if not answer_head.startswith(b"HTTP/1.1 200") or length is None:
+                        raise RuntimeError(f"unexpected answer: {answer_head[:200]!r}")
+                    await reader.readexactly(int(length.group(1)))
+            finally:
+                writer.close()
+
+        start = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        return requests / (time.perf_counter() - start)
+
+    return rate
 
 
 async def _load(call: Callable[[], Awaitable[Any]], requests: int, concurrency: int) -> float:
@@ -172,12 +218,17 @@ async def _throughput(
         await asyncio.gather(*(call() for _ in range(10)))
     rates: dict[tuple[str, int], list[float]] = {}
     server_cpu: dict[tuple[str, int], list[float]] = {}
+    raw = _raw_client(base_url)
+    await raw(20, 2)
     for _ in range(settings.throughput_rounds):
         for concurrency in settings.concurrency:
-            for name, call in contenders.items():
+            for name, call in {RAW: None, **contenders}.items():
                 gc.collect()
                 cpu0, wall0 = _cpu_seconds(pid), time.perf_counter()
-                rate = await _load(call, settings.throughput_requests, concurrency)
+                if call is None:
+                    rate = await raw(settings.throughput_requests, concurrency)
+                else:
+                    rate = await _load(call, settings.throughput_requests, concurrency)
                 busy = (_cpu_seconds(pid) - cpu0) / (time.perf_counter() - wall0)
                 rates.setdefault((name, concurrency), []).append(rate)
                 server_cpu.setdefault((name, concurrency), []).append(busy)
@@ -192,10 +243,10 @@ async def _throughput(
 
 def run(table: Table, settings: Settings) -> dict[str, Any]:
     with served_emulator() as (base_url, pid):
-        ttfc = _ttfc(_ttfc_contenders(base_url), settings.ttfc, settings.rounds)
+        ttfc = _ttfc(_ttfc_contenders(base_url), settings.ttfc, settings.throughput_rounds)
         rows = table.section(
             f"Time to first chunk over loopback, sync, warm keep-alive connection "
-            f"(median of {settings.rounds} rounds x {settings.ttfc} streams)"
+            f"(median of {settings.throughput_rounds} rounds x {settings.ttfc} streams)"
         )
         for name, seconds in ttfc.items():
             rows.append(Row(name, ms(seconds)))
@@ -208,8 +259,10 @@ def run(table: Table, settings: Settings) -> dict[str, Any]:
         f"{settings.throughput_requests} requests; server CPU in % of one core)"
     )
     order = [
-        "bare httpx2 AsyncClient (server alone)",
+        RAW,
+        "bare httpx2 AsyncClient",
         "AsyncGLMClient.chat",
+        FLOOR,
         "ChatGLM.ainvoke",
         "ChatOpenAI.ainvoke",
         "GLM.achat",
@@ -231,6 +284,9 @@ def run(table: Table, settings: Settings) -> dict[str, Any]:
                 (r >= THROUGHPUT_VS_CHATOPENAI) if target else None,
             )
         )
+    for concurrency in settings.concurrency:
+        r = rates[("ChatGLM.ainvoke", concurrency)] / rates[(FLOOR, concurrency)]
+        rows.append(Row(f"ChatGLM / floor throughput @ {concurrency}", ratio(r), "LangChain + httpx2 set this pace"))
     for concurrency in settings.concurrency:
         r = rates[("GLM.achat", concurrency)] / rates[("OpenAILike.achat", concurrency)]
         rows.append(Row(f"GLM / OpenAILike throughput @ {concurrency}", ratio(r)))
