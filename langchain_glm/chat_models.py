@@ -13,11 +13,12 @@ from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResu
 from langchain_core.runnables import Runnable
 from langchain_core.tools import BaseTool
 from langchain_core.utils.utils import _build_model_kwargs, get_pydantic_field_names
-from pydantic import ConfigDict, Field, PrivateAttr, SecretStr, field_validator, model_validator
+from pydantic import ConfigDict, Field, PrivateAttr, SecretStr, field_serializer, field_validator, model_validator
 
 from glm_core.client import DEFAULT_STREAM_IDLE_TIMEOUT, DEFAULT_TIMEOUT, AsyncGLMClient, GLMClient
 from glm_core.errors import GLMError
 from glm_core.providers import ProviderProfile, get_provider
+from glm_core.redaction import redact_headers
 from glm_core.types import ChatChunk, ChatRequest, ChatResponse
 from langchain_glm.call_options import apply_call_kwargs
 from langchain_glm.content_blocks import register
@@ -160,6 +161,16 @@ class ChatGLM(BaseChatModel):
     @classmethod
     def _glm_secret_key(cls, value: SecretStr | str | None) -> SecretStr | None:
         return SecretStr(value) if isinstance(value, str) else value
+
+    # A gateway key in default_headers (cf-aig-authorization, x-api-key) is a secret like api_key:
+    # repr, dumpd (which embeds the repr) and model_dump show its name only.
+    @field_serializer("default_headers")
+    def _glm_serialize_headers(self, headers: dict[str, str] | None) -> dict[str, str] | None:
+        return redact_headers(headers)
+
+    def __repr_args__(self) -> Iterator[tuple[str | None, Any]]:
+        for name, value in super().__repr_args__():
+            yield name, redact_headers(value) if name == "default_headers" else value
 
     @model_validator(mode="after")
     def _glm_build_clients(self) -> Self:

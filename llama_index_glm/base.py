@@ -16,7 +16,7 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from llama_index.core.base.llms.types import (
@@ -31,12 +31,13 @@ from llama_index.core.base.llms.types import (
     MessageRole,
     ToolCallBlock,
 )
-from llama_index.core.bridge.pydantic import Field, PrivateAttr, SecretStr, field_validator
+from llama_index.core.bridge.pydantic import Field, PrivateAttr, SecretStr, field_serializer, field_validator
 from llama_index.core.llms.callbacks import llm_chat_callback, llm_completion_callback
 from llama_index.core.llms.function_calling import FunctionCallingLLM
 from llama_index.core.types import PydanticProgramMode
 
 from glm_core.client import DEFAULT_STREAM_IDLE_TIMEOUT, DEFAULT_TIMEOUT, AsyncGLMClient, GLMClient
+from glm_core.redaction import redact_headers
 from glm_core.retry import DEFAULT_MAX_RETRIES
 from glm_core.types import ChatRequest, Message, UserMessage
 from llama_index_glm.messages import to_glm_messages
@@ -151,6 +152,16 @@ class GLM(FunctionCallingLLM):
     @classmethod
     def _secret_key(cls, value: SecretStr | str | None) -> SecretStr | None:
         return SecretStr(value) if isinstance(value, str) else value
+
+    # A gateway key in default_headers (cf-aig-authorization, x-api-key) is a secret like api_key:
+    # repr, to_dict / to_json and model_dump show its name only.
+    @field_serializer("default_headers")
+    def _serialize_headers(self, headers: dict[str, str] | None) -> dict[str, str] | None:
+        return redact_headers(headers)
+
+    def __repr_args__(self) -> Iterator[tuple[str | None, Any]]:
+        for name, value in super().__repr_args__():
+            yield name, redact_headers(value) if name == "default_headers" else value
 
     def model_post_init(self, context: Any, /) -> None:
         self._connect()

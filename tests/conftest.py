@@ -21,6 +21,7 @@ from typing import Any
 
 import pytest
 
+from glm_core.redaction import is_secret_header
 from tests.targets import cassette_origin, live_targets
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,7 +37,6 @@ _KEY_ENV_VARS = (
     "OPENROUTER_API_KEY",
     "GLM_API_KEY",
 )
-_SECRET_HEADERS = ("authorization", "x-api-key", "api-key", "cf-aig-authorization", "cookie")
 _LOOPBACK = re.compile(r"^http://(?:127\.0\.0\.1|localhost|\[::1\]):\d+")
 _ACCOUNT = re.compile(r"/accounts/[^/]+/")
 
@@ -56,6 +56,9 @@ def scrub_uri(uri: str) -> str:
 
 def _scrub_request(request: Any) -> Any:
     request.uri = scrub_uri(request.uri)
+    # Any credential-looking header, the user's own gateway headers included (not only Authorization).
+    for name in [n for n in request.headers if is_secret_header(n)]:
+        request.headers[name] = "REDACTED"
     # The Host header repeats the emulator's random port (or a real host): the URI already says it.
     for name in [n for n in request.headers if n.lower() == "host"]:
         del request.headers[name]
@@ -73,7 +76,6 @@ def _scrub_response(response: dict[str, Any]) -> dict[str, Any]:
 @pytest.fixture(scope="session")
 def vcr_config() -> dict[str, Any]:
     config: dict[str, Any] = {
-        "filter_headers": [(name, "REDACTED") for name in _SECRET_HEADERS],
         "match_on": ["method", "uri", "body"],
         "before_record_request": _scrub_request,
         "before_record_response": _scrub_response,

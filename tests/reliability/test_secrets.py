@@ -29,6 +29,9 @@ pytestmark = pytest.mark.loopback
 
 ROOT = Path(__file__).resolve().parents[2]
 WRONG_KEY = "sk-WRONG-d3adb33f-0000-key-that-was-sent"
+# A second credential users pass in default_headers (Cloudflare AI Gateway, a proxy's key).
+GATEWAY_KEY = "cfgw-5ec12e7-gateway-token-0000"
+HEADERS = {"cf-aig-authorization": f"Bearer {GATEWAY_KEY}", "X-Proxy-Token": GATEWAY_KEY, "x-team": "search"}
 PROVIDERS = ["zai", "cloudflare", "openrouter", "vllm"]
 
 
@@ -64,27 +67,59 @@ def test_chatglm_repr_and_serialization(provider: str) -> None:
 
     from langchain_glm import ChatGLM
 
-    llm = ChatGLM(provider=provider, api_key=KEY, account_id=ACCOUNT, base_url="http://127.0.0.1:9/v1")
+    llm = ChatGLM(
+        provider=provider, api_key=KEY, account_id=ACCOUNT, base_url="http://127.0.0.1:9/v1", default_headers=HEADERS
+    )
     bound = llm.bind_tools([{"type": "function", "function": {"name": "f", "parameters": {"type": "object"}}}])
     shown = [
         repr(llm), str(llm), json.dumps(dumpd(llm)), dumps(llm, pretty=True), llm.model_dump_json(),
         repr(llm.model_dump()), repr(llm._get_invocation_params()), repr(llm._identifying_params),
         repr(llm._get_ls_params()), repr(bound), json.dumps(dumpd(bound)),
     ]  # fmt: skip
-    assert leaks("\n".join(shown)) == []
+    assert leaks("\n".join(shown), KEY, GATEWAY_KEY) == []
+    assert "x-team" in repr(llm) and "search" in repr(llm), "harmless headers still show"
     assert llm.api_key is not None and llm.api_key.get_secret_value() == KEY
+    assert llm.default_headers == HEADERS, "the headers themselves are untouched"
 
 
 @pytest.mark.parametrize("provider", PROVIDERS)
 def test_glm_repr_and_payload(provider: str) -> None:
     from llama_index_glm import GLM
 
-    llm = GLM(provider=provider, api_key=KEY, account_id=ACCOUNT, base_url="http://127.0.0.1:9/v1")
+    llm = GLM(
+        provider=provider, api_key=KEY, account_id=ACCOUNT, base_url="http://127.0.0.1:9/v1", default_headers=HEADERS
+    )
     shown = [
         repr(llm), str(llm), repr(llm.to_payload()), llm.to_json(), repr(llm.to_dict()), llm.model_dump_json(),
         repr(llm.model_dump()), repr(llm.metadata),
     ]  # fmt: skip
-    assert leaks("\n".join(shown)) == []
+    assert leaks("\n".join(shown), KEY, GATEWAY_KEY) == []
+    assert "x-team" in repr(llm) and "search" in llm.to_json(), "harmless headers still show"
+    assert llm.default_headers == HEADERS, "the headers themselves are untouched"
+
+
+@pytest.mark.parametrize("surface", ["ChatGLM", "GLM"])
+def test_default_headers_still_reach_the_provider(surface: str) -> None:
+    import httpx2
+
+    from glm_core.testing import Emulator
+
+    emulator = Emulator("zai", api_key=KEY)
+    settings: dict[str, Any] = {"api_key": KEY, "base_url": emulator.base_url, "default_headers": HEADERS}
+    http_client = httpx2.Client(transport=emulator.transport())
+    if surface == "ChatGLM":
+        from langchain_glm import ChatGLM
+
+        ChatGLM(**settings, http_client=http_client).invoke("Hello")
+    else:
+        from llama_index.core.llms import ChatMessage
+
+        from llama_index_glm import GLM
+
+        GLM(**settings, http_client=http_client).chat([ChatMessage(role="user", content="Hello")])
+    sent = emulator.requests[-1].headers
+    assert sent["cf-aig-authorization"] == f"Bearer {GATEWAY_KEY}"
+    assert sent["x-proxy-token"] == GATEWAY_KEY
 
 
 # -- logs, traces and exceptions during real calls --------------------------------------------------
