@@ -182,6 +182,7 @@ def _aimlapi_rules(body: dict[str, Any], names: list[str]) -> None:
     check_int(body, "max_completion_tokens", 1, None)
     check_int(body, "max_tokens", 1, None)
     check_int(body, "n", 1, None)
+    check_stop(body, 4)  # OpenAI's schema, which AI/ML API follows (providers.md §6)
     check_tool_choice(body, _ALL_CHOICES, names)
     check_response_format(body, ("text", "json_object", "json_schema"))
 

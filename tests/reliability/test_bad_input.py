@@ -178,11 +178,6 @@ def client_only(provider: str, case_id: str) -> str | None:
     return reasons.get(case_id)
 
 
-# Where providers.md says the provider refuses but the emulator accepts: reported, not fixed here.
-EMULATOR_GAPS = {
-    ("aimlapi", "too-many-stop-sequences"): "AI/ML API follows OpenAI's stop <= 4 (providers.md 6); "
-    "the emulator does not check the stop count for aimlapi",
-}
 
 
 ALL_CASES = [(provider, case) for provider in PROVIDERS for case in cases_for(provider)]
@@ -377,9 +372,6 @@ def test_the_provider_refuses_it_too(serve: Callable[..., Served], provider: str
     headers = {"authorization": f"Bearer {KEY}", "content-type": "application/json"}
     http = shared_client()  # building a client per test would cost an SSL context each time
     response = http.post(served.base_url + encoded.path, content=json.dumps(encoded.body), headers=headers)
-    gap = EMULATOR_GAPS.get((provider, case.id))
-    if gap is not None:
-        pytest.xfail(f"emulator gap: {gap}")
     if reason is None:
         assert 400 <= response.status_code < 500, (response.status_code, response.text[:300])
     else:
