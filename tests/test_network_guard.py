@@ -9,6 +9,7 @@ from tests.targets import live_targets
 
 
 @pytest.mark.skipif(live_targets(), reason="live recording needs the network")
+@pytest.mark.filterwarnings("ignore:A test tried to use socket:UserWarning")  # the block we assert
 def test_connections_beyond_loopback_are_blocked() -> None:
     with pytest.raises(SocketConnectBlockedError):
         socket.create_connection(("192.0.2.1", 443), timeout=1)  # TEST-NET-1, never routed
