@@ -4,6 +4,8 @@
   code) gets a new event loop each time, and with it a new shared AsyncClient: each must be
   closed with its loop, or every call leaks a connection.
 - A caller that stops reading a stream half-way must not leave the connection open.
+- An idle keep-alive connection the server has closed is noticed before it is reused, also with
+  the shared async client's cheaper idle checks (glm_core.http.with_cheap_idle_checks).
 - TLS verification is on by default: the shared clients verify certificates and host names, and
   a server with a self-signed certificate is refused, once (a certificate that does not verify now
   will not on a retry), with a message that says how to trust a private CA.
@@ -28,7 +30,7 @@ import pytest
 
 from glm_core import AsyncGLMClient, ChatRequest, GLMClient, UserMessage
 from glm_core.errors import APIConnectionError
-from glm_core.http import shared_async_client, shared_client
+from glm_core.http import shared_async_client, shared_client, with_cheap_idle_checks
 from tests.reliability.harness import COUNTS_SOCKETS, GREETING, KEY, SPECS, Served, Spec, client_sockets, eventually
 
 pytestmark = pytest.mark.loopback
@@ -114,6 +116,63 @@ async def test_a_stream_abandoned_half_way_is_closed(serve: Callable[..., Served
         await asyncio.sleep(0.05)  # an async generator is closed by the loop, a moment later
     assert await eventually(lambda: len(client_sockets(served.port)) <= 1), client_sockets(served.port)
     assert (await surface.call()).text == GREETING
+
+
+# -- idle keep-alive connections -------------------------------------------------------------------
+
+
+ANSWER = b"HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\ncontent-length: 2\r\n\r\nok"
+
+
+@pytest.fixture
+async def closes_after_each_answer() -> Any:
+    """(URL, connections accepted) of a server that answers one request per connection and closes
+    it a moment later, without a `connection: close` header: only the idle check can tell."""
+    accepted: list[int] = []
+
+    async def answer_once(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        accepted.append(1)
+        await reader.readuntil(b"\r\n\r\n")
+        writer.write(ANSWER)
+        await writer.drain()
+        await asyncio.sleep(0.02)  # the client has put the connection back in its pool by now
+        writer.close()
+
+    server = await asyncio.start_server(answer_once, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    async with server:
+        yield f"http://127.0.0.1:{port}/", accepted
+
+
+async def test_the_shared_async_client_looks_up_each_socket_once() -> None:
+    """httpx2 keeps its pool behind private names: if it renames them, this says so (the client
+    still works, only slower at high concurrency)."""
+    backend = shared_async_client()._transport._pool._network_backend  # type: ignore[union-attr]
+    assert type(backend).__name__ == "_SocketCachingBackend"
+
+
+async def test_a_connection_the_server_closed_while_idle_is_not_reused(closes_after_each_answer: Any) -> None:
+    url, accepted = closes_after_each_answer
+    async with with_cheap_idle_checks(httpx2.AsyncClient()) as http:
+        for _ in range(3):
+            assert (await http.get(url)).text == "ok"
+            await asyncio.sleep(0.1)  # the server's FIN arrives: the idle socket turns readable
+    assert len(accepted) == 3
+
+
+async def test_cheap_idle_checks_reuse_a_live_connection_over_tls(
+    tls_front: tuple[Served, str], self_signed: tuple[Path, Path]
+) -> None:
+    served, https_url = tls_front
+    context = ssl.create_default_context(cafile=str(self_signed[0]))
+    async with with_cheap_idle_checks(httpx2.AsyncClient(verify=context)) as http:
+        client = AsyncGLMClient("zai", api_key=KEY, base_url=https_url, http_client=http)
+        for _ in range(3):
+            assert (await client.chat(REQUEST)).content == GREETING
+        [connection] = http._transport._pool.connections  # type: ignore[union-attr]
+        assert connection.is_idle() and not connection.has_expired()
+        assert connection._connection._network_stream._socket is not None  # found through the TLS stream
+    assert served.requests == 3
 
 
 # -- TLS ---------------------------------------------------------------------------------------------
