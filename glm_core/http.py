@@ -19,7 +19,15 @@ from typing import Any, Protocol
 import httpcore2
 import httpx2
 
-__all__ = ["DEFAULT_LIMITS", "SHARED_HEADERS", "USER_AGENT", "shared_async_client", "shared_client", "without_shared"]
+__all__ = [
+    "DEFAULT_LIMITS",
+    "SHARED_HEADERS",
+    "USER_AGENT",
+    "shared_async_client",
+    "shared_client",
+    "with_cheap_idle_checks",
+    "without_shared",
+]
 
 # The SDKs' limits: enough for 1,000 concurrent calls through one client without pool timeouts.
 DEFAULT_LIMITS = httpx2.Limits(max_connections=1000, max_keepalive_connections=100)
@@ -102,6 +110,10 @@ def _closed_at_loop_shutdown(loop: asyncio.AbstractEventLoop, client: httpx2.Asy
 def with_cheap_idle_checks(client: httpx2.AsyncClient) -> httpx2.AsyncClient:
     """`client`, its connection pools set to look up each connection's socket once.
 
+    Example:
+        http = with_cheap_idle_checks(httpx2.AsyncClient(timeout=30))
+        client = AsyncGLMClient("zai", http_client=http)
+
     Whenever a request starts or ends, httpcore2's async pool asks every idle keep-alive
     connection whether its socket is readable (a server that closed it). The anyio stream answers
     by looking the socket up through anyio's typed attributes, which rebuilds a dict of a dozen
@@ -109,7 +121,7 @@ def with_cheap_idle_checks(client: httpx2.AsyncClient) -> httpx2.AsyncClient:
     end, half the CPU of a call through LangChain (profiled in benchmarks/loopback.py: ChatGLM
     at 100 concurrent went from ~550 to ~880 calls/s). The sync pool already keeps the socket.
     Pools reached through a private attribute httpx2 may rename are left as they are: slower,
-    never wrong (tests/core/test_http.py notices when that happens).
+    never wrong (tests/reliability/test_connections.py notices when that happens).
     """
     for transport in [client._transport, *client._mounts.values()]:
         pool = getattr(transport, "_pool", None)
