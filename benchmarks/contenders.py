@@ -21,6 +21,8 @@ __all__ = [
     "EmptyChatModel",
     "EmptyLLM",
     "FloorChatModel",
+    "StreamFloorChatModel",
+    "StreamFloorLLM",
     "Transports",
     "chat_glm",
     "chat_openai",
@@ -131,6 +133,62 @@ def _floor_chat_model_class() -> type:
             return ChatResult(generations=[ChatGeneration(message=message)])
 
     return FloorChatModel
+
+
+@functools.cache
+def _stream_floor_chat_model_class() -> type:
+    from langchain_core.messages import AIMessageChunk
+    from langchain_core.outputs import ChatGenerationChunk
+
+    class StreamFloorChatModel(_empty_chat_model_class()):  # type: ignore[misc]
+        """An empty BaseChatModel streaming GLMClient.stream's chunks as bare AIMessageChunks.
+
+        The floor of the streaming target: LangChain's own stream machinery plus the core's SSE
+        decoding, and nothing of ChatGLM's (no reasoning, tool-call or usage translation).
+        """
+
+        client: Any
+        request: Any
+
+        def _stream(self, messages: Any, stop: Any = None, run_manager: Any = None, **kwargs: Any) -> Any:
+            for chunk in self.client.stream(self.request):
+                yield ChatGenerationChunk(message=AIMessageChunk(content=chunk.content))
+
+    return StreamFloorChatModel
+
+
+@functools.cache
+def _stream_floor_llm_class() -> type:
+    from llama_index.core.base.llms.types import ChatMessage, ChatResponse, ChatResponseGen
+    from llama_index.core.llms.callbacks import llm_chat_callback
+
+    class StreamFloorLLM(_empty_llm_class()):  # type: ignore[misc]
+        """An empty CustomLLM whose stream_chat yields GLMClient.stream's chunks as bare ChatResponses."""
+
+        client: Any
+        request: Any
+
+        @llm_chat_callback()
+        def stream_chat(self, messages: Any, **kwargs: Any) -> ChatResponseGen:
+            def gen() -> ChatResponseGen:
+                text = ""
+                for chunk in self.client.stream(self.request):
+                    text += chunk.content
+                    yield ChatResponse(message=ChatMessage(role="assistant", content=text), delta=chunk.content)
+
+            return gen()
+
+    return StreamFloorLLM
+
+
+def StreamFloorChatModel(client: Any) -> Any:
+    """The floor of the 1.3x streaming target for ChatGLM.stream."""
+    return _stream_floor_chat_model_class()(client=client, request=core_request())
+
+
+def StreamFloorLLM(client: Any) -> Any:
+    """The floor of the 1.3x streaming target for GLM.stream_chat."""
+    return _stream_floor_llm_class()(client=client, request=core_request())
 
 
 def EmptyChatModel() -> Any:

@@ -19,6 +19,8 @@ from benchmarks.common import API_KEY, Row, Settings, Table, Wire, interleaved, 
 __all__ = ["run"]
 
 CORE_US_PER_EVENT = 30.0
+# ChatGLM.stream / GLM.stream_chat against an empty model streaming the same core chunks (DESIGN.md).
+STREAM_FLOOR_RATIO = 1.3
 HUGE_EVENT_MS = 50.0
 
 
@@ -60,6 +62,12 @@ def _contenders(wire: Wire, kind: str, names: tuple[str, ...]) -> dict[str, Call
         "httpx2 bytes only (iter_bytes)": lambda: _bare(wire, kind, parse=False),
         "httpx2 EventSource + json.loads": lambda: _bare(wire, kind, parse=True),
         "GLMClient.stream": lambda: lambda: c.drain(core.stream(request)),
+        "stream floor: empty BaseChatModel + GLMClient.stream": lambda: (lambda m: lambda: c.drain(m.stream(lc)))(
+            c.StreamFloorChatModel(c.glm_client(transports))
+        ),
+        "stream floor: empty CustomLLM + GLMClient.stream": lambda: (lambda m: lambda: c.drain(m.stream_chat(li)))(
+            c.StreamFloorLLM(c.glm_client(transports))
+        ),
         "ChatGLM.stream": lambda: (lambda m: lambda: c.drain(m.stream(lc)))(c.chat_glm(transports)),
         "ChatOpenAI.stream": lambda: (lambda m: lambda: c.drain(m.stream(lc)))(
             c.chat_openai(transports, wire.base_url)
@@ -95,7 +103,9 @@ def run(table: Table, wire: Wire, settings: Settings) -> dict[str, float]:
         "httpx2 bytes only (iter_bytes)",
         "httpx2 EventSource + json.loads",
         "GLMClient.stream",
+        "stream floor: empty BaseChatModel + GLMClient.stream",
         "ChatGLM.stream",
+        "stream floor: empty CustomLLM + GLMClient.stream",
         "GLM.stream_chat",
         "ChatOpenAI.stream",
         "OpenAILike.stream_chat",
@@ -121,6 +131,20 @@ def run(table: Table, wire: Wire, settings: Settings) -> dict[str, float]:
             added * 1e6 <= CORE_US_PER_EVENT,
         )
     )
+    for ours, floor_name in (
+        ("ChatGLM.stream", "stream floor: empty BaseChatModel + GLMClient.stream"),
+        ("GLM.stream_chat", "stream floor: empty CustomLLM + GLMClient.stream"),
+    ):
+        ratio = timed[ours] / timed[floor_name]
+        rows.append(
+            Row(
+                f"{ours} / its stream floor",
+                f"{ratio:.2f}x",
+                "the floor streams the same core chunks through the framework",
+                f"<= {STREAM_FLOOR_RATIO:g}x",
+                ratio <= STREAM_FLOOR_RATIO,
+            )
+        )
     for ours, theirs in (("ChatGLM.stream", "ChatOpenAI.stream"), ("GLM.stream_chat", "OpenAILike.stream_chat")):
         rows.append(Row(f"{theirs} / {ours}", f"{timed[theirs] / timed[ours]:.2f}x", f"{ours.split('.')[0]} faster by"))
 
