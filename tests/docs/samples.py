@@ -8,7 +8,8 @@ pins the list of those.
 Offline: every provider's key variable holds a placeholder, and every request to a provider's
 real URL (or to the self-hosted URLs the docs use) is answered in-process by
 `glm_core.testing.Emulator` for that provider, through a patch of httpx2's default transports.
-A request to any other URL fails, so a sample cannot quietly reach the network.
+Loopback URLs (an emulator a sample serves itself) go through; a request to any other URL
+fails, so a sample cannot quietly reach the network.
 """
 
 from __future__ import annotations
@@ -108,29 +109,46 @@ class _Router:
         ]
         self.routes = sorted(((e.base_url, e.transport()) for e in emulators), key=lambda r: -len(r[0]))
 
-    def transport(self, request: httpx2.Request) -> EmulatorTransport:
+    def transport(self, request: httpx2.Request) -> EmulatorTransport | None:
+        """The emulator for this URL; None for loopback (an emulator a sample serves itself)."""
         url = str(request.url)
         for base, transport in self.routes:
             if url.startswith(base + "/"):
                 return transport
+        if request.url.host in ("127.0.0.1", "localhost", "::1"):
+            return None
         raise httpx2.ConnectError(f"docs samples run offline: no emulator serves {url}", request=request)
 
 
 @contextmanager
 def offline_providers(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     router = _Router()
+    real_sync = httpx2.HTTPTransport.handle_request
+    real_async = httpx2.AsyncHTTPTransport.handle_async_request
 
     def handle_request(self: httpx2.HTTPTransport, request: httpx2.Request) -> httpx2.Response:
-        return router.transport(request).handle_request(request)
+        emulator = router.transport(request)
+        return real_sync(self, request) if emulator is None else emulator.handle_request(request)
 
     async def handle_async_request(self: httpx2.AsyncHTTPTransport, request: httpx2.Request) -> httpx2.Response:
-        return await router.transport(request).handle_async_request(request)
+        emulator = router.transport(request)
+        if emulator is None:
+            return await real_async(self, request)
+        return await emulator.handle_async_request(request)
 
     for name, value in PLACEHOLDER_ENV.items():
         monkeypatch.setenv(name, value)
     monkeypatch.setattr(httpx2.HTTPTransport, "handle_request", handle_request)
     monkeypatch.setattr(httpx2.AsyncHTTPTransport, "handle_async_request", handle_async_request)
-    yield
+    # Pages set LlamaIndex's global Settings (Settings.llm = ...): restore them afterwards.
+    from llama_index.core import Settings
+
+    saved = dict(vars(Settings))
+    try:
+        yield
+    finally:
+        vars(Settings).clear()
+        vars(Settings).update(saved)
 
 
 def run_sample(sample: Sample, namespace: dict[str, Any]) -> None:
