@@ -15,7 +15,7 @@ from tests.docs.samples import Sample, all_pages, all_samples, offline_providers
 # The samples that are shown but not run, each with the reason its page gives. Adding one is a
 # deliberate change: it must be listed here too.
 NOT_RUN = {
-    ("docs/testing.md", "uses the pytest fixture of the plugin: it runs inside a pytest session"),
+    ("docs/guides/testing.md", "uses the pytest fixture of the plugin: it runs inside a pytest session"),
 }
 
 _PAGES_WITH_SAMPLES = sorted({s.page for s in all_samples() if s.not_run is None})
