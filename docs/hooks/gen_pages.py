@@ -212,7 +212,7 @@ def provider_page(profile: ProviderProfile) -> str:
 
 
 def index_page() -> str:
-    links = "\n".join(f"- [{p.name}]({p.id}.md) (`provider=\"{p.id}\"`)" for p in PROVIDERS.values())
+    links = "\n".join(f'- [{p.name}]({p.id}.md) (`provider="{p.id}"`)' for p in PROVIDERS.values())
     return (
         "# Providers\n\n"
         "The same models on every provider that serves them: pick one with `provider=` (default `zai`).\n"
