@@ -106,8 +106,8 @@ def _models(profile: ProviderProfile) -> list[str]:
         lines += [
             "Whatever name the server was started with (`--served-model-name`) is sent as is. The model",
             "facts (context window, output limit, thinking) come from the catalogue entry of the id you",
-            "pass, or GLM-4.7-Flash's for a name the catalogue does not know; pass `context_window=` to",
-            "correct them for your deployment.",
+            "pass, or GLM-4.7-Flash's for a name the catalogue does not know (LlamaIndex's `GLM` takes",
+            "`context_window=` to match your deployment).",
             "",
         ]
         return lines

@@ -108,7 +108,7 @@ def test_chat_zhipuai_does_not_send_assistant_tool_calls_back(
     jwt = zhipuai_module._get_jwt_token
     monkeypatch.setattr(zhipuai_module, "_get_jwt_token", lambda key: "Bearer " + jwt(key))
     url = f"{base_url}/chat/completions"
-    llm = zhipuai_module.ChatZhipuAI(model="glm-4.7", api_key="id.secret-secret", api_base=url)
+    llm = zhipuai_module.ChatZhipuAI(model="glm-4.7", api_key="id.a-secret-of-at-least-thirty-two-bytes", api_base=url)
     assert "reasoning_content" not in llm.invoke("Hi").additional_kwargs
     llm.bind_tools([get_weather]).invoke(TOOL_LOOP)
     assert _sent_assistant(emulator) == {"role": "assistant", "content": ""}
