@@ -2,8 +2,9 @@
 
 A sample is a fenced ```python block in README.md, docs/**/*.md, or a page generated at build
 time (docs/hooks/gen_pages.py). The blocks of one page run in order in one namespace, as a reader runs
-them one after the other. A block preceded by `<!-- not-run: <reason> -->` is not run; the test
-pins the list of those.
+them one after the other. A block preceded by `<!-- run-as: pytest -->` is a test file of the
+reader's own: it runs, on its own, under pytest. A block preceded by `<!-- not-run: <reason> -->`
+is not run; the test pins the list of those.
 
 Offline: every provider's key variable holds a placeholder, and every request to a provider's
 real URL (or to the self-hosted URLs the docs use) is answered in-process by
@@ -51,6 +52,7 @@ SELF_HOSTED_URLS = {"vllm": "http://localhost:8000/v1", "sglang": "http://localh
 
 _FENCE = re.compile(r"^(?P<indent>[ ]*)```(?P<lang>[\w-]*)[^\n]*\n(?P<code>.*?)^(?P=indent)```[ ]*$", re.M | re.S)
 _NOT_RUN = re.compile(r"<!--\s*not-run:\s*(?P<reason>.*?)\s*-->\s*$")
+_RUN_AS_PYTEST = re.compile(r"<!--\s*run-as:\s*pytest\s*-->\s*$")
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,7 @@ class Sample:
     line: int
     code: str
     not_run: str | None  # the reason given in <!-- not-run: ... -->, if any
+    pytest_file: bool = False  # <!-- run-as: pytest -->: a test module of its own
 
 
 def samples_in(page: str, text: str) -> list[Sample]:
@@ -69,7 +72,10 @@ def samples_in(page: str, text: str) -> list[Sample]:
         line = text.count("\n", 0, match.start()) + 1
         before = text[: match.start()].rstrip().rsplit("\n", 1)[-1]
         marker = _NOT_RUN.search(before)
-        found.append(Sample(page, line, textwrap.dedent(match["code"]), marker["reason"] if marker else None))
+        code = textwrap.dedent(match["code"])
+        found.append(
+            Sample(page, line, code, marker["reason"] if marker else None, bool(_RUN_AS_PYTEST.search(before)))
+        )
     return found
 
 
