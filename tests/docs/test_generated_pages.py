@@ -39,3 +39,23 @@ def test_a_profile_field_the_generator_does_not_know_still_appears() -> None:
     page = load_generator().provider_page(profile)
     assert "## Other profile fields" in page
     assert "| `embedding_models` | `embedding-3` |" in page
+
+
+def test_the_extractor_reads_markers_and_indented_fences() -> None:
+    from tests.docs.samples import samples_in
+
+    page = (
+        "Intro\n\n"
+        "```python\nx = 1\n```\n\n"
+        "<!-- not-run: needs a GPU -->\n```python\ntrain()\n```\n\n"
+        "<!-- run-as: pytest -->\n```python\ndef test_x(): pass\n```\n\n"
+        '=== "Tab"\n\n    ```python\n    y = 2\n    ```\n\n'
+        "```bash\nls\n```\n"
+    )
+    found = samples_in("page.md", page)
+    assert [(s.line, s.code, s.not_run, s.pytest_file) for s in found] == [
+        (3, "x = 1\n", None, False),
+        (8, "train()\n", "needs a GPU", False),
+        (13, "def test_x(): pass\n", None, True),
+        (19, "y = 2\n", None, False),
+    ]
