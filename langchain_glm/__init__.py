@@ -6,6 +6,9 @@ Example:
     >>> llm.invoke("Hello").content                                   # doctest: +SKIP
 """
 
+import warnings
+from importlib.metadata import PackageNotFoundError, distribution
+
 from langchain_glm.chat_models import ChatGLM
 from langchain_glm.errors import (
     GLMAPIError,
@@ -45,3 +48,25 @@ __all__ = [
     "GLMTimeoutError",
     "GLMToolCallRequiredError",
 ]
+
+
+def _warn_if_the_other_langchain_glm_is_installed() -> None:
+    """Warn when PyPI's unrelated `langchain-glm` distribution is installed too.
+
+    It (0.0.2, a ChatZhipuAI wrapper) also installs a top-level `langchain_glm` package, so
+    installing both makes one overwrite the other's files. One metadata lookup (~1 ms).
+    """
+    try:
+        other = distribution("langchain-glm")
+    except PackageNotFoundError:
+        return
+    warnings.warn(
+        f"The unrelated distribution langchain-glm {other.version} is installed next to glm-integrations, "
+        "and both install a top-level `langchain_glm` package, so they cannot be installed side by side. "
+        "Fix: pip uninstall langchain-glm && pip install --force-reinstall glm-integrations",
+        UserWarning,
+        stacklevel=3,
+    )
+
+
+_warn_if_the_other_langchain_glm_is_installed()
