@@ -76,9 +76,7 @@ class Endpoint:
     def model_profile(self, model: str) -> ModelProfile:
         # A provider-native id ("@cf/zai-org/glm-4.7-flash", "z-ai/glm-4.5") has the facts of the
         # model it names, including this provider's overrides.
-        if model not in self.provider.model_ids:
-            model = next((user for user, wire in self.provider.model_ids.items() if wire == model), model)
-        return model_profile(model, context_window=self.provider.context_window(model))
+        return model_profile(model, provider=self.provider.id)
 
     def prepare(self, request: ChatRequest, *, stream: bool) -> PreparedRequest:
         """Validate `request` for this provider and encode it. Nothing is sent."""

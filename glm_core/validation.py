@@ -116,7 +116,7 @@ def _check_messages(request: ChatRequest, provider: ProviderProfile, model: Mode
             )
     for message in messages:
         if isinstance(message, UserMessage) and not isinstance(message.content, str):
-            if not model.image_input and any(isinstance(p, ImagePart) for p in message.content):
+            if "image" not in model.inputs and any(isinstance(p, ImagePart) for p in message.content):
                 raise _fail(
                     provider,
                     f"{model.id} is a text-only model and cannot take images; send text only",

@@ -111,14 +111,14 @@ def test_a_custom_profile_can_be_passed() -> None:
     ],
 )
 def test_model_profiles(model: str, max_output: int, thinking: str, preserved: bool) -> None:
-    # providers.md §1.2: 128K output for 4.7/4.6, 96K for 4.5; 4.7 thinks by default.
+    # providers.md §1.2: 128K output for 4.7/4.6, 96K for 4.5; 4.7 thinks whenever enabled.
     profile = MODEL_PROFILES[model]
-    assert (profile.max_output_tokens, profile.thinking_default, profile.preserved_thinking) == (
+    assert (profile.max_output_tokens, profile.thinking, profile.preserved_thinking) == (
         max_output,
         thinking,
         preserved,
     )
-    assert not profile.image_input
+    assert profile.inputs == {"text"}
 
 
 def test_a_provider_override_of_the_context_window() -> None:
