@@ -35,9 +35,21 @@ _THINKING = {
 
 
 def _models(profile: ProviderProfile) -> str:
-    if profile.any_model:
-        return "the served name"
-    return ", ".join(sorted(profile.model_ids))
+    # No closed list: every id is sent, spelled by the provider's naming rule (`glm models` lists
+    # the catalogue of known ids).
+    if not profile.naming:
+        return "any: the served name"
+    forms = []
+    for rule in profile.naming:
+        form = f"`{rule.prefix}glm-X-Y`" if rule.hyphen_version else f"`{rule.prefix}<id>`"
+        forms.append(f"{form} ({rule.label})" if rule.label else form)
+    return "any id, as " + ", ".join(forms)
+
+
+def _preserved(profile: ProviderProfile) -> str:
+    if not profile.supports_preserve_thinking:
+        return "no"
+    return "yes (on by default)" if profile.preserve_thinking_default else "yes"
 
 
 def _tool_choice(profile: ProviderProfile) -> str:
@@ -68,7 +80,7 @@ def capability_rows() -> list[tuple[str, ...]]:
                 _models(profile),
                 _key(profile),
                 _THINKING[profile.thinking_switch],
-                "yes" if profile.supports_preserve_thinking else "no",
+                _preserved(profile),
                 _tool_choice(profile),
                 _structured(profile),
                 "yes" if profile.web_search != "none" else "no",

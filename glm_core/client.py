@@ -23,7 +23,7 @@ import httpx2
 
 from glm_core.dialects.errors import error_from_response
 from glm_core.endpoint import Endpoint, PreparedRequest
-from glm_core.errors import ResponseDecodeError
+from glm_core.errors import ModelNotFoundError, ResponseDecodeError
 from glm_core.http import shared_async_client, shared_client, without_shared
 from glm_core.providers import ProviderProfile
 from glm_core.retry import DEFAULT_MAX_RETRIES, RetryPolicy
@@ -101,7 +101,11 @@ class _ClientBase:
 
     def _decode(self, prepared: PreparedRequest, response: httpx2.Response) -> ChatResponse:
         if response.status_code >= 400:
-            raise error_from_response(self.provider, response.status_code, response.headers, response.content)
+            error = error_from_response(self.provider, response.status_code, response.headers, response.content)
+            if isinstance(error, ModelNotFoundError):
+                sent = prepared.body.get("model") or prepared.url.rsplit("/run/", 1)[-1]  # Cloudflare: in the path
+                error.name_model(str(sent), self.provider.name)
+            raise error
         try:
             # json.loads skips the whitespace keep-alives OpenRouter may send before the body.
             data: Any = json.loads(response.content)

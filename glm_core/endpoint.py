@@ -17,6 +17,7 @@ from glm_core.errors import ConfigurationError
 from glm_core.http import USER_AGENT
 from glm_core.models import ModelProfile, model_profile
 from glm_core.providers import ProviderProfile, get_provider
+from glm_core.thinking import apply_thinking_rules
 from glm_core.types import ChatRequest
 from glm_core.validation import validate_request
 
@@ -81,6 +82,7 @@ class Endpoint:
     def prepare(self, request: ChatRequest, *, stream: bool) -> PreparedRequest:
         """Validate `request` for this provider and encode it. Nothing is sent."""
         model = self.model_profile(request.model)
+        request = apply_thinking_rules(request, self.provider, model)
         validate_request(request, self.provider, model)
         encoded = self.dialect.encode(request, model, stream=stream)
         headers = self._stream_headers if stream else self._headers

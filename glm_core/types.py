@@ -13,6 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal, TypeAlias
 
+from glm_core.models import EffortLevel
+
 __all__ = [
     "AssistantMessage",
     "ChatChunk",
@@ -134,6 +136,8 @@ class ChatRequest:
     seed: int | None = None
     thinking: bool | None = None
     preserve_thinking: bool | None = None
+    # none | minimal | low | medium | high | xhigh | max; checked per model (glm_core/thinking.py).
+    reasoning_effort: EffortLevel | None = None
     web_search: bool | dict[str, Any] | None = None
     tools: list[ToolSpec] | None = None
     tool_choice: ToolChoice | None = None

@@ -36,7 +36,7 @@ MODEL_FACTS: dict[str, dict[str, Any]] = {
 
 def model_profile_for(model: str, provider: ProviderProfile) -> ModelProfile:
     """The LangChain model profile of `model` as `provider` serves it."""
-    facts = model_profile(model, context_window=provider.context_window(model))
+    facts = model_profile(model, provider=provider.id)
     profile = ModelProfile(
         max_input_tokens=facts.context_window,
         max_output_tokens=facts.max_output_tokens,
