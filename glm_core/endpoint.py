@@ -9,13 +9,13 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from glm_core.dialects import OpenAIChatDialect, dialect_for
 from glm_core.errors import ConfigurationError
 from glm_core.http import USER_AGENT
-from glm_core.models import ModelProfile, model_profile
+from glm_core.models import EffortLevel, ModelProfile, model_profile
 from glm_core.providers import ProviderProfile, get_provider
 from glm_core.thinking import apply_thinking_rules
 from glm_core.types import ChatRequest
@@ -46,7 +46,7 @@ class PreparedRequest:
 class Endpoint:
     """Provider + base URL + credentials. Raises `ConfigurationError` saying what is missing."""
 
-    __slots__ = ("_headers", "_stream_headers", "api_key", "base_url", "dialect", "provider")
+    __slots__ = ("_headers", "_stream_headers", "api_key", "base_url", "dialect", "provider", "reasoning_effort")
 
     def __init__(
         self,
@@ -56,9 +56,12 @@ class Endpoint:
         base_url: str | None = None,
         account_id: str | None = None,
         default_headers: Mapping[str, str] | None = None,
+        reasoning_effort: EffortLevel | None = None,
     ) -> None:
         profile = provider if isinstance(provider, ProviderProfile) else get_provider(provider)
         self.provider = profile
+        # Used by requests that set no reasoning_effort of their own.
+        self.reasoning_effort = reasoning_effort
         self.dialect: OpenAIChatDialect = dialect_for(profile)
         self.api_key = _resolve_key(profile, api_key)
         self.base_url = _resolve_base_url(profile, base_url, account_id)
@@ -82,6 +85,8 @@ class Endpoint:
     def prepare(self, request: ChatRequest, *, stream: bool) -> PreparedRequest:
         """Validate `request` for this provider and encode it. Nothing is sent."""
         model = self.model_profile(request.model)
+        if request.reasoning_effort is None and self.reasoning_effort is not None:
+            request = replace(request, reasoning_effort=self.reasoning_effort)
         request = apply_thinking_rules(request, self.provider, model)
         validate_request(request, self.provider, model)
         encoded = self.dialect.encode(request, model, stream=stream)

@@ -136,8 +136,6 @@ class ChatRequest:
     seed: int | None = None
     thinking: bool | None = None
     preserve_thinking: bool | None = None
-    # none | minimal | low | medium | high | xhigh | max; checked per model (glm_core/thinking.py).
-    reasoning_effort: EffortLevel | None = None
     web_search: bool | dict[str, Any] | None = None
     tools: list[ToolSpec] | None = None
     tool_choice: ToolChoice | None = None
@@ -145,6 +143,8 @@ class ChatRequest:
     response_format: ResponseFormat | None = None
     extra_body: dict[str, Any] | None = None
     extra_headers: dict[str, str] | None = None
+    # none | minimal | low | medium | high | xhigh | max; checked per model (glm_core/thinking.py).
+    reasoning_effort: EffortLevel | None = None
 
 
 @dataclass(slots=True)

@@ -26,6 +26,7 @@ REQUEST_FIELDS = frozenset(
         "seed",
         "thinking",
         "preserve_thinking",
+        "reasoning_effort",
         "web_search",
         "tools",
         "tool_choice",
@@ -49,6 +50,7 @@ def build_request(llm: GLM, messages: list[Message], kwargs: dict[str, Any]) -> 
         llm.thinking,
         llm.preserve_thinking,
         llm.web_search,
+        reasoning_effort=llm.reasoning_effort,
     )
     extra = llm.extra_body
     if llm.additional_kwargs:
