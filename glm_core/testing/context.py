@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from glm_core.testing.facts import ProviderFacts
+from glm_core.testing.model_rules import thinks
 
 __all__ = ["RequestContext", "build_context"]
 
@@ -71,6 +72,8 @@ def build_context(facts: ProviderFacts, body: dict[str, Any], model: str, path: 
         show = not (isinstance(reasoning, dict) and reasoning.get("exclude") is True)
     else:  # cloudflare, vllm, sglang: the chat template switch
         thinking = _enable_thinking_kwarg(body)
+    # A model that always thinks ignores the switch where it is not refused; effort none skips it.
+    thinking = thinks(facts, body, model, thinking)
 
     if facts.tool_args_stream == "incremental":
         incremental = True

@@ -26,7 +26,14 @@ DEFAULT_ACCOUNT_ID = "0123456789abcdef0123456789abcdef"
 
 Family = Literal["zai", "cloudflare", "aimlapi", "empiriolabs", "openrouter", "vllm", "sglang"]
 
+# The ids each provider serves, as documented (models-2026.md §1.1, §5.1, §6, §7, §8), written
+# out here rather than derived from the client's naming rules, so a wrong rule fails a test.
+# Z.ai: both enums of its current spec (text, vision) plus the Turbo ids its guides still document.
 ZAI_MODELS: tuple[str, ...] = (
+    "glm-5.3",
+    "glm-5.2",
+    "glm-5.1",
+    "glm-5",
     "glm-4.7",
     "glm-4.7-flash",
     "glm-4.7-flashx",
@@ -36,8 +43,42 @@ ZAI_MODELS: tuple[str, ...] = (
     "glm-4.5-x",
     "glm-4.5-airx",
     "glm-4.5-flash",
+    "glm-4-32b-0414-128k",
+    "glm-5.3-flashx",
+    "glm-5.3-flash",
+    "glm-4.6v",
+    "glm-4.6v-flash",
+    "glm-4.6v-flashx",
+    "glm-4.5v",
+    "glm-5-turbo",
+    "glm-5v-turbo",
 )
 CF_MODEL = "@cf/zai-org/glm-4.7-flash"
+CF_MODELS: tuple[str, ...] = (CF_MODEL, "@cf/zai-org/glm-5.2", "@cf/zai-org/glm-5.3", "@cf/zai-org/glm-5.3-flash")
+EMPIRIOLABS_MODELS: tuple[str, ...] = ("glm-4-7-flash", "glm-4-6v-flash", "glm-5-1", "glm-5-2")
+AIMLAPI_MODELS: tuple[str, ...] = (
+    "zhipu/glm-4.7",
+    "zhipu/glm-4.6",
+    "zhipu/glm-4.5",
+    "zhipu/glm-4.5-air",
+    "zhipu/glm-5",
+    "zhipu/glm-5-1",
+    "zhipu/glm-5-2",
+    "zhipu/glm-5.3",
+    "zhipu/glm-5-3",
+    "z-ai/glm-4.7-flash",
+    "z-ai/glm-4.6v",
+    "z-ai/glm-4.5v",
+    "z-ai/glm-5-turbo",
+    "z-ai/glm-5v-turbo",
+)
+OPENROUTER_MODELS: tuple[str, ...] = tuple(
+    f"z-ai/{name}"
+    for name in (
+        "glm-4.5", "glm-4.5-air", "glm-4.5v", "glm-4.6", "glm-4.6v", "glm-4.7", "glm-4.7-flash", "glm-5",
+        "glm-5-turbo", "glm-5.1", "glm-5.2", "glm-5v-turbo", "glm-5.3", "glm-5.3:batch", "glm-5.3-flash",
+    )
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +139,7 @@ PROVIDER_FACTS: dict[str, ProviderFacts] = {
         family="empiriolabs",
         base_url="https://api.empiriolabs.ai/v1",
         endpoint="/chat/completions",
-        models=("glm-4-7-flash",),
+        models=EMPIRIOLABS_MODELS,
         id_style="chatcmpl32",
         tool_id_style="call_hex",
         error_style="openai",
@@ -108,7 +149,7 @@ PROVIDER_FACTS: dict[str, ProviderFacts] = {
         family="cloudflare",
         base_url="https://api.cloudflare.com/client/v4/accounts/{account_id}/ai",
         endpoint="/run/{model}",
-        models=(CF_MODEL,),
+        models=CF_MODELS,
         envelope=True,
         reasoning_fields=("reasoning", "reasoning_content"),
         empty_content_null=True,
@@ -124,7 +165,7 @@ PROVIDER_FACTS: dict[str, ProviderFacts] = {
         family="cloudflare",
         base_url="https://api.cloudflare.com/client/v4/accounts/{account_id}/ai/v1",
         endpoint="/chat/completions",
-        models=(CF_MODEL,),
+        models=CF_MODELS,
         reasoning_fields=("reasoning", "reasoning_content"),
         empty_content_null=True,
         stream_usage="include_usage",
@@ -139,7 +180,7 @@ PROVIDER_FACTS: dict[str, ProviderFacts] = {
         family="aimlapi",
         base_url="https://api.aimlapi.com/v1",
         endpoint="/chat/completions",
-        models=("zhipu/glm-4.7", "zhipu/glm-4.6", "zhipu/glm-4.5", "zhipu/glm-4.5-air"),
+        models=AIMLAPI_MODELS,
         stream_usage="include_usage",
         tool_args_stream="whole",
         error_style="aimlapi",
@@ -149,7 +190,7 @@ PROVIDER_FACTS: dict[str, ProviderFacts] = {
         family="openrouter",
         base_url="https://openrouter.ai/api/v1",
         endpoint="/chat/completions",
-        models=("z-ai/glm-4.7", "z-ai/glm-4.7-flash", "z-ai/glm-4.6", "z-ai/glm-4.5", "z-ai/glm-4.5-air"),
+        models=OPENROUTER_MODELS,
         reasoning_fields=("reasoning",),
         stream_usage_chunk="separate",
         tool_args_stream="incremental",
