@@ -35,6 +35,7 @@ __all__ = [
     "Modality",
     "ModelProfile",
     "ThinkingMode",
+    "catalogue_id",
     "family_of",
     "model_profile",
 ]
@@ -244,7 +245,7 @@ _ROWS: tuple[ModelProfile, ...] = (
     ),
     ModelProfile(
         "glm-4-32b-0414-128k", "GLM-4-32B-0414-128K", 128 * _K, 16 * _K, thinking="none", tool_stream=False,
-        preserved_thinking=False, default_temperature=0.75, open_weights=True,
+        preserved_thinking=False, default_temperature=0.75, open_weights=True, providers=("zai", "bigmodel"),
         source="§1.2 ZAI-OAS",
     ),
 )
@@ -262,6 +263,22 @@ _BY_LENGTH = sorted(CATALOGUE, key=len, reverse=True)
 _NOT_A_DIGIT = re.compile(r"\D")
 
 
+def catalogue_id(model: str) -> str | None:
+    """The catalogue row `model` names exactly (any case, namespace or hyphenated version), or None.
+
+    Example:
+        >>> catalogue_id("@cf/zai-org/glm-5.2"), catalogue_id("glm-5-1"), catalogue_id("glm-5.3-preview")
+        ('glm-5.2', 'glm-5.1', None)
+    """
+    name = _bare(model)
+    return next((c for c in (name, _dotted(name)) if c in CATALOGUE), None)
+
+
+def _bare(model: str) -> str:
+    # "z-ai/glm-5.3:batch" -> "glm-5.3"; "zai-org/GLM-4.7-Flash" -> "glm-4.7-flash"
+    return model.rsplit("/", 1)[-1].lower().split(":", 1)[0]
+
+
 def family_of(model: str) -> str | None:
     """The catalogue id whose facts `model` takes, or None for an id outside every family.
 
@@ -273,10 +290,10 @@ def family_of(model: str) -> str | None:
         >>> family_of("zhipu/glm-5-1"), family_of("GLM-4.7"), family_of("my-finetune")
         ('glm-5.1', 'glm-4.7', None)
     """
-    name = model.rsplit("/", 1)[-1].lower().split(":", 1)[0]
-    for candidate in (name, _dotted(name)):
-        if candidate in CATALOGUE:
-            return candidate
+    exact = catalogue_id(model)
+    if exact is not None:
+        return exact
+    name = _bare(model)
     for candidate in (name, _dotted(name)):
         for known in _BY_LENGTH:
             if candidate.startswith(known):

@@ -240,7 +240,7 @@ class GLM(FunctionCallingLLM):
                 context_window=context_window,
                 num_output=num_output,
                 is_chat_model=True,
-                is_function_calling_model=True,
+                is_function_calling_model=profile.tool_calling,
                 model_name=self.model,
                 system_role=MessageRole.SYSTEM,
             )
