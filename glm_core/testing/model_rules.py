@@ -36,7 +36,7 @@ __all__ = ["ALWAYS_THINKS_EN", "ALWAYS_THINKS_ZH", "check_model_rules", "served_
 
 # Observed on api.z.ai / open.bigmodel.cn (HERMES #85890, #96373).
 ALWAYS_THINKS_EN = "This model always engages in thinking and cannot be disabled; please use low, high, or max"
-ALWAYS_THINKS_ZH = "该模型始终思考，不支持关闭思考；请使用 low、high 或 max。"
+ALWAYS_THINKS_ZH = "该模型始终思考，不支持关闭思考；请使用 low、high 或 max。"  # noqa: RUF001
 
 
 def served_profile(facts: ProviderFacts, model: str) -> ModelProfile:
@@ -65,8 +65,15 @@ def thinks(facts: ProviderFacts, body: dict[str, Any], model: str, switched_on: 
     return switched_on or profile.always_thinks
 
 
-def _refuse(facts: ProviderFacts, detail: str, *, zai_code: str = "1210", zai_message: str | None = None,
-            status: int = 400, path: str = "") -> WireError:
+def _refuse(
+    facts: ProviderFacts,
+    detail: str,
+    *,
+    zai_code: str = "1210",
+    zai_message: str | None = None,
+    status: int = 400,
+    path: str = "",
+) -> WireError:
     if facts.family == "zai":
         return provider_error(facts, code=zai_code, message=zai_message, detail=detail)
     if facts.family == "cloudflare":
@@ -97,8 +104,11 @@ def check_model_rules(facts: ProviderFacts, body: dict[str, Any], model: str, *,
         if effort not in EFFORT_LEVELS:
             raise _refuse(facts, f"reasoning_effort {effort!r} is not one of {', '.join(EFFORT_LEVELS)}", path=path)
         if profile.effort_levels and effort not in profile.effort_levels and facts.family == "zai" and not coding:
-            raise _refuse(facts, f"reasoning_effort {effort!r} is not supported by {profile.family}; "
-                                 f"supported: {', '.join(profile.effort_levels)}")
+            raise _refuse(
+                facts,
+                f"reasoning_effort {effort!r} is not supported by {profile.family}; "
+                f"supported: {', '.join(profile.effort_levels)}",
+            )
 
     limit = profile.max_output_tokens
     for key in ("max_tokens", "max_completion_tokens"):
@@ -120,5 +130,6 @@ def check_model_rules(facts: ProviderFacts, body: dict[str, Any], model: str, *,
                 "Please reduce the length of the messages or completion.",
             )
     elif prompt > window:
-        raise _refuse(facts, f"the prompt ({prompt} tokens) exceeds the context window ({window})",
-                      zai_code="1261", path=path)
+        raise _refuse(
+            facts, f"the prompt ({prompt} tokens) exceeds the context window ({window})", zai_code="1261", path=path
+        )
