@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from glm_core.dialects import OpenAIChatDialect, dialect_for
@@ -17,7 +17,7 @@ from glm_core.errors import ConfigurationError
 from glm_core.http import USER_AGENT
 from glm_core.models import EffortLevel, ModelProfile, model_profile
 from glm_core.providers import ProviderProfile, get_provider
-from glm_core.thinking import apply_thinking_rules
+from glm_core.thinking import apply_thinking_rules, with_default_effort
 from glm_core.types import ChatRequest
 from glm_core.validation import validate_request
 
@@ -85,9 +85,7 @@ class Endpoint:
     def prepare(self, request: ChatRequest, *, stream: bool) -> PreparedRequest:
         """Validate `request` for this provider and encode it. Nothing is sent."""
         model = self.model_profile(request.model)
-        if request.reasoning_effort is None and self.reasoning_effort is not None:
-            request = replace(request, reasoning_effort=self.reasoning_effort)
-        request = apply_thinking_rules(request, self.provider, model)
+        request = apply_thinking_rules(with_default_effort(request, self.reasoning_effort), self.provider, model)
         validate_request(request, self.provider, model)
         encoded = self.dialect.encode(request, model, stream=stream)
         headers = self._stream_headers if stream else self._headers

@@ -24,11 +24,11 @@ from __future__ import annotations
 from dataclasses import replace
 
 from glm_core.errors import InvalidRequestError
-from glm_core.models import EFFORT_LEVELS, ModelProfile
+from glm_core.models import EFFORT_LEVELS, EffortLevel, ModelProfile
 from glm_core.providers import ProviderProfile
 from glm_core.types import ChatRequest
 
-__all__ = ["apply_thinking_rules", "check_reasoning_effort"]
+__all__ = ["apply_thinking_rules", "check_reasoning_effort", "with_default_effort"]
 
 
 def _fail(provider: ProviderProfile, message: str) -> InvalidRequestError:
@@ -66,6 +66,23 @@ def check_reasoning_effort(effort: str | None, model: ModelProfile, provider: Pr
             provider,
             f"reasoning_effort={effort!r} is not supported by {model.id}; use one of {', '.join(levels)}{hint}",
         )
+
+
+def with_default_effort(request: ChatRequest, effort: EffortLevel | None) -> ChatRequest:
+    """`request` with a default `effort` (a client's or model's constructor setting), unless the
+    request sets its own level or switches thinking off: a call's `thinking=False` wins over a
+    default level instead of contradicting it.
+
+    Example:
+        >>> from glm_core.types import ChatRequest, UserMessage
+        >>> with_default_effort(ChatRequest("glm-5.3", [UserMessage("Hi")]), "high").reasoning_effort
+        'high'
+        >>> with_default_effort(ChatRequest("glm-5.3", [], thinking=False), "high").reasoning_effort is None
+        True
+    """
+    if effort is None or request.reasoning_effort is not None or request.thinking is False:
+        return request
+    return replace(request, reasoning_effort=effort)
 
 
 def apply_thinking_rules(request: ChatRequest, provider: ProviderProfile, model: ModelProfile) -> ChatRequest:

@@ -20,6 +20,7 @@ from glm_core.errors import GLMError
 from glm_core.models import EffortLevel
 from glm_core.providers import ProviderProfile, get_provider
 from glm_core.redaction import redact_headers
+from glm_core.thinking import with_default_effort
 from glm_core.types import ChatChunk, ChatRequest, ChatResponse
 from langchain_glm.call_options import apply_call_kwargs
 from langchain_glm.content_blocks import register
@@ -274,14 +275,14 @@ class ChatGLM(BaseChatModel):
             seed=self.seed,
             thinking=self.thinking,
             preserve_thinking=self.preserve_thinking,
-            reasoning_effort=self.reasoning_effort,
             web_search=self.web_search,
             extra_body=self.__pydantic_private__["_extra_body"],
             extra_headers=None,
         )
         if kwargs:
             apply_call_kwargs(request, kwargs)
-        return request
+        # The constructor's level is a default: a call's own level or thinking=False wins.
+        return with_default_effort(request, self.reasoning_effort)
 
     def _result(self, response: ChatResponse, request: ChatRequest) -> ChatResult:
         # No llm_output: LangChain would merge it into response_metadata, which already has
