@@ -121,6 +121,7 @@ _CATALOGUE_COLUMNS = (
     "reasoning_effort",
     "tools",
     "JSON mode",
+    "temperature / top_p default",
     "served by (documented)",
 )
 _THINKING_MODES = {
@@ -165,6 +166,7 @@ def catalogue_rows(models: Iterable[ModelProfile] | None = None) -> list[tuple[s
                 _effort(model),
                 "yes" if model.tool_calling else "no",
                 "yes" if model.json_mode else "no",
+                f"{model.default_temperature:g} / {model.default_top_p:g}",
                 ", ".join(model.providers),
             )
         )

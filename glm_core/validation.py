@@ -80,8 +80,8 @@ def validate_request(request: ChatRequest, provider: ProviderProfile, model: Mod
     if request.preserve_thinking and not model.preserved_thinking:
         raise _fail(
             provider,
-            f"preserve_thinking is not supported by {model.id} (preserved thinking is a GLM-4.7 feature); "
-            "leave preserve_thinking=None",
+            f"preserve_thinking is not supported by {model.id} (preserved thinking is for GLM-4.7 and the "
+            "GLM-5 text models); leave preserve_thinking=None",
         )
     if request.web_search and provider.web_search == "none":
         raise _fail(
