@@ -1,9 +1,10 @@
 """The model catalogue: what each GLM model is and can do, as data.
 
-To add a model, add one `ModelProfile(...)` row to `CATALOGUE` below (copy the closest one) and a
-source comment; `tests/core/test_catalogue.py` checks every row against the reference facts and
-the README table is regenerated with `python -m glm_core.cli models --markdown`. Nothing else needs
-to change: ids are never refused (an id that is not here gets the facts of its family, see
+To add a model, add one `ModelProfile(...)` row to `_ROWS` below (copy the closest one) with its
+`source`, add the same facts, copied from the reference, to `REFERENCE` in
+`tests/core/test_catalogue.py` (which checks every row against it), and paste the table
+`glm models` prints between the catalogue-table markers of README.md (a test checks it). Nothing else
+needs to change: ids are never refused (an id that is not here gets the facts of its family, see
 `model_profile`), and how each provider spells an id on the wire is the provider's naming rule
 (`ProviderProfile.naming` in `glm_core/providers.py`), not a list.
 
@@ -25,6 +26,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Literal
 
 __all__ = [
@@ -319,6 +321,12 @@ def model_profile(model: str, *, provider: str | None = None, context_window: in
         >>> model_profile("@cf/zai-org/glm-5.2", provider="cloudflare").context_window
         262144
     """
+    return _profile(model, provider, context_window)
+
+
+# Every request asks; profiles are frozen, so one per (id, provider, window) is enough.
+@lru_cache(maxsize=512)
+def _profile(model: str, provider: str | None, context_window: int | None) -> ModelProfile:
     family = family_of(model)
     profile = CATALOGUE[family] if family is not None else _FALLBACK
     if profile.id != model:
