@@ -110,8 +110,7 @@ class _ClientBase:
         if response.status_code >= 400:
             error = error_from_response(self.provider, response.status_code, response.headers, response.content)
             if isinstance(error, ModelNotFoundError):
-                sent = prepared.body.get("model") or prepared.url.rsplit("/run/", 1)[-1]  # Cloudflare: in the path
-                error.name_model(str(sent), self.provider.name)
+                error.name_model(prepared.wire_model, self.provider.name)
             raise error
         try:
             # json.loads skips the whitespace keep-alives OpenRouter may send before the body.

@@ -41,6 +41,8 @@ class PreparedRequest:
     model: ModelProfile
     # "*" when any tool call is required, a tool name when that tool is, None otherwise.
     tool_call_required: str | None
+    # The model id as sent (in the body, or in the path on Cloudflare's native route).
+    wire_model: str = ""
 
 
 class Endpoint:
@@ -99,6 +101,7 @@ class Endpoint:
             body=encoded.body,
             model=model,
             tool_call_required=encoded.tool_call_required,
+            wire_model=self.provider.wire_model(request.model),
         )
 
 
