@@ -23,6 +23,7 @@ from glm_core.errors import (
     ContextOverflowError,
     GLMError,
     InvalidRequestError,
+    ModelNotFoundError,
     NotFoundError,
     PermissionDeniedError,
     QuotaExceededError,
@@ -32,7 +33,7 @@ from glm_core.errors import (
     StreamInterruptedError,
     ToolCallRequiredError,
 )
-from glm_core.models import MODEL_PROFILES, ModelProfile, model_profile
+from glm_core.models import CATALOGUE, EFFORT_LEVELS, MODEL_PROFILES, EffortLevel, ModelProfile, model_profile
 from glm_core.providers import PROVIDERS, ProviderProfile, get_provider
 from glm_core.retry import RetryPolicy
 from glm_core.streams import AsyncChatStream, ChatStream
@@ -58,6 +59,8 @@ from glm_core.types import (
 __version__ = "0.1.0"
 
 __all__ = [
+    "CATALOGUE",
+    "EFFORT_LEVELS",
     "MODEL_PROFILES",
     "PROVIDERS",
     "APIConnectionError",
@@ -75,12 +78,14 @@ __all__ = [
     "ConfigurationError",
     "ContentFilterError",
     "ContextOverflowError",
+    "EffortLevel",
     "Endpoint",
     "GLMClient",
     "GLMError",
     "ImagePart",
     "InvalidRequestError",
     "Message",
+    "ModelNotFoundError",
     "ModelProfile",
     "NamedToolChoice",
     "NotFoundError",

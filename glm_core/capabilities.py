@@ -1,6 +1,7 @@
-"""The provider feature table, generated from the provider profiles so it cannot drift.
+"""The provider feature table and the model catalogue table, generated so they cannot drift.
 
-`glm providers` prints it and the README embeds it (a test checks the README's copy is current).
+`glm providers` and `glm models` print them and the README embeds both (a test checks the
+README's copies are current).
 
 Example:
     >>> print(capability_table())          # doctest: +SKIP
@@ -8,15 +9,19 @@ Example:
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+from glm_core.models import CATALOGUE, EFFORT_LEVELS, ModelProfile
 from glm_core.providers import PROVIDERS, ProviderProfile
 
-__all__ = ["capability_rows", "capability_table"]
+__all__ = ["capability_rows", "capability_table", "catalogue_rows", "catalogue_table", "provider_models"]
 
 _COLUMNS = (
     "provider",
     "models",
     "key",
     "thinking switch",
+    "reasoning effort",
     "preserved thinking",
     "tool_choice",
     "structured output",
@@ -34,10 +39,29 @@ _THINKING = {
 }
 
 
+_EFFORT_FIELDS = {
+    "reasoning_effort": "`reasoning_effort`",
+    "reasoning.effort": "`reasoning.effort`",
+    "chat_template_kwargs": "`chat_template_kwargs`",
+}
+
+
 def _models(profile: ProviderProfile) -> str:
-    if profile.any_model:
-        return "the served name"
-    return ", ".join(sorted(profile.model_ids))
+    # No closed list: every id is sent, spelled by the provider's naming rule (`glm models` lists
+    # the catalogue of known ids).
+    if not profile.naming:
+        return "any: the served name"
+    forms = []
+    for rule in profile.naming:
+        form = f"`{rule.prefix}glm-X-Y`" if rule.hyphen_version else f"`{rule.prefix}<id>`"
+        forms.append(f"{form} ({rule.label})" if rule.label else form)
+    return "any id, as " + ", ".join(forms)
+
+
+def _preserved(profile: ProviderProfile) -> str:
+    if not profile.supports_preserve_thinking:
+        return "no"
+    return "yes (on by default)" if profile.preserve_thinking_default else "yes"
 
 
 def _tool_choice(profile: ProviderProfile) -> str:
@@ -68,7 +92,8 @@ def capability_rows() -> list[tuple[str, ...]]:
                 _models(profile),
                 _key(profile),
                 _THINKING[profile.thinking_switch],
-                "yes" if profile.supports_preserve_thinking else "no",
+                _EFFORT_FIELDS[profile.effort_field],
+                _preserved(profile),
                 _tool_choice(profile),
                 _structured(profile),
                 "yes" if profile.web_search != "none" else "no",
@@ -84,3 +109,86 @@ def capability_table() -> str:
     lines = ["| " + " | ".join(_COLUMNS) + " |", "|" + "---|" * len(_COLUMNS)]
     lines += ["| " + " | ".join(row) + " |" for row in capability_rows()]
     return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------- the model catalogue
+
+_CATALOGUE_COLUMNS = (
+    "model",
+    "context / max output",
+    "input",
+    "thinking",
+    "reasoning_effort",
+    "tools",
+    "JSON mode",
+    "temperature / top_p default",
+    "served by (documented)",
+)
+_THINKING_MODES = {
+    "always": "always (`thinking=False` -> effort low)",
+    "on": "on by default, switchable",
+    "auto": "model decides, switchable",
+    "none": "none",
+}
+
+
+def _tokens(n: int) -> str:
+    return f"{n:,}"
+
+
+def _window(model: ModelProfile) -> str:
+    text = f"{_tokens(model.context_window)} / {_tokens(model.max_output_tokens)}"
+    # One entry per distinct value, naming the providers (cloudflare and cloudflare_openai agree).
+    others: dict[int, list[str]] = {}
+    for provider, window in model.context_by_provider.items():
+        if window != model.context_window and not provider.endswith("_openai"):
+            others.setdefault(window, []).append(provider)
+    notes = [f"{', '.join(ids)}: {_tokens(window)}" for window, ids in others.items()]
+    return f"{text} ({'; '.join(notes)})" if notes else text
+
+
+def _effort(model: ModelProfile) -> str:
+    if not model.effort_levels:
+        return "-"
+    levels = "all 7" if model.effort_levels == EFFORT_LEVELS else "/".join(model.effort_levels)
+    return f"{levels} (default {model.effort_default})"
+
+
+def catalogue_rows(models: Iterable[ModelProfile] | None = None) -> list[tuple[str, ...]]:
+    rows: list[tuple[str, ...]] = []
+    for model in models if models is not None else CATALOGUE.values():
+        rows.append(
+            (
+                f"`{model.id}`",
+                _window(model),
+                ", ".join(m for m in ("text", "image", "video", "file") if m in model.inputs),
+                _THINKING_MODES[model.thinking],
+                _effort(model),
+                "yes" if model.tool_calling else "no",
+                "yes" if model.json_mode else "no",
+                f"{model.default_temperature:g} / {model.default_top_p:g}",
+                ", ".join(model.providers),
+            )
+        )
+    return rows
+
+
+def catalogue_table() -> str:
+    """The model catalogue as Markdown (`glm models`; embedded in the README).
+
+    Example:
+        >>> catalogue_table().splitlines()[2].startswith("| `glm-5.3` | 1,000,000 / 131,072")
+        True
+    """
+    lines = ["| " + " | ".join(_CATALOGUE_COLUMNS) + " |", "|" + "---|" * len(_CATALOGUE_COLUMNS)]
+    lines += ["| " + " | ".join(row) + " |" for row in catalogue_rows()]
+    return "\n".join(lines)
+
+
+def provider_models(provider: ProviderProfile) -> list[tuple[str, str, str]]:
+    """(catalogue id, wire id, context window) of the models `provider` is documented to serve."""
+    return [
+        (model.id, provider.wire_model(model.id), _tokens(model.context_window_on(provider.id)))
+        for model in CATALOGUE.values()
+        if provider.id in model.providers
+    ]

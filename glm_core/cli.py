@@ -3,6 +3,7 @@
     glm chat "Why is the sky blue?"            # streams; no key set -> the built-in emulator
     glm chat --provider cloudflare --no-thinking "Hi"
     glm providers                               # what each provider supports
+    glm models [--provider openrouter]          # the model catalogue (ids as the provider spells them)
     glm check --provider zai                    # one tiny request: is the key good?
     glm emulator --provider zai --port 8080     # serve the emulator for your own tests
 
@@ -20,7 +21,7 @@ from contextlib import contextmanager
 from dataclasses import asdict
 from typing import Any, TextIO
 
-from glm_core.capabilities import capability_table
+from glm_core.capabilities import capability_table, catalogue_table, provider_models
 from glm_core.client import GLMClient
 from glm_core.errors import (
     APIConnectionError,
@@ -31,6 +32,7 @@ from glm_core.errors import (
     PermissionDeniedError,
     QuotaExceededError,
 )
+from glm_core.models import EFFORT_LEVELS
 from glm_core.offline import EMULATOR_ACCOUNT_ID, EMULATOR_API_KEY, has_credentials
 from glm_core.providers import PROVIDERS, get_provider
 from glm_core.types import ChatRequest, ChatResponse, UserMessage
@@ -116,6 +118,7 @@ def _chat(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         messages=[UserMessage(" ".join(args.prompt))],
         thinking=False if args.no_thinking else None,
         max_tokens=args.max_tokens,
+        reasoning_effort=args.reasoning_effort,
     )
     color = out.isatty()
     in_reasoning = False
@@ -182,6 +185,17 @@ def _serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return 0
 
 
+def _models(provider_id: str | None) -> str:
+    if provider_id is None:
+        return catalogue_table() + "\n\nAny other id is sent too, with its family's facts (glm-5.3-* as glm-5.3)."
+    profile = get_provider(provider_id)
+    lines = [f"Documented on {profile.name} (any other id is sent too, by the same naming rule):"]
+    lines += [f"  {model:<22} -> {wire:<30} context {window}" for model, wire, window in provider_models(profile)]
+    if not profile.naming:
+        lines.append("  (self-hosted: the served name is sent as is; facts come from the name's family)")
+    return "\n".join(lines)
+
+
 class _Fail(Exception):
     """A failure to report as one line."""
 
@@ -203,8 +217,13 @@ def _parser() -> argparse.ArgumentParser:
     chat.add_argument("--no-thinking", action="store_true", help="switch reasoning off")
     chat.add_argument("--json", action="store_true", help="print the whole answer as JSON")
     chat.add_argument("--max-tokens", type=int, default=None)
+    chat.add_argument(
+        "--reasoning-effort", default=None, choices=EFFORT_LEVELS, help="how hard to think (per model; GLM-5.2+)"
+    )
 
     commands.add_parser("providers", help="what each provider supports")
+    models = commands.add_parser("models", help="the model catalogue: limits, thinking, effort levels")
+    models.add_argument("--provider", default=None, choices=list(PROVIDERS), help="ids and windows on this provider")
 
     check = commands.add_parser("check", help="validate the key with one tiny request")
     provider_options(check)
@@ -224,6 +243,9 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None, err: T
     try:
         if args.command == "providers":
             out.write(capability_table() + "\n")
+            return 0
+        if args.command == "models":
+            out.write(_models(args.provider) + "\n")
             return 0
         if args.command == "chat":
             return _chat(args, out, err)

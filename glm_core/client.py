@@ -23,8 +23,9 @@ import httpx2
 
 from glm_core.dialects.errors import error_from_response
 from glm_core.endpoint import Endpoint, PreparedRequest
-from glm_core.errors import ResponseDecodeError
+from glm_core.errors import ModelNotFoundError, ResponseDecodeError
 from glm_core.http import shared_async_client, shared_client, without_shared
+from glm_core.models import EffortLevel
 from glm_core.providers import ProviderProfile
 from glm_core.retry import DEFAULT_MAX_RETRIES, RetryPolicy
 from glm_core.streams import DEFAULT_MAX_EVENT_BYTES, AsyncChatStream, ChatStream, as_glm_error, check_answer
@@ -62,9 +63,15 @@ class _ClientBase:
         default_headers: Mapping[str, str] | None,
         max_event_bytes: int,
         retry_policy: RetryPolicy | None,
+        reasoning_effort: EffortLevel | None = None,
     ) -> None:
         self.endpoint = Endpoint(
-            provider, api_key=api_key, base_url=base_url, account_id=account_id, default_headers=default_headers
+            provider,
+            api_key=api_key,
+            base_url=base_url,
+            account_id=account_id,
+            default_headers=default_headers,
+            reasoning_effort=reasoning_effort,
         )
         self.retry_policy = retry_policy or RetryPolicy(max_retries=max_retries)
         if isinstance(timeout, httpx2.Timeout):
@@ -101,7 +108,10 @@ class _ClientBase:
 
     def _decode(self, prepared: PreparedRequest, response: httpx2.Response) -> ChatResponse:
         if response.status_code >= 400:
-            raise error_from_response(self.provider, response.status_code, response.headers, response.content)
+            error = error_from_response(self.provider, response.status_code, response.headers, response.content)
+            if isinstance(error, ModelNotFoundError):
+                error.name_model(prepared.wire_model, self.provider.name)
+            raise error
         try:
             # json.loads skips the whitespace keep-alives OpenRouter may send before the body.
             data: Any = json.loads(response.content)
@@ -128,6 +138,8 @@ class GLMClient(_ClientBase):
         stream_idle_timeout: seconds allowed between two stream events.
         max_retries: retries after the first attempt (see `glm_core.retry`).
         http_client: your own `httpx2.Client` (proxies, transports); by default a shared one.
+        reasoning_effort: the level for requests that set none ("low", "high", "max", ...;
+            checked per model, see `glm_core.thinking`).
 
     Example:
         >>> client = GLMClient("zai", api_key="...")                  # doctest: +SKIP
@@ -148,6 +160,7 @@ class GLMClient(_ClientBase):
         http_client: httpx2.Client | None = None,
         max_event_bytes: int = DEFAULT_MAX_EVENT_BYTES,
         retry_policy: RetryPolicy | None = None,
+        reasoning_effort: EffortLevel | None = None,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         super().__init__(
@@ -161,6 +174,7 @@ class GLMClient(_ClientBase):
             default_headers=default_headers,
             max_event_bytes=max_event_bytes,
             retry_policy=retry_policy,
+            reasoning_effort=reasoning_effort,
         )
         self._own_http = http_client
         self._shared_http = http_client is None
@@ -225,6 +239,7 @@ class AsyncGLMClient(_ClientBase):
         http_client: httpx2.AsyncClient | None = None,
         max_event_bytes: int = DEFAULT_MAX_EVENT_BYTES,
         retry_policy: RetryPolicy | None = None,
+        reasoning_effort: EffortLevel | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         super().__init__(
@@ -238,6 +253,7 @@ class AsyncGLMClient(_ClientBase):
             default_headers=default_headers,
             max_event_bytes=max_event_bytes,
             retry_policy=retry_policy,
+            reasoning_effort=reasoning_effort,
         )
         self._own_http = http_client
         self._shared_http = http_client is None

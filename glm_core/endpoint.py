@@ -15,8 +15,9 @@ from typing import TYPE_CHECKING, Any
 from glm_core.dialects import OpenAIChatDialect, dialect_for
 from glm_core.errors import ConfigurationError
 from glm_core.http import USER_AGENT
-from glm_core.models import ModelProfile, model_profile
+from glm_core.models import EffortLevel, ModelProfile, model_profile
 from glm_core.providers import ProviderProfile, get_provider
+from glm_core.thinking import apply_thinking_rules, with_default_effort
 from glm_core.types import ChatRequest
 from glm_core.validation import validate_request
 
@@ -40,12 +41,14 @@ class PreparedRequest:
     model: ModelProfile
     # "*" when any tool call is required, a tool name when that tool is, None otherwise.
     tool_call_required: str | None
+    # The model id as sent (in the body, or in the path on Cloudflare's native route).
+    wire_model: str = ""
 
 
 class Endpoint:
     """Provider + base URL + credentials. Raises `ConfigurationError` saying what is missing."""
 
-    __slots__ = ("_headers", "_stream_headers", "api_key", "base_url", "dialect", "provider")
+    __slots__ = ("_headers", "_stream_headers", "api_key", "base_url", "dialect", "provider", "reasoning_effort")
 
     def __init__(
         self,
@@ -55,9 +58,12 @@ class Endpoint:
         base_url: str | None = None,
         account_id: str | None = None,
         default_headers: Mapping[str, str] | None = None,
+        reasoning_effort: EffortLevel | None = None,
     ) -> None:
         profile = provider if isinstance(provider, ProviderProfile) else get_provider(provider)
         self.provider = profile
+        # Used by requests that set no reasoning_effort of their own.
+        self.reasoning_effort = reasoning_effort
         self.dialect: OpenAIChatDialect = dialect_for(profile)
         self.api_key = _resolve_key(profile, api_key)
         self.base_url = _resolve_base_url(profile, base_url, account_id)
@@ -76,13 +82,12 @@ class Endpoint:
     def model_profile(self, model: str) -> ModelProfile:
         # A provider-native id ("@cf/zai-org/glm-4.7-flash", "z-ai/glm-4.5") has the facts of the
         # model it names, including this provider's overrides.
-        if model not in self.provider.model_ids:
-            model = next((user for user, wire in self.provider.model_ids.items() if wire == model), model)
-        return model_profile(model, context_window=self.provider.context_window(model))
+        return model_profile(model, provider=self.provider.id)
 
     def prepare(self, request: ChatRequest, *, stream: bool) -> PreparedRequest:
         """Validate `request` for this provider and encode it. Nothing is sent."""
         model = self.model_profile(request.model)
+        request = apply_thinking_rules(with_default_effort(request, self.reasoning_effort), self.provider, model)
         validate_request(request, self.provider, model)
         encoded = self.dialect.encode(request, model, stream=stream)
         headers = self._stream_headers if stream else self._headers
@@ -96,6 +101,7 @@ class Endpoint:
             body=encoded.body,
             model=model,
             tool_call_required=encoded.tool_call_required,
+            wire_model=self.provider.wire_model(request.model),
         )
 
 

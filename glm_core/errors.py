@@ -44,6 +44,7 @@ __all__ = [
     "ContextOverflowError",
     "GLMError",
     "InvalidRequestError",
+    "ModelNotFoundError",
     "NotFoundError",
     "PermissionDeniedError",
     "QuotaExceededError",
@@ -136,6 +137,32 @@ class PermissionDeniedError(APIError):
 
 class NotFoundError(APIError):
     """404: wrong URL, model or (Cloudflare) account id."""
+
+
+class ModelNotFoundError(NotFoundError):
+    """The provider does not serve the model (Z.ai 1211, Cloudflare 5007/3042, a 404 elsewhere).
+
+    We never refuse an id ourselves: the provider's answer is the only authority on what it
+    serves. `model` is the id that was sent, when known.
+
+    Example:
+        >>> try:                                                 # doctest: +SKIP
+        ...     client.chat(ChatRequest("glm-9", [UserMessage("Hi")]))
+        ... except ModelNotFoundError as e:
+        ...     print(e.model, e.provider)
+    """
+
+    model: str | None = None
+
+    def name_model(self, model: str, provider_name: str) -> ModelNotFoundError:
+        """Say which model was not found (the provider's own message often does not)."""
+        if self.model is None:
+            self.model = model
+            self.message = (
+                f"{provider_name} does not serve model {model!r}: {self.message}. Check the id "
+                "(`glm models` lists the known ones) and that your account or plan includes it"
+            )
+        return self
 
 
 class QuotaExceededError(APIError):

@@ -11,20 +11,50 @@ Example:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Literal
 
 from glm_core.errors import ConfigurationError
 
-__all__ = ["PROVIDERS", "ProviderProfile", "get_provider"]
+__all__ = ["PROVIDERS", "NamingRule", "ProviderProfile", "get_provider"]
 
 ThinkingSwitch = Literal["zai", "chat_template_kwargs", "enable_thinking", "openrouter", "none"]
 ReasoningField = Literal["reasoning_content", "reasoning", "reasoning_details"]
 ErrorShape = Literal["zai", "cloudflare", "aimlapi", "openai"]
 WebSearchStyle = Literal["zai_tool", "flat_params", "none"]
 ToolChoiceValue = Literal["auto", "none", "required", "named"]
+# Where reasoning_effort goes: top-level `reasoning_effort` (Z.ai, Cloudflare, EmpirioLabs, AI/ML),
+# OpenRouter's `reasoning.effort`, or the chat template's kwargs (vLLM / SGLang).
+EffortField = Literal["reasoning_effort", "reasoning.effort", "chat_template_kwargs"]
 
-_ZAI_MODELS = ("glm-4.7", "glm-4.7-flash", "glm-4.7-flashx", "glm-4.6", "glm-4.5", "glm-4.5-air", "glm-4.5-flash")
+_DOTTED_VERSION = re.compile(r"^glm-(\d+)\.(\d+)")
+
+
+@dataclass(frozen=True, slots=True)
+class NamingRule:
+    """How a provider spells a Z.ai model id on the wire, for the ids `match` finds.
+
+    Example:
+        >>> NamingRule(prefix="zhipu/", hyphen_version=True).apply("glm-5.1")
+        'zhipu/glm-5-1'
+    """
+
+    # Put before the id: "z-ai/" (OpenRouter), "@cf/zai-org/" (Cloudflare).
+    prefix: str = ""
+    # Write the version with a hyphen: glm-5.1 -> glm-5-1 (EmpirioLabs, AI/ML API's 5.x ids).
+    hyphen_version: bool = False
+    # A regular expression searched in the lower-cased id; "" matches every id.
+    match: str = ""
+    # How the README names the ids this rule is for ("flash, vision and turbo ids").
+    label: str = ""
+
+    def matches(self, model: str) -> bool:
+        return not self.match or re.search(self.match, model) is not None
+
+    def apply(self, model: str) -> str:
+        return self.prefix + (_DOTTED_VERSION.sub(r"glm-\1-\2", model) if self.hyphen_version else model)
+
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,11 +71,13 @@ class ProviderProfile:
     api_key_env: tuple[str, ...]
     api_key_required: bool = True
     account_id_env: str | None = None
-    # User-facing id -> wire id. Ids not listed pass through only if they look provider-native.
-    model_ids: dict[str, str] = field(default_factory=dict)
-    # Self-hosted servers serve whatever name the operator chose: pass every id through.
-    any_model: bool = False
-    context_window_overrides: dict[str, int] = field(default_factory=dict)
+    # How a Z.ai id ("glm-5.3") is spelled on the wire: the first rule that matches. No rules:
+    # the id goes as given (self-hosted servers serve whatever name the operator chose). A
+    # provider-native id ("z-ai/glm-5.3", "@cf/zai-org/glm-5.3") always goes as given. Context
+    # windows that differ per provider are in the model catalogue (glm_core/models.py).
+    naming: tuple[NamingRule, ...] = ()
+    # Whether ids are lower-cased first (Z.ai ids are lower case, so "GLM-4.7" works).
+    lower_case_ids: bool = True
     temperature_range: tuple[float, float] | None = (0.0, 2.0)
     top_p_range: tuple[float, float] | None = (0.0, 1.0)
     max_tokens_field: Literal["max_tokens", "max_completion_tokens"] = "max_tokens"
@@ -60,7 +92,9 @@ class ProviderProfile:
     thinking_switch: ThinkingSwitch = "chat_template_kwargs"
     # Whether the switch can also keep earlier turns' reasoning (clear_thinking=false).
     supports_preserve_thinking: bool = True
+    # Whether the endpoint keeps earlier turns' reasoning unless told otherwise (coding plans).
     preserve_thinking_default: bool = False
+    effort_field: EffortField = "reasoning_effort"
     reasoning_input_field: ReasoningField = "reasoning_content"
     web_search: WebSearchStyle = "none"
     # Z.ai streams a tool call's arguments whole unless tool_stream=true is sent (§1.8).
@@ -77,39 +111,26 @@ class ProviderProfile:
     extra_headers: dict[str, str] = field(default_factory=dict)
 
     def wire_model(self, model: str) -> str:
-        """The id this provider expects on the wire for a user-facing model id."""
-        if self.any_model:
-            return model
-        wire = self.model_ids.get(model)
-        if wire is not None:
-            return wire
-        if model in self.model_ids.values() or "/" in model or model.startswith("@"):
-            return model  # already provider-native, e.g. "@cf/zai-org/glm-4.7-flash"
-        from glm_core.errors import InvalidRequestError
+        """The id this provider expects on the wire; never refuses (the provider says what it serves).
 
-        served = ", ".join(sorted(self.model_ids))
-        raise InvalidRequestError(
-            f"provider {self.id!r} does not serve model {model!r}; it serves: {served} "
-            "(or pass the provider's own model id)",
-            provider=self.id,
-        )
-
-    def context_window(self, model: str) -> int | None:
-        return self.context_window_overrides.get(model)
+        Example:
+            >>> get_provider("openrouter").wire_model("GLM-5.3")
+            'z-ai/glm-5.3'
+        """
+        if not self.naming or "/" in model or model.startswith("@"):
+            return model  # self-hosted, or already provider-native
+        name = model.lower() if self.lower_case_ids else model
+        rule = next((r for r in self.naming if r.matches(name)), None)
+        return rule.apply(name) if rule is not None else name
 
 
-def _same_ids(models: tuple[str, ...]) -> dict[str, str]:
-    return {m: m for m in models}
-
-
-def _prefixed(prefix: str, models: tuple[str, ...]) -> dict[str, str]:
-    return {m: f"{prefix}{m}" for m in models}
+_AS_IS = (NamingRule(),)
 
 
 _ZAI_COMMON: dict[str, object] = dict(
     dialect="openai_chat",
     path="/chat/completions",
-    model_ids=_same_ids(_ZAI_MODELS),
+    naming=_AS_IS,
     temperature_range=(0.0, 1.0),
     top_p_range=(0.01, 1.0),
     max_stop=1,
@@ -130,12 +151,10 @@ _ZAI_COMMON: dict[str, object] = dict(
     quota_codes=frozenset({"1113", "1304", "1308", "1309", "1310", "1313"}),
 )
 
-_CF_MODELS = {"glm-4.7-flash": "@cf/zai-org/glm-4.7-flash"}
 _CF_COMMON: dict[str, object] = dict(
     api_key_env=("CLOUDFLARE_API_TOKEN",),
     account_id_env="CLOUDFLARE_ACCOUNT_ID",
-    model_ids=_CF_MODELS,
-    context_window_overrides={"glm-4.7-flash": 131_072},
+    naming=(NamingRule(prefix="@cf/zai-org/"),),
     max_tokens_field="max_completion_tokens",
     error_shape="cloudflare",
     retryable_codes=frozenset({"3040", "3007", "3008"}),
@@ -173,7 +192,7 @@ PROVIDERS: dict[str, ProviderProfile] = {
         base_url="https://api.empiriolabs.ai/v1",
         path="/chat/completions",
         api_key_env=("EMPIRIOLABS_API_KEY",),
-        model_ids={"glm-4.7-flash": "glm-4-7-flash"},
+        naming=(NamingRule(hyphen_version=True),),
         temperature_range=(0.0, 1.0),
         top_p_range=(0.01, 1.0),
         max_stop=4,
@@ -209,7 +228,12 @@ PROVIDERS: dict[str, ProviderProfile] = {
         base_url="https://api.aimlapi.com/v1",
         path="/chat/completions",
         api_key_env=("AIMLAPI_API_KEY",),
-        model_ids=_prefixed("zhipu/", ("glm-4.7", "glm-4.6", "glm-4.5", "glm-4.5-air")),
+        # models-2026.md §7: Flash, vision and Turbo ids under "z-ai/", 5.x as "zhipu/glm-5-1".
+        naming=(
+            NamingRule(prefix="z-ai/", match=r"flash|turbo|^glm-[\d.]+v", label="flash, vision and turbo ids"),
+            NamingRule(prefix="zhipu/", hyphen_version=True, match=r"^glm-5\.", label="GLM-5.x"),
+            NamingRule(prefix="zhipu/"),
+        ),
         # §3: temperature and thinking are not in its glm-4.7 schema; not sent rather than guessed.
         temperature_range=None,
         top_p_range=(0.01, 1.0),
@@ -227,7 +251,8 @@ PROVIDERS: dict[str, ProviderProfile] = {
         base_url="https://openrouter.ai/api/v1",
         path="/chat/completions",
         api_key_env=("OPENROUTER_API_KEY",),
-        model_ids=_prefixed("z-ai/", ("glm-4.7", "glm-4.7-flash", "glm-4.6", "glm-4.5", "glm-4.5-air")),
+        naming=(NamingRule(prefix="z-ai/"),),
+        effort_field="reasoning.effort",
         temperature_range=(0.0, 2.0),
         top_p_range=(0.0, 1.0),
         max_stop=None,
@@ -244,7 +269,8 @@ PROVIDERS: dict[str, ProviderProfile] = {
         path="/chat/completions",
         api_key_env=("GLM_API_KEY",),
         api_key_required=False,
-        any_model=True,
+        lower_case_ids=False,
+        effort_field="chat_template_kwargs",
         temperature_range=(0.0, 2.0),
         top_p_range=(0.0, 1.0),
         max_stop=None,
@@ -259,7 +285,8 @@ PROVIDERS: dict[str, ProviderProfile] = {
         path="/chat/completions",
         api_key_env=("GLM_API_KEY",),
         api_key_required=False,
-        any_model=True,
+        lower_case_ids=False,
+        effort_field="chat_template_kwargs",
         temperature_range=(0.0, 2.0),
         top_p_range=(0.0, 1.0),
         max_stop=None,

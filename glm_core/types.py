@@ -13,6 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal, TypeAlias
 
+from glm_core.models import EffortLevel
+
 __all__ = [
     "AssistantMessage",
     "ChatChunk",
@@ -141,6 +143,8 @@ class ChatRequest:
     response_format: ResponseFormat | None = None
     extra_body: dict[str, Any] | None = None
     extra_headers: dict[str, str] | None = None
+    # none | minimal | low | medium | high | xhigh | max; checked per model (glm_core/thinking.py).
+    reasoning_effort: EffortLevel | None = None
 
 
 @dataclass(slots=True)

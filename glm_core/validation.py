@@ -80,8 +80,8 @@ def validate_request(request: ChatRequest, provider: ProviderProfile, model: Mod
     if request.preserve_thinking and not model.preserved_thinking:
         raise _fail(
             provider,
-            f"preserve_thinking is not supported by {model.id} (preserved thinking is a GLM-4.7 feature); "
-            "leave preserve_thinking=None",
+            f"preserve_thinking is not supported by {model.id} (preserved thinking is for GLM-4.7 and the "
+            "GLM-5 text models); leave preserve_thinking=None",
         )
     if request.web_search and provider.web_search == "none":
         raise _fail(
@@ -116,7 +116,7 @@ def _check_messages(request: ChatRequest, provider: ProviderProfile, model: Mode
             )
     for message in messages:
         if isinstance(message, UserMessage) and not isinstance(message.content, str):
-            if not model.image_input and any(isinstance(p, ImagePart) for p in message.content):
+            if "image" not in model.inputs and any(isinstance(p, ImagePart) for p in message.content):
                 raise _fail(
                     provider,
                     f"{model.id} is a text-only model and cannot take images; send text only",

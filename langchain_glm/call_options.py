@@ -28,6 +28,7 @@ _REQUEST_FIELDS = (
     "seed",
     "thinking",
     "preserve_thinking",
+    "reasoning_effort",
     "web_search",
     "parallel_tool_calls",
     "response_format",

@@ -17,8 +17,10 @@ from pydantic import ConfigDict, Field, PrivateAttr, SecretStr, field_serializer
 
 from glm_core.client import DEFAULT_STREAM_IDLE_TIMEOUT, DEFAULT_TIMEOUT, AsyncGLMClient, GLMClient
 from glm_core.errors import GLMError
+from glm_core.models import EffortLevel
 from glm_core.providers import ProviderProfile, get_provider
 from glm_core.redaction import redact_headers
+from glm_core.thinking import with_default_effort
 from glm_core.types import ChatChunk, ChatRequest, ChatResponse
 from langchain_glm.call_options import apply_call_kwargs
 from langchain_glm.content_blocks import register
@@ -61,8 +63,12 @@ class ChatGLM(BaseChatModel):
         model: "glm-4.7-flash" (default), "glm-4.7", ...; mapped to the provider's own id.
         provider: "zai" (default), "zai_coding", "bigmodel", "empiriolabs", "cloudflare",
             "cloudflare_openai", "aimlapi", "openrouter", "vllm", "sglang".
-        thinking: reasoning on/off; None keeps the provider default (on for GLM-4.7).
-        preserve_thinking: keep earlier turns' reasoning in context (GLM-4.7).
+        thinking: reasoning on/off; None keeps the provider default (on for GLM-4.7). On a model
+            that always thinks (GLM-5.3, GLM-5.3-Flash), False means the cheapest level, "low".
+        reasoning_effort: "none" | "minimal" | "low" | "medium" | "high" | "xhigh" | "max",
+            checked per model (GLM-5.3: low / high / max); None keeps the server default
+            ("max" on GLM-5.2 and later, the most expensive).
+        preserve_thinking: keep earlier turns' reasoning in context (GLM-4.7 and later).
         web_search: built-in web search (Z.ai family, EmpirioLabs); results in
             `response_metadata["web_search"]`.
         temperature, top_p, max_tokens, stop, seed: checked against the provider's ranges
@@ -130,7 +136,9 @@ class ChatGLM(BaseChatModel):
     thinking: bool | None = None
     """Reasoning on/off; None keeps the provider's default (GLM-4.7 thinks by default)."""
     preserve_thinking: bool | None = None
-    """Keep earlier turns' reasoning in context (GLM-4.7 preserved thinking)."""
+    """Keep earlier turns' reasoning in context (GLM-4.7 and later: preserved thinking)."""
+    reasoning_effort: EffortLevel | None = None
+    """How hard the model thinks (GLM-5.2 and later); None keeps the server default, "max"."""
     web_search: bool | dict[str, Any] | None = None
     """Built-in web search: True, or the provider's settings as a dict."""
 
@@ -220,7 +228,16 @@ class ChatGLM(BaseChatModel):
     @property
     def _identifying_params(self) -> dict[str, Any]:
         params: dict[str, Any] = {"model": self.model, "provider": self.provider}
-        for name in ("temperature", "top_p", "max_tokens", "stop", "seed", "thinking", "preserve_thinking"):
+        for name in (
+            "temperature",
+            "top_p",
+            "max_tokens",
+            "stop",
+            "seed",
+            "thinking",
+            "preserve_thinking",
+            "reasoning_effort",
+        ):
             value = getattr(self, name)
             if value is not None:
                 params[name] = value
@@ -264,7 +281,8 @@ class ChatGLM(BaseChatModel):
         )
         if kwargs:
             apply_call_kwargs(request, kwargs)
-        return request
+        # The constructor's level is a default: a call's own level or thinking=False wins.
+        return with_default_effort(request, self.reasoning_effort)
 
     def _result(self, response: ChatResponse, request: ChatRequest) -> ChatResult:
         # No llm_output: LangChain would merge it into response_metadata, which already has

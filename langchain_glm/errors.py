@@ -40,6 +40,7 @@ __all__ = [
     "GLMContentFilterError",
     "GLMContextOverflowError",
     "GLMInvalidRequestError",
+    "GLMModelNotFoundError",
     "GLMNotFoundError",
     "GLMPermissionDeniedError",
     "GLMQuotaExceededError",
@@ -102,6 +103,10 @@ class GLMNotFoundError(_Retryable, core.NotFoundError, ModelNotFoundError):
     """404: wrong URL, model or Cloudflare account id."""
 
 
+class GLMModelNotFoundError(_Retryable, core.ModelNotFoundError, ModelNotFoundError):
+    """The provider does not serve the model (Z.ai 1211, a 404 elsewhere); `model` names it."""
+
+
 class GLMQuotaExceededError(_Retryable, core.QuotaExceededError, ModelRateLimitError):
     """No balance or quota left (Z.ai 1113, Cloudflare 3036): `is_retryable` is False."""
 
@@ -159,6 +164,7 @@ class GLMToolCallRequiredError(core.ToolCallRequiredError, OutputParserException
 _MAPPING: tuple[tuple[type[core.GLMError], type[core.GLMError]], ...] = (
     (core.ContextOverflowError, GLMContextOverflowError),
     (core.ContentFilterError, GLMContentFilterError),
+    (core.ModelNotFoundError, GLMModelNotFoundError),
     (core.BadRequestError, GLMBadRequestError),
     (core.AuthenticationError, GLMAuthenticationError),
     (core.PermissionDeniedError, GLMPermissionDeniedError),

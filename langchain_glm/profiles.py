@@ -1,10 +1,9 @@
-"""Model profiles for ChatGLM (`llm.profile`), written by hand.
+"""Model profiles for ChatGLM (`llm.profile`), read from glm_core's model catalogue.
 
-The per-model facts (name, release date, open weights) come from models.dev
-(`anomalyco/models.dev` `providers/zai/models/*.toml`); the limits come from glm_core's model
-profiles with the provider's overrides (Cloudflare serves glm-4.7-flash with a 131,072-token
-context); and what depends on the provider (forced tool choice, native structured output,
-temperature) is read from glm_core's provider profile, so the three cannot disagree.
+The per-model facts (limits per provider, inputs, thinking, effort levels, tool calling, name,
+release date, open weights) come from `glm_core.models`; what depends on the provider (forced
+tool choice, native structured output, temperature) from its provider profile, so the two
+cannot disagree.
 
 Example:
     >>> model_profile_for("glm-4.7-flash", get_provider("cloudflare"))["max_input_tokens"]
@@ -13,56 +12,53 @@ Example:
 
 from __future__ import annotations
 
-from typing import Any
-
 from langchain_core.language_models import ModelProfile
 
-from glm_core.models import model_profile
+from glm_core.models import CATALOGUE, catalogue_id, model_profile
 from glm_core.providers import ProviderProfile
 
-__all__ = ["MODEL_FACTS", "model_profile_for"]
+__all__ = ["model_profile_for"]
 
-# models.dev: name, release_date, open_weights (all GLM-4.x text models are open weights).
-MODEL_FACTS: dict[str, dict[str, Any]] = {
-    "glm-4.7": {"name": "GLM-4.7", "release_date": "2025-12-22"},
-    "glm-4.7-flash": {"name": "GLM-4.7-Flash", "release_date": "2026-01-19"},
-    "glm-4.7-flashx": {"name": "GLM-4.7-FlashX", "release_date": "2026-01-19"},
-    "glm-4.6": {"name": "GLM-4.6", "release_date": "2025-09-30"},
-    "glm-4.5": {"name": "GLM-4.5", "release_date": "2025-07-28"},
-    "glm-4.5-air": {"name": "GLM-4.5-Air", "release_date": "2025-07-28"},
-    "glm-4.5-flash": {"name": "GLM-4.5-Flash", "release_date": "2025-07-28"},
-}
+# Newer langchain-core profiles describe reasoning-effort levels; older ones have no such keys.
+_HAS_EFFORT_KEYS = "reasoning_effort_levels" in getattr(ModelProfile, "__annotations__", {})
 
 
 def model_profile_for(model: str, provider: ProviderProfile) -> ModelProfile:
     """The LangChain model profile of `model` as `provider` serves it."""
-    facts = model_profile(model, context_window=provider.context_window(model))
+    facts = model_profile(model, provider=provider.id)
+    inputs = facts.inputs
     profile = ModelProfile(
         max_input_tokens=facts.context_window,
         max_output_tokens=facts.max_output_tokens,
         text_inputs=True,
-        image_inputs=facts.image_input,
-        image_url_inputs=facts.image_input,
-        pdf_inputs=False,
+        image_inputs="image" in inputs,
+        image_url_inputs="image" in inputs,
+        pdf_inputs="file" in inputs,
         audio_inputs=False,
-        video_inputs=False,
+        video_inputs="video" in inputs,
         text_outputs=True,
         image_outputs=False,
         audio_outputs=False,
         video_outputs=False,
-        reasoning_output=True,
-        tool_calling=True,
+        reasoning_output=facts.thinking != "none",
+        tool_calling=facts.tool_calling,
         # Forced tool calls are enforced by the provider only where it accepts "required" / a
         # named tool; on the Z.ai family they are asked for and checked instead.
-        tool_choice="required" in provider.tool_choices,
-        tool_call_streaming=True,
-        structured_output="json_schema" in provider.response_formats,
+        tool_choice=facts.tool_calling and "required" in provider.tool_choices,
+        tool_call_streaming=facts.tool_calling,
+        structured_output="json_schema" in provider.response_formats and facts.json_mode,
         temperature=provider.temperature_range is not None,
         attachment=False,
-        open_weights=True,
+        open_weights=facts.open_weights,
     )
-    known = MODEL_FACTS.get(model)
+    if _HAS_EFFORT_KEYS and facts.effort_levels:
+        profile["reasoning_effort_levels"] = list(facts.effort_levels)
+        if facts.effort_default is not None:
+            profile["reasoning_effort_default"] = facts.effort_default
+    known = catalogue_id(model)
     if known is not None:
-        profile["name"] = known["name"]
-        profile["release_date"] = known["release_date"]
+        row = CATALOGUE[known]
+        profile["name"] = row.name
+        if row.release_date is not None:
+            profile["release_date"] = row.release_date
     return profile

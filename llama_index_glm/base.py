@@ -37,6 +37,7 @@ from llama_index.core.llms.function_calling import FunctionCallingLLM
 from llama_index.core.types import PydanticProgramMode
 
 from glm_core.client import DEFAULT_STREAM_IDLE_TIMEOUT, DEFAULT_TIMEOUT, AsyncGLMClient, GLMClient
+from glm_core.models import EffortLevel
 from glm_core.redaction import redact_headers
 from glm_core.retry import DEFAULT_MAX_RETRIES
 from glm_core.types import ChatRequest, Message, UserMessage
@@ -95,8 +96,12 @@ class GLM(FunctionCallingLLM):
             "cloudflare_openai", "aimlapi", "openrouter", "vllm", "sglang".
         api_key: default from the provider's variable (ZAI_API_KEY, CLOUDFLARE_API_TOKEN, ...).
         account_id: Cloudflare's account id; default from CLOUDFLARE_ACCOUNT_ID.
-        thinking: reasoning on/off; None leaves the provider's default.
-        preserve_thinking: keep earlier turns' reasoning in context (GLM-4.7).
+        thinking: reasoning on/off; None leaves the provider's default. On a model that always
+            thinks (GLM-5.3, GLM-5.3-Flash), False means the cheapest level, "low".
+        reasoning_effort: "none" | "minimal" | "low" | "medium" | "high" | "xhigh" | "max",
+            checked per model (GLM-5.3: low / high / max); None keeps the server default
+            ("max" on GLM-5.2 and later, the most expensive).
+        preserve_thinking: keep earlier turns' reasoning in context (GLM-4.7 and later).
         web_search: the provider's built-in web search (True, or its options as a dict).
         structured_output_method: how structured_predict asks for an object: "function_calling"
             (default), "json_schema" or "json_mode".
@@ -120,6 +125,9 @@ class GLM(FunctionCallingLLM):
     seed: int | None = Field(default=None, description="Sampling seed, where the provider supports one.")
     thinking: bool | None = Field(default=None, description="Reasoning on/off; None = provider default.")
     preserve_thinking: bool | None = Field(default=None, description="Keep earlier turns' reasoning.")
+    reasoning_effort: EffortLevel | None = Field(
+        default=None, description="none|minimal|low|medium|high|xhigh|max, per model; None = server default (max)."
+    )
     web_search: bool | dict[str, Any] | None = Field(default=None, description="Built-in web search.")
     tool_choice: str | dict[str, Any] | None = Field(
         default=None, description="Default tool_choice when tools are given: auto, none, required or a name."
@@ -232,7 +240,7 @@ class GLM(FunctionCallingLLM):
                 context_window=context_window,
                 num_output=num_output,
                 is_chat_model=True,
-                is_function_calling_model=True,
+                is_function_calling_model=profile.tool_calling,
                 model_name=self.model,
                 system_role=MessageRole.SYSTEM,
             )
@@ -247,6 +255,7 @@ class GLM(FunctionCallingLLM):
                 **self.metadata.model_dump(),
                 "provider": self.provider,
                 "thinking": self.thinking,
+                "reasoning_effort": self.reasoning_effort,
                 "temperature": self.temperature,
                 "max_tokens": self.max_tokens,
             }

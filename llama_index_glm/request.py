@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from glm_core.thinking import with_default_effort
 from glm_core.types import ChatRequest, Message
 from llama_index_glm.tools import resolve_tool_choice, to_tool_specs
 
@@ -26,6 +27,7 @@ REQUEST_FIELDS = frozenset(
         "seed",
         "thinking",
         "preserve_thinking",
+        "reasoning_effort",
         "web_search",
         "tools",
         "tool_choice",
@@ -58,7 +60,8 @@ def build_request(llm: GLM, messages: list[Message], kwargs: dict[str, Any]) -> 
     if request.tool_choice is None and request.tools and llm.tool_choice is not None:
         request.tool_choice = resolve_tool_choice(llm.tool_choice)
     request.extra_body = extra
-    return request
+    # The LLM's level is a default: a call's own level or thinking=False wins.
+    return with_default_effort(request, llm.reasoning_effort)
 
 
 def _apply(request: ChatRequest, options: dict[str, Any], extra: dict[str, Any] | None, shared: bool) -> Any:

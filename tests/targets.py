@@ -38,19 +38,24 @@ def cassette_origin() -> str:
     return "live" if live_targets() else "emulator"
 
 
-def _served_base_url(provider: str) -> str:
+def _served_base_url(provider: str, served_model: str | None = None) -> str:
+    key = provider if served_model is None else f"{provider}:{served_model}"
     with _lock:
-        url = _served.get(provider)
+        url = _served.get(key)
         if url is None:
             from glm_core.testing import Emulator
 
-            emulator = Emulator(provider=provider, api_key=EMULATOR_API_KEY, account_id=EMULATOR_ACCOUNT_ID)
-            url = _served[provider] = _stack.enter_context(emulator.serve())
+            extra = {} if served_model is None else {"served_model": served_model}
+            emulator = Emulator(provider=provider, api_key=EMULATOR_API_KEY, account_id=EMULATOR_ACCOUNT_ID, **extra)
+            url = _served[key] = _stack.enter_context(emulator.serve())
         return url
 
 
-def target_kwargs(provider: str) -> dict[str, Any]:
-    """Constructor kwargs (provider, base_url, api_key, account_id) for the current target."""
+def target_kwargs(provider: str, served_model: str | None = None) -> dict[str, Any]:
+    """Constructor kwargs (provider, base_url, api_key, account_id) for the current target.
+
+    `served_model`: for vLLM / SGLang, the name the (emulated) server serves when it is not the
+    default glm-4.7-flash; each name gets its own emulator, as each self-hosted server serves one."""
     if os.environ.get("GLM_RECORD_LIVE") == "1":
         kwargs: dict[str, Any] = {"provider": provider}
         self_hosted = os.environ.get(f"GLM_{provider.upper()}_BASE_URL")
@@ -64,7 +69,7 @@ def target_kwargs(provider: str) -> dict[str, Any]:
         return kwargs
     return {
         "provider": provider,
-        "base_url": _served_base_url(provider),
+        "base_url": _served_base_url(provider, served_model if provider in ("vllm", "sglang") else None),
         "api_key": EMULATOR_API_KEY,
         "account_id": EMULATOR_ACCOUNT_ID,
     }

@@ -22,6 +22,7 @@ from glm_core.errors import (
     BadRequestError,
     ContentFilterError,
     ContextOverflowError,
+    ModelNotFoundError,
     NotFoundError,
     PermissionDeniedError,
     QuotaExceededError,
@@ -43,6 +44,11 @@ _CONTEXT_OVERFLOW_PHRASES = (
     "prompt is too long",
     "too many tokens",
 )
+# "This model is not served", in each provider's words (models-2026.md §2.4; emulator facts):
+# Z.ai 1211, Cloudflare 5007 / 3042, EmpirioLabs `model_not_found`, vLLM/SGLang "The model `x`
+# does not exist.", OpenRouter "x is not a valid model ID".
+_MODEL_NOT_FOUND_CODES = frozenset({"1211", "5007", "3042", "model_not_found"})
+_MODEL_NOT_FOUND_PHRASES = ("is not a valid model id", "does not exist")
 # The HTTP status each business code comes with (providers.md §1.9, §2.5). An error inside a 200
 # answer (Cloudflare's `success: false`, an error event in a stream) is classified as if it had
 # that status, so a bad input (Cloudflare 5006 is seen with 200) is not retried as a server failure.
@@ -140,9 +146,16 @@ def _status_of_code(provider: ProviderProfile, code: str) -> int:
     return 200
 
 
+def _names_a_missing_model(message: str) -> bool:
+    lowered = message.lower()
+    return "model" in lowered and any(phrase in lowered for phrase in _MODEL_NOT_FOUND_PHRASES)
+
+
 def _classify(provider: ProviderProfile, status: int, code: str | None, message: str) -> tuple[type[APIError], bool]:
     if status == 200 and code is not None:
         status = _status_of_code(provider, code)
+    if code in _MODEL_NOT_FOUND_CODES or (status in (400, 404) and _names_a_missing_model(message)):
+        return ModelNotFoundError, False
     if code is not None:
         if code in provider.quota_codes:
             return QuotaExceededError, False

@@ -80,6 +80,8 @@ class OpenAIChatDialect:
         if request.seed is not None:
             body["seed"] = request.seed
         self._encode_thinking(request, body)
+        if request.reasoning_effort is not None:
+            self._encode_effort(request.reasoning_effort, body)
 
         tool_call_required = self._encode_tools(request, body, messages)
         if request.web_search:
@@ -153,6 +155,16 @@ class OpenAIChatDialect:
             body["enable_thinking"] = thinking
         elif switch == "openrouter" and thinking is not None:
             body["reasoning"] = {"enabled": thinking}
+
+    def _encode_effort(self, effort: str, body: dict[str, Any]) -> None:
+        # Already checked against the model (glm_core.thinking); only the field differs by provider.
+        where = self.provider.effort_field
+        if where == "reasoning_effort":
+            body["reasoning_effort"] = effort
+        elif where == "reasoning.effort":
+            body.setdefault("reasoning", {})["effort"] = effort
+        else:
+            body.setdefault("chat_template_kwargs", {})["reasoning_effort"] = effort
 
     def _encode_tools(self, request: ChatRequest, body: dict[str, Any], messages: list[dict[str, Any]]) -> str | None:
         """Encode tools and tool_choice; never send a tool_choice the provider refuses.

@@ -8,11 +8,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from glm_core.testing.facts import ProviderFacts
+from glm_core.testing.model_rules import served_profile, thinks
 
 __all__ = ["RequestContext", "build_context"]
-
-# Z.ai documents tool_stream for "GLM-4.6 and above"; 4.5 models get whole calls.
-_NO_TOOL_STREAM_PREFIX = "glm-4.5"
 
 
 @dataclass(slots=True)
@@ -71,11 +69,14 @@ def build_context(facts: ProviderFacts, body: dict[str, Any], model: str, path: 
         show = not (isinstance(reasoning, dict) and reasoning.get("exclude") is True)
     else:  # cloudflare, vllm, sglang: the chat template switch
         thinking = _enable_thinking_kwarg(body)
+    # A model that always thinks ignores the switch where it is not refused; effort none skips it.
+    thinking = thinks(facts, body, model, thinking)
 
     if facts.tool_args_stream == "incremental":
         incremental = True
     elif facts.tool_args_stream == "tool_stream":
-        incremental = body.get("tool_stream") is True and not model.startswith(_NO_TOOL_STREAM_PREFIX)
+        # Z.ai documents tool_stream for GLM-4.6 and later text models (the catalogue's tool_stream).
+        incremental = body.get("tool_stream") is True and served_profile(facts, model).tool_stream
     else:
         incremental = False
 

@@ -26,7 +26,14 @@ DEFAULT_ACCOUNT_ID = "0123456789abcdef0123456789abcdef"
 
 Family = Literal["zai", "cloudflare", "aimlapi", "empiriolabs", "openrouter", "vllm", "sglang"]
 
+# The ids each provider serves, as documented (models-2026.md §1.1, §5.1, §6, §7, §8), written
+# out here rather than derived from the client's naming rules, so a wrong rule fails a test.
+# Z.ai: both enums of its current spec (text, vision) plus the Turbo ids its guides still document.
 ZAI_MODELS: tuple[str, ...] = (
+    "glm-5.3",
+    "glm-5.2",
+    "glm-5.1",
+    "glm-5",
     "glm-4.7",
     "glm-4.7-flash",
     "glm-4.7-flashx",
@@ -36,8 +43,42 @@ ZAI_MODELS: tuple[str, ...] = (
     "glm-4.5-x",
     "glm-4.5-airx",
     "glm-4.5-flash",
+    "glm-4-32b-0414-128k",
+    "glm-5.3-flashx",
+    "glm-5.3-flash",
+    "glm-4.6v",
+    "glm-4.6v-flash",
+    "glm-4.6v-flashx",
+    "glm-4.5v",
+    "glm-5-turbo",
+    "glm-5v-turbo",
 )
 CF_MODEL = "@cf/zai-org/glm-4.7-flash"
+CF_MODELS: tuple[str, ...] = (CF_MODEL, "@cf/zai-org/glm-5.2", "@cf/zai-org/glm-5.3", "@cf/zai-org/glm-5.3-flash")
+EMPIRIOLABS_MODELS: tuple[str, ...] = ("glm-4-7-flash", "glm-4-6v-flash", "glm-5-1", "glm-5-2")
+AIMLAPI_MODELS: tuple[str, ...] = (
+    "zhipu/glm-4.7",
+    "zhipu/glm-4.6",
+    "zhipu/glm-4.5",
+    "zhipu/glm-4.5-air",
+    "zhipu/glm-5",
+    "zhipu/glm-5-1",
+    "zhipu/glm-5-2",
+    "zhipu/glm-5.3",
+    "zhipu/glm-5-3",
+    "z-ai/glm-4.7-flash",
+    "z-ai/glm-4.6v",
+    "z-ai/glm-4.5v",
+    "z-ai/glm-5-turbo",
+    "z-ai/glm-5v-turbo",
+)
+OPENROUTER_MODELS: tuple[str, ...] = tuple(
+    f"z-ai/{name}"
+    for name in (
+        "glm-4.5", "glm-4.5-air", "glm-4.5v", "glm-4.6", "glm-4.6v", "glm-4.7", "glm-4.7-flash", "glm-5",
+        "glm-5-turbo", "glm-5.1", "glm-5.2", "glm-5v-turbo", "glm-5.3", "glm-5.3:batch", "glm-5.3-flash",
+    )
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +139,7 @@ PROVIDER_FACTS: dict[str, ProviderFacts] = {
         family="empiriolabs",
         base_url="https://api.empiriolabs.ai/v1",
         endpoint="/chat/completions",
-        models=("glm-4-7-flash",),
+        models=EMPIRIOLABS_MODELS,
         id_style="chatcmpl32",
         tool_id_style="call_hex",
         error_style="openai",
@@ -108,7 +149,7 @@ PROVIDER_FACTS: dict[str, ProviderFacts] = {
         family="cloudflare",
         base_url="https://api.cloudflare.com/client/v4/accounts/{account_id}/ai",
         endpoint="/run/{model}",
-        models=(CF_MODEL,),
+        models=CF_MODELS,
         envelope=True,
         reasoning_fields=("reasoning", "reasoning_content"),
         empty_content_null=True,
@@ -124,7 +165,7 @@ PROVIDER_FACTS: dict[str, ProviderFacts] = {
         family="cloudflare",
         base_url="https://api.cloudflare.com/client/v4/accounts/{account_id}/ai/v1",
         endpoint="/chat/completions",
-        models=(CF_MODEL,),
+        models=CF_MODELS,
         reasoning_fields=("reasoning", "reasoning_content"),
         empty_content_null=True,
         stream_usage="include_usage",
@@ -139,7 +180,7 @@ PROVIDER_FACTS: dict[str, ProviderFacts] = {
         family="aimlapi",
         base_url="https://api.aimlapi.com/v1",
         endpoint="/chat/completions",
-        models=("zhipu/glm-4.7", "zhipu/glm-4.6", "zhipu/glm-4.5", "zhipu/glm-4.5-air"),
+        models=AIMLAPI_MODELS,
         stream_usage="include_usage",
         tool_args_stream="whole",
         error_style="aimlapi",
@@ -149,7 +190,7 @@ PROVIDER_FACTS: dict[str, ProviderFacts] = {
         family="openrouter",
         base_url="https://openrouter.ai/api/v1",
         endpoint="/chat/completions",
-        models=("z-ai/glm-4.7", "z-ai/glm-4.7-flash", "z-ai/glm-4.6", "z-ai/glm-4.5", "z-ai/glm-4.5-air"),
+        models=OPENROUTER_MODELS,
         reasoning_fields=("reasoning",),
         stream_usage_chunk="separate",
         tool_args_stream="incremental",
@@ -209,8 +250,9 @@ UNCERTAIN_CHOICES: tuple[str, ...] = (
     "documentation.'; message-structure violations answer 1214; a missing model/messages answers 1213.",
     "Z.ai: 'first non-system message must be user' (1214 'Incorrect role information') is enforced "
     "as a general rule on all three Z.ai bases.",
-    "Z.ai: max_tokens is validated as 1..131072 for every model (glm-4.5's 96K output is treated as a "
-    "model limit, not a request-validation rule).",
+    "Z.ai: max_tokens is validated as 1..131072 for every model (observed: 'valid range [1,131072]'), "
+    "and above the model's own output limit (glm-4.5: 98,304; glm-4.6v: 32,768; glm-4.5v: 16,384) with "
+    "the same 1210: the per-model refusal is not observed, only the 131072 one.",
     "Z.ai: stop must be an array of strings (a bare string is rejected with 1210).",
     "Z.ai: function description and parameters are not required (only the name is checked).",
     "Z.ai: tool_stream is honoured (incremental arguments) for glm-4.6 and glm-4.7* including "
@@ -278,6 +320,44 @@ UNCERTAIN_CHOICES: tuple[str, ...] = (
     "'call_<24 hex>'; OpenRouter and EmpirioLabs tool ids 'call_<24 hex>'.",
     "OpenRouter: missing key -> 401 'No auth credentials found'; wrong key -> 401 'User not found.'.",
     "SGLang checks the model name like vLLM (404 'The model `x` does not exist.').",
+    # ---- the model catalogue (glm_core/models.py) and its enforcement (model_rules.py), issue 13
+    "Catalogue: glm-5.3's context is 1,000,000 on Z.ai (MDEV, '1M'), 1,048,576 on OpenRouter and "
+    "Cloudflare (CF-JSON @a71a285); a later Cloudflare file version (@14f349e) says 1,310,720: the "
+    "smaller is used. glm-5.3-flash on Cloudflare: 1,310,720; its MDEV input limit 868,928 is not used.",
+    "Catalogue: glm-5.2 is 1M on Z.ai, 262,144 on Cloudflare, 200,000 on AI/ML API (its docs' table); "
+    "glm-5.1 on EmpirioLabs is '202K' on its page, kept at Z.ai's 200,000.",
+    "Catalogue: glm-5.2 'automatically determines whether to think' (spec) although some gateways say "
+    "it always thinks when enabled (§10.1); thinking=False on glm-5.2 sends thinking.type=disabled "
+    "(the spec's enum), not reasoning_effort='none' (§10.2: which switch each endpoint takes is open).",
+    "Catalogue: glm-5-turbo thinks 'auto' like GLM-5 and glm-5v-turbo 'on' like the vision models "
+    "(their cards only say 'thinking modes'); neither has effort levels (not stated); both are still "
+    "served on Z.ai's standard base (§10.6 open).",
+    "Catalogue: glm-5.3-flashx inputs are text, image, video (§1.2 table) although §4.1 lets the "
+    "'GLM-5.3-Flash series' take files; preserved thinking (clear_thinking) is assumed for GLM-4.7 and "
+    "the GLM-5 text models only, not the vision models (the vision schema was not checked for it).",
+    "Catalogue: open weights assumed for glm-5, 5.1, 5.2 (served by Cloudflare / EmpirioLabs), not "
+    "only 5.3 / 5.3-Flash whose release on Hugging Face is reported (§1.2).",
+    "Catalogue: an unknown id takes the facts of the longest catalogue id it starts with at a version "
+    "boundary (glm-5.3-x -> glm-5.3, glm-5.4 -> glm-5); GLM-5.4's reported low/high/max levels and 1M "
+    "window (third-party only, §10.16) are therefore not assumed.",
+    "Naming: AI/ML API ids are 'z-ai/<id>' for flash, vision and turbo ids, 'zhipu/glm-5-N' for 5.x "
+    "(both 'zhipu/glm-5.3' and 'zhipu/glm-5-3' exist; the hyphen form is sent) and 'zhipu/<id>' "
+    "otherwise (§7, §10.18); EmpirioLabs hyphenates every version ('glm-5-2').",
+    "reasoning_effort goes top-level on Z.ai, Cloudflare, EmpirioLabs and AI/ML API, as "
+    "reasoning.effort on OpenRouter and as chat_template_kwargs.reasoning_effort on vLLM/SGLang: the "
+    "vLLM/SGLang placement is not documented for GLM-5.x templates; AI/ML's zhipu/* schemas show no "
+    "effort field at all.",
+    "Effort per endpoint: GLM-5.3's low/high/max is enforced on Z.ai and BigModel; the coding plan "
+    "accepts every level (observed: medium accepted, none -> no thinking) and a disabled switch (still "
+    "thinks). Cloudflare accepts any level on its GLM-5.x ids (normalising the others to max); "
+    "OpenRouter, EmpirioLabs and AI/ML accept the seven names (their per-model behaviour is not documented).",
+    "Model limits per provider in the emulator: Z.ai and EmpirioLabs refuse max_tokens above the model's "
+    "output limit; Cloudflare, vLLM and SGLang refuse prompt + max_tokens above the window (vLLM's "
+    "message); OpenRouter and AI/ML API are assumed to clamp. A prompt above the window is 1261 'Prompt "
+    "exceeds max length' on Z.ai and a 400 in each provider's shape elsewhere.",
+    "Model not found: Z.ai 1211, Cloudflare 5007/3042, EmpirioLabs 404 model_not_found, vLLM/SGLang "
+    "404, OpenRouter 400 'is not a valid model ID' are ModelNotFoundError; AI/ML API's 400 'Body "
+    "validation error!' cannot be told apart from other bad input and stays a BadRequestError.",
     "Z.ai web_search: search_engine is required; Z.ai and the coding plan accept only search_pro_jina, "
     "BigModel search_std/search_pro/search_pro_sogou/search_pro_quark/search_pro_jina (1210 otherwise).",
 )

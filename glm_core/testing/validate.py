@@ -23,6 +23,7 @@ from glm_core.testing.checks import (
 )
 from glm_core.testing.errors import WireError, provider_error
 from glm_core.testing.facts import ProviderFacts
+from glm_core.testing.model_rules import check_model_rules
 
 __all__ = ["validate"]
 
@@ -142,7 +143,11 @@ def _cloudflare(facts: ProviderFacts, body: dict[str, Any], *, path_model: str |
                 raise Invalid("at '/chat_template_kwargs' must be object")
             check_bool(kwargs, "enable_thinking")
             check_bool(kwargs, "clear_thinking")
-        if body.get("reasoning_effort") not in (None, "low", "medium", "high"):
+        # The generic schema says low|medium|high|null; the GLM-5.x models' own property adds max and
+        # normalises none/minimal/medium/xhigh to max (models-2026.md §5.1): checked per model.
+        if body.get("reasoning_effort") not in (None, "low", "medium", "high") and not model.startswith(
+            ("@cf/zai-org/glm-5.2", "@cf/zai-org/glm-5.3")
+        ):
             raise Invalid("at '/reasoning_effort' must be equal to one of the allowed values")
     except Invalid as e:
         raise provider_error(facts, code=5006, field=e.detail, detail=e.detail) from None
@@ -266,9 +271,13 @@ def validate(
 ) -> str:
     """Check a parsed request body the way `facts.id` does; return the model id to echo."""
     if facts.family == "zai":
-        return _zai(facts, body)
-    if facts.family == "cloudflare":
-        return _cloudflare(facts, body, path_model=path_model)
-    roles = ("system", "user", "assistant", "tool") if facts.family == "aimlapi" else _OPENAI_ROLES
-    return _openai_like(facts, body, roles=roles, rules=_RULES[facts.family],
-                        model_error=_model_error(facts, path), served_model=served_model, path=path)
+        model = _zai(facts, body)
+    elif facts.family == "cloudflare":
+        model = _cloudflare(facts, body, path_model=path_model)
+    else:
+        roles = ("system", "user", "assistant", "tool") if facts.family == "aimlapi" else _OPENAI_ROLES
+        model = _openai_like(facts, body, roles=roles, rules=_RULES[facts.family],
+                             model_error=_model_error(facts, path), served_model=served_model, path=path)
+    # What the model itself refuses (always-on thinking, effort levels, limits): from the catalogue.
+    check_model_rules(facts, body, path_model or str(body.get("model")), path=path)
+    return model

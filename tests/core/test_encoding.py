@@ -616,7 +616,7 @@ def test_image_parts_are_encoded_as_image_url_for_a_vision_model() -> None:
     from glm_core.types import ImagePart
 
     dialect = OpenAIChatDialect(endpoint("vllm").provider)
-    vision = replace(model_profile("glm-4.6v"), image_input=True)
+    vision = replace(model_profile("glm-4.6v"), inputs=frozenset({"text", "image"}))
     request = ChatRequest("glm-4.6v", [UserMessage([TextPart("What is it?"), ImagePart("https://x.org/a.png")])])
     assert dialect.encode(request, vision, stream=False).body["messages"] == [
         {

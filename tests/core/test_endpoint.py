@@ -53,7 +53,7 @@ def test_cloudflare_profiles() -> None:
         profile = get_provider(provider)
         assert profile.api_key_env == ("CLOUDFLARE_API_TOKEN",)
         assert profile.account_id_env == "CLOUDFLARE_ACCOUNT_ID"
-        assert profile.context_window("glm-4.7-flash") == 131_072
+        assert model_profile("glm-4.7-flash", provider=provider).context_window == 131_072
     assert get_provider("cloudflare").dialect == "cloudflare_run"
     assert get_provider("cloudflare_openai").dialect == "openai_chat"
 
@@ -71,6 +71,28 @@ def test_cloudflare_profiles() -> None:
         ("openrouter", "glm-4.7", "z-ai/glm-4.7"),
         ("vllm", "zai-org/GLM-4.7-Flash", "zai-org/GLM-4.7-Flash"),
         ("sglang", "glm", "glm"),
+        # Ids that are not in any list: spelled by the provider's naming rule, never refused.
+        ("zai", "GLM-4.7", "glm-4.7"),
+        ("zai", "glm-5.3", "glm-5.3"),
+        ("bigmodel", "glm-4-plus", "glm-4-plus"),
+        ("zai_coding", "glm-6", "glm-6"),
+        ("openrouter", "glm-5.3", "z-ai/glm-5.3"),
+        ("openrouter", "glm-5.3-flash", "z-ai/glm-5.3-flash"),
+        ("cloudflare", "glm-5.2", "@cf/zai-org/glm-5.2"),
+        ("cloudflare_openai", "glm-5.3", "@cf/zai-org/glm-5.3"),
+        ("empiriolabs", "glm-5.2", "glm-5-2"),
+        ("empiriolabs", "glm-4.6v-flash", "glm-4-6v-flash"),
+        ("aimlapi", "glm-4.7-flash", "z-ai/glm-4.7-flash"),
+        ("aimlapi", "glm-4.6v", "z-ai/glm-4.6v"),
+        ("aimlapi", "glm-5-turbo", "z-ai/glm-5-turbo"),
+        ("aimlapi", "glm-5.1", "zhipu/glm-5-1"),
+        ("aimlapi", "glm-5", "zhipu/glm-5"),
+        ("aimlapi", "glm-4.5-air", "zhipu/glm-4.5-air"),
+        ("vllm", "GLM-5.3-FP8", "GLM-5.3-FP8"),
+        # A provider-native id goes as given.
+        ("openrouter", "z-ai/glm-5.3:batch", "z-ai/glm-5.3:batch"),
+        ("aimlapi", "zhipu/glm-5.3", "zhipu/glm-5.3"),
+        ("empiriolabs", "glm-5-1", "glm-5-1"),
     ],
 )
 def test_wire_model_ids(provider: str, model: str, wire: str) -> None:
@@ -111,14 +133,14 @@ def test_a_custom_profile_can_be_passed() -> None:
     ],
 )
 def test_model_profiles(model: str, max_output: int, thinking: str, preserved: bool) -> None:
-    # providers.md §1.2: 128K output for 4.7/4.6, 96K for 4.5; 4.7 thinks by default.
+    # providers.md §1.2: 128K output for 4.7/4.6, 96K for 4.5; 4.7 thinks whenever enabled.
     profile = MODEL_PROFILES[model]
-    assert (profile.max_output_tokens, profile.thinking_default, profile.preserved_thinking) == (
+    assert (profile.max_output_tokens, profile.thinking, profile.preserved_thinking) == (
         max_output,
         thinking,
         preserved,
     )
-    assert not profile.image_input
+    assert profile.inputs == {"text"}
 
 
 def test_a_provider_override_of_the_context_window() -> None:

@@ -263,11 +263,43 @@ def test_json_schema_needs_a_schema(response_format: dict[str, Any]) -> None:
 # ------------------------------------------------------------------ models
 
 
-def test_a_model_the_provider_does_not_serve() -> None:
-    error = refuse("zai", "does not serve model 'gpt-4o'", model="gpt-4o")
-    assert "glm-4.7" in str(error)
-    refuse("aimlapi", "does not serve model 'glm-4.7-flash'", model="glm-4.7-flash")
-    refuse("cloudflare", "does not serve model 'glm-4.7'", model="glm-4.7")
+@pytest.mark.parametrize(
+    ("provider", "model"),
+    [
+        ("zai", "gpt-4o"),
+        ("zai", "GLM-5.9"),
+        ("aimlapi", "glm-4.7-flash"),
+        ("cloudflare", "glm-4.7"),
+        ("bigmodel", "glm-4-plus"),
+    ],
+)
+def test_no_model_id_is_refused_before_sending(provider: str, model: str) -> None:
+    # The provider's own answer says whether it serves a model (ModelNotFoundError), not a list of ours.
+    accept(provider, model=model)
+
+
+# ------------------------------------------------------------------ thinking and reasoning_effort
+
+
+@pytest.mark.parametrize("provider", ["zai", "openrouter", "cloudflare", "vllm", "empiriolabs"])
+def test_an_effort_level_the_model_lacks_is_refused_naming_the_allowed_levels(provider: str) -> None:
+    refuse(
+        provider,
+        r"reasoning_effort='medium' is not supported by glm-5\.3; use one of low, high, max",
+        model="glm-5.3",
+        reasoning_effort="medium",
+    )
+
+
+def test_an_effort_level_on_a_model_without_levels_is_refused() -> None:
+    refuse("zai", "glm-4.7 has no effort levels|it has no effort levels", model="glm-4.7", reasoning_effort="high")
+    refuse("zai", "is not a level", model="glm-5.2", reasoning_effort="ultra")
+
+
+def test_contradicting_thinking_and_effort_are_refused() -> None:
+    refuse("zai", "contradicts", model="glm-5.2", thinking=False, reasoning_effort="high")
+    refuse("zai", "contradicts", model="glm-5.2", thinking=True, reasoning_effort="none")
+    refuse("zai", "contradicts", model="glm-5.3", thinking=False, reasoning_effort="max")
 
 
 def test_self_hosted_serves_any_name() -> None:

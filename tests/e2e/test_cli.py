@@ -65,6 +65,33 @@ def test_providers_prints_the_capability_table() -> None:
     assert out.strip() == capability_table()
 
 
+def test_models_prints_the_catalogue_table() -> None:
+    from glm_core.capabilities import catalogue_table
+
+    status, out, _ = run("models")
+    assert status == 0
+    assert out.startswith(catalogue_table())
+    assert "family" in out
+
+
+def test_models_for_one_provider_shows_its_ids_and_windows() -> None:
+    status, out, _ = run("models", "--provider", "aimlapi")
+    assert status == 0
+    assert "glm-5.1                -> zhipu/glm-5-1" in out
+    assert "glm-4.7-flash          -> z-ai/glm-4.7-flash" in out
+    status, out, _ = run("models", "--provider", "cloudflare")
+    assert "-> @cf/zai-org/glm-5.2            context 262,144" in out
+
+
+def test_chat_takes_a_reasoning_effort() -> None:
+    status, out, err = run("chat", "--model", "glm-5.3", "--reasoning-effort", "low", "Hi")
+    assert status == 0, err
+    assert "[thinking]" in out  # GLM-5.3 always thinks, even at the lowest level
+    status, _, err = run("chat", "--model", "glm-5.3", "--reasoning-effort", "medium", "Hi")
+    assert status == 1
+    assert "use one of low, high, max" in err
+
+
 @pytest.mark.loopback
 def test_check_passes_with_a_good_key(glm_emulator_server, monkeypatch) -> None:
     _, base_url = glm_emulator_server("zai", api_key="good-key")

@@ -19,6 +19,13 @@ EXPECTED = {
     "llama_index_rag.py": ["answer:", "streamed:", "glm.txt"],
     "llama_index_agent.py": ["[tool] multiply", "-> 42", "final:"],
     "vllm_self_hosted.py": ["LangChain:", "LlamaIndex:", "context window: 200000"],
+    "glm53_reasoning_effort.py": [
+        "context window: 1000000 levels: ['low', 'high', 'max']",
+        "[answer]",
+        "thinking=False:",
+        "refused: zai: reasoning_effort='medium' is not supported by glm-5.3; use one of low, high, max",
+        "LlamaIndex:",
+    ],
 }
 
 

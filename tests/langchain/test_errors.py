@@ -166,7 +166,8 @@ def test_bad_input_is_a_value_error_and_a_model_invalid_request_error() -> None:
         ({}, {"stop": ["a", "b"]}, "2 stop sequences given; Z.ai accepts at most 1"),
         ({"max_tokens": 10**7}, {}, "max_tokens=10000000 is out of range"),
         ({}, {"top_p": 0}, "top_p=0 is out of range"),
-        ({}, {"model": "gpt-4o"}, "does not serve model 'gpt-4o'"),
+        ({}, {"model": "glm-5.3", "reasoning_effort": "medium"}, "use one of low, high, max"),
+        ({"reasoning_effort": "high"}, {"model": "glm-4.7"}, "it has no effort levels"),
         ({"preserve_thinking": True}, {"model": "glm-4.5"}, "preserve"),
     ],
 )

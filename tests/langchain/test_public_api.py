@@ -11,6 +11,7 @@ EXPECTED = [
     "GLMContentFilterError",
     "GLMContextOverflowError",
     "GLMInvalidRequestError",
+    "GLMModelNotFoundError",
     "GLMNotFoundError",
     "GLMPermissionDeniedError",
     "GLMQuotaExceededError",

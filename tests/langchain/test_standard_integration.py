@@ -78,7 +78,7 @@ class _GLMStandard(ChatModelIntegrationTests):
 
     @property
     def chat_model_params(self) -> dict[str, Any]:
-        return {**target_kwargs(self.provider), "model": self.model_id, "max_tokens": 2048}
+        return {**target_kwargs(self.provider, self.model_id), "model": self.model_id, "max_tokens": 2048}
 
     @property
     def supports_json_mode(self) -> bool:
@@ -171,5 +171,33 @@ class TestVLLM(_GLMStandard):
 
 class TestSGLang(_GLMStandard):
     provider = "sglang"
+    override = None
+    usage_details = ()
+
+
+# GLM-5.x, once per provider family (models-2026.md §1.2, §5.1, §6): GLM-5.3 always thinks, with
+# the server's default effort (max); the override is GLM-5.2, served by the same providers.
+class TestZaiGLM53(_AutoOnlyToolChoice):
+    provider = "zai"
+    model_id = "glm-5.3"
+    override = "glm-5.2"
+
+
+class TestCloudflareGLM53(_GLMStandard):
+    provider = "cloudflare"
+    model_id = "glm-5.3"
+    override = "glm-5.2"
+    usage_details = ("cache_read_input",)
+
+
+class TestOpenRouterGLM53(_GLMStandard):
+    provider = "openrouter"
+    model_id = "glm-5.3"
+    override = "glm-5.2"
+
+
+class TestVLLMGLM53(_GLMStandard):
+    provider = "vllm"
+    model_id = "glm-5.3"
     override = None
     usage_details = ()

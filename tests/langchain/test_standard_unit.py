@@ -31,3 +31,15 @@ class TestChatGLMUnit(ChatModelUnitTests):
     @property
     def model_override_value(self) -> str:
         return "glm-4.7"
+
+
+class TestChatGLMUnitGLM53(TestChatGLMUnit):
+    """The same suite on GLM-5.3 (1M context, always thinking, effort levels)."""
+
+    @property
+    def chat_model_params(self) -> dict[str, Any]:
+        return {"model": "glm-5.3", "provider": "zai", "api_key": "test", "reasoning_effort": "high"}
+
+    @property
+    def model_override_value(self) -> str:
+        return "glm-5.2"

@@ -166,7 +166,9 @@ def client_only(provider: str, case_id: str) -> str | None:
             "tool-name-pattern": "OpenAI's function-name rule; vLLM-based servers do not check it",
             "too-many-tools": "OpenAI's limit of 128; servers differ in how they fail beyond it",
         }
-    if not zai_family and provider != "empiriolabs":  # EmpirioLabs documents max_tokens <= 131072
+    # EmpirioLabs documents max_tokens <= 131072; Cloudflare's vLLM backend refuses prompt + max_tokens
+    # beyond glm-4.7-flash's 131,072-token window.
+    if not zai_family and provider not in ("empiriolabs", "cloudflare", "cloudflare_openai"):
         reasons["max_tokens-above-limit"] = "more than the model can produce in its window; servers clamp or fail late"
     if "named" not in p.tool_choices:
         reasons["tool_choice-unknown-tool"] = "a named choice is never sent here; it is asked for and verified"
