@@ -75,10 +75,16 @@ def _range(value: tuple[float, float] | None) -> str:
     return f"{value[0]:g} to {value[1]:g}" if value else "not sent (not in the provider's schema)"
 
 
+def _documented_models(profile: ProviderProfile) -> list[str]:
+    """Catalogue ids documented as served by this provider (informative: no id is refused)."""
+    from glm_core.models import CATALOGUE
+
+    return sorted(m.id for m in CATALOGUE.values() if profile.id in m.providers)
+
+
 def _sample_model(profile: ProviderProfile) -> str:
-    if profile.any_model or not profile.model_ids:
-        return "glm-4.7-flash"
-    return next((m for m in ("glm-4.7-flash", "glm-4.7") if m in profile.model_ids), sorted(profile.model_ids)[0])
+    served = _documented_models(profile)
+    return next((m for m in ("glm-4.7-flash", "glm-4.7") if m in served), served[0] if served else "glm-4.7-flash")
 
 
 def _connect_sample(profile: ProviderProfile) -> str:
@@ -99,34 +105,29 @@ def _connect_sample(profile: ProviderProfile) -> str:
 
 
 def _models(profile: ProviderProfile) -> list[str]:
-    from glm_core import models
+    from glm_core.models import model_profile
 
     lines = ["## Models", ""]
-    if profile.any_model:
+    if not profile.naming:
         lines += [
             "Whatever name the server was started with (`--served-model-name`) is sent as is. The model",
             "facts (context window, output limit, thinking) come from the catalogue entry of the id you",
-            "pass, or GLM-4.7-Flash's for a name the catalogue does not know (LlamaIndex's `GLM` takes",
-            "`context_window=` to match your deployment).",
+            "pass (or its family's), or GLM-4.7-Flash's for a name the catalogue does not know (LlamaIndex's",
+            "`GLM` takes `context_window=` to match your deployment).",
             "",
         ]
         return lines
     lines += [
-        "Say the model id in the first column everywhere; the profile maps it to the provider's own id.",
-        "A provider-native id is accepted as is.",
+        "No id is refused: any id goes to the wire by this provider's naming rule, and a provider-native id",
+        "is accepted as is. The ids below are the ones documented as served here.",
         "",
         "| model | id on the wire | context window | max output tokens |",
         "|---|---|---|---|",
     ]
-    for model, wire in sorted(profile.model_ids.items()):
-        try:
-            facts: Any = models.model_profile(model)
-        except Exception:  # the catalogue is optional here: the table still lists the ids
-            facts = None
-        window = profile.context_window(model) or getattr(facts, "context_window", None)
-        output = getattr(facts, "max_output_tokens", None)
+    for model in _documented_models(profile):
+        facts = model_profile(model, provider=profile.id)
         lines.append(
-            f"| `{model}` | `{wire}` | {f'{window:,}' if window else '?'} | {f'{output:,}' if output else '?'} |"
+            f"| `{model}` | `{profile.wire_model(model)}` | {facts.context_window:,} | {facts.max_output_tokens:,} |"
         )
     lines.append("")
     return lines
