@@ -1,0 +1,199 @@
+"""Checks on images, videos and documents before a request is sent (called by glm_core.validation).
+
+Each failure is an `InvalidRequestError` (a `ValueError`) that names the provider and model, the
+rule, and what to do. The facts come from the model catalogue (`inputs`, `max_images`,
+`max_videos`, `tool_calling`, `json_mode`) and the provider profile (`media_parts`, `file_url`,
+`file_ids`, `media_rules`, `json_mode_per_model`); sources: models-2026.md §1.3, §4, §5.1.
+
+Example:
+    >>> from glm_core.providers import get_provider
+    >>> from glm_core.models import model_profile
+    >>> request = ChatRequest("glm-4.7", [UserMessage([ImagePart("https://x.org/a.png")])])
+    >>> check_vision(request, get_provider("zai"), model_profile("glm-4.7"))
+    Traceback (most recent call last):
+    ...
+    glm_core.errors.InvalidRequestError: zai: glm-4.7 is a text-only model and cannot take images; ...
+"""
+
+from __future__ import annotations
+
+from glm_core.errors import InvalidRequestError
+from glm_core.media import decoded_size, extension_of
+from glm_core.models import CATALOGUE, ModelProfile
+from glm_core.providers import MediaRules, ProviderProfile
+from glm_core.types import (
+    AssistantMessage,
+    ChatRequest,
+    ContentPart,
+    FilePart,
+    ImagePart,
+    ToolMessage,
+    UserMessage,
+    VideoPart,
+)
+
+__all__ = ["check_vision", "vision_models_on"]
+
+_PLURAL = {"image": "images", "video": "videos", "file": "files (documents)"}
+
+
+def _fail(provider: ProviderProfile, message: str) -> InvalidRequestError:
+    return InvalidRequestError(f"{provider.id}: {message}", provider=provider.id)
+
+
+def vision_models_on(provider: str, kind: str = "image", *, tools: bool = False) -> list[str]:
+    """Catalogue ids `provider` is documented to serve that take `kind` inputs (and tools, if asked).
+
+    Example:
+        >>> vision_models_on("cloudflare")
+        ['glm-5.3-flash']
+    """
+    return [
+        row.id
+        for row in CATALOGUE.values()
+        if provider in row.providers and kind in row.inputs and (row.tool_calling or not tools)
+    ]
+
+
+def _suggest(provider: ProviderProfile, kind: str, *, tools: bool = False) -> str:
+    models = vision_models_on(provider.id, kind, tools=tools)
+    if not models:
+        return f"no GLM model that {provider.name} is documented to serve takes {_PLURAL[kind]}"
+    return f"use a model that does, e.g. {', '.join(models)} on {provider.name}"
+
+
+def _kind(part: ContentPart) -> str | None:
+    if isinstance(part, ImagePart):
+        return "image"
+    if isinstance(part, VideoPart):
+        return "video"
+    if isinstance(part, FilePart):
+        return "file"
+    return None
+
+
+def check_vision(request: ChatRequest, provider: ProviderProfile, model: ModelProfile) -> None:
+    """Raise `InvalidRequestError` for media, tools or JSON mode that `model` on `provider` refuses."""
+    counts = {"image": 0, "video": 0, "file": 0}
+    for message in request.messages:
+        if isinstance(message, UserMessage) and not isinstance(message.content, str):
+            for part in message.content:
+                kind = _kind(part)
+                if kind is None:
+                    continue
+                _check_part(provider, model, kind, part)
+                counts[kind] += 1
+    _check_counts(provider, model, counts)
+    _check_tools(request, provider, model)
+    _check_json_mode(request, provider, model)
+
+
+def _check_part(provider: ProviderProfile, model: ModelProfile, kind: str, part: ContentPart) -> None:
+    if kind not in model.inputs:
+        what = "a text-only model" if model.inputs == {"text"} else f"a model that takes {_inputs(model)}"
+        raise _fail(
+            provider,
+            f"{model.id} is {what} and cannot take {_PLURAL[kind]}; {_suggest(provider, kind)}",
+        )
+    if kind not in provider.media_parts:
+        raise _fail(
+            provider,
+            f"{provider.name} documents no {kind} content parts (it takes {_kinds(provider)}); "
+            f"send {_PLURAL[kind]} through a provider that does, e.g. zai",
+        )
+    assert isinstance(part, ImagePart | VideoPart | FilePart)
+    if isinstance(part, FilePart):
+        if part.file_id is not None and not provider.file_ids:
+            raise _fail(provider, f"{provider.name} takes no file ids; pass the document's bytes (base64) instead")
+        if part.file_id is None and part.data is None and provider.file_url == "none":
+            raise _fail(
+                provider,
+                f"{provider.name} takes documents as inline data only, not by URL; download it and pass the "
+                "bytes (base64 with mime_type) or a local path",
+            )
+    rules = provider.media_rules
+    if rules is not None:
+        _check_format(provider, rules, kind, part)
+
+
+def _inputs(model: ModelProfile) -> str:
+    return ", ".join(sorted(model.inputs - {"text"})) + " and text"
+
+
+def _kinds(provider: ProviderProfile) -> str:
+    return ", ".join(sorted(provider.media_parts)) + " parts"
+
+
+def _check_format(
+    provider: ProviderProfile, rules: MediaRules, kind: str, part: ImagePart | VideoPart | FilePart
+) -> None:
+    name = part.filename if isinstance(part, FilePart) else None
+    by_id = isinstance(part, FilePart) and part.file_id is not None
+    if not by_id:
+        fmt = extension_of(part.mime_type, name or part.url)
+        allowed = {"image": rules.image_formats, "video": rules.video_formats, "file": rules.file_formats}[kind]
+        # A URL without an extension (a CDN link) says nothing: the provider decides.
+        if fmt is not None and fmt not in allowed and (part.data is not None or "." in (name or part.url or "")):
+            raise _fail(
+                provider,
+                f"{provider.name} does not take {fmt} {_PLURAL[kind]}; supported formats: "
+                f"{', '.join(sorted(allowed))}. Convert it first",
+            )
+    if part.data is not None:
+        limit = {"image": rules.max_image_bytes, "video": rules.max_video_bytes, "file": rules.max_file_bytes}[kind]
+        size = decoded_size(part.data)
+        if size > limit:
+            raise _fail(
+                provider,
+                f"a{'n' if kind == 'image' else ''} {kind} of {size / 1048576:.1f} MB is over {provider.name}'s "
+                f"limit of {limit // 1048576} MB per {kind}; resize or compress it, or pass a URL",
+            )
+
+
+def _check_counts(provider: ProviderProfile, model: ModelProfile, counts: dict[str, int]) -> None:
+    for kind, limit in (("image", model.max_images), ("video", model.max_videos)):
+        if limit is not None and counts[kind] > limit:
+            raise _fail(
+                provider,
+                f"{counts[kind]} {_PLURAL[kind]} in one request; {model.id} takes at most {limit}. "
+                "Send fewer (or split the work over several requests)",
+            )
+    rules = provider.media_rules
+    if rules is None:
+        return
+    if counts["file"] > rules.max_files:
+        raise _fail(provider, f"{counts['file']} files in one request; {provider.name} takes at most {rules.max_files}")
+    if rules.file_alone and counts["file"] and (counts["image"] or counts["video"]):
+        raise _fail(
+            provider,
+            f"{provider.name} does not take a document (file part) together with images or videos in one "
+            "request; send the document and the images in separate requests",
+        )
+
+
+def _check_tools(request: ChatRequest, provider: ProviderProfile, model: ModelProfile) -> None:
+    if model.tool_calling:
+        return
+    uses_tools = bool(request.tools) or any(
+        isinstance(m, ToolMessage) or (isinstance(m, AssistantMessage) and m.tool_calls) for m in request.messages
+    )
+    if uses_tools:
+        models = vision_models_on(provider.id, tools=True)
+        hint = f"; vision models with tools on {provider.name}: {', '.join(models)}" if models else ""
+        raise _fail(
+            provider,
+            f"{model.id} has no tool calling (tools, tool calls and tool results are refused){hint}",
+        )
+
+
+def _check_json_mode(request: ChatRequest, provider: ProviderProfile, model: ModelProfile) -> None:
+    response_format = request.response_format
+    if response_format is None or response_format.get("type") == "text" or model.json_mode:
+        return
+    if provider.json_mode_per_model:
+        raise _fail(
+            provider,
+            f"{model.id} takes no response_format on {provider.name} (no JSON mode); for structured output "
+            "use function calling (method='function_calling')"
+            + ("" if model.tool_calling else ", on a model with tools, or a text model"),
+        )
