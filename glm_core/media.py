@@ -222,6 +222,11 @@ def media_part(
             "give a url, base64 data with mime_type, a local path, or a file_id"
         )
     final_kind: MediaKind = kind or media_kind_of(mime_type)
+    if final_kind != "file" and text is None and not url:
+        raise InvalidRequestError(
+            f"{final_kind}s cannot be given by file id (only documents can, on Z.ai and Cloudflare); "
+            "pass a url or base64 data"
+        )
     if final_kind == "image":
         return ImagePart(url=None if text else url, data=text, mime_type=mime_type)
     if final_kind == "video":
