@@ -85,7 +85,7 @@ def test_unsupported_user_blocks_are_a_value_error_naming_the_type(block: dict[s
 
 
 def test_image_without_url_or_data_is_refused() -> None:
-    with pytest.raises(ValueError, match="images cannot be given by file id"):
+    with pytest.raises(ValueError, match="image block has no source"):
         to_core_messages([HumanMessage(content=[{"type": "image", "id": "file-1"}])])
 
 
