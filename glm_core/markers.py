@@ -126,4 +126,3 @@ def clean_response(response: ChatResponse) -> ChatResponse:
         return response
     reasoning = "".join(part for part in (response.reasoning, thought) if part) or None
     return replace(response, content=text, reasoning=reasoning)
-

@@ -20,7 +20,7 @@ from __future__ import annotations
 from glm_core.errors import InvalidRequestError
 from glm_core.media import decoded_size, extension_of
 from glm_core.models import CATALOGUE, ModelProfile
-from glm_core.providers import MediaRules, ProviderProfile
+from glm_core.providers import PROVIDERS, MediaRules, ProviderProfile
 from glm_core.types import (
     AssistantMessage,
     ChatRequest,
@@ -90,16 +90,14 @@ def check_vision(request: ChatRequest, provider: ProviderProfile, model: ModelPr
 
 def _check_part(provider: ProviderProfile, model: ModelProfile, kind: str, part: ContentPart) -> None:
     if kind not in model.inputs:
-        what = "a text-only model" if model.inputs == {"text"} else f"a model that takes {_inputs(model)}"
-        raise _fail(
-            provider,
-            f"{model.id} is {what} and cannot take {_PLURAL[kind]}; {_suggest(provider, kind)}",
-        )
+        what = "is a text-only model and cannot take" if model.inputs == {"text"} else f"takes {_inputs(model)} but not"
+        raise _fail(provider, f"{model.id} {what} {_PLURAL[kind]}; {_suggest(provider, kind)}")
     if kind not in provider.media_parts:
+        others = ", ".join(p.id for p in PROVIDERS.values() if kind in p.media_parts)
         raise _fail(
             provider,
             f"{provider.name} documents no {kind} content parts (it takes {_kinds(provider)}); "
-            f"send {_PLURAL[kind]} through a provider that does, e.g. zai",
+            f"send {_PLURAL[kind]} through a provider that does ({others})",
         )
     assert isinstance(part, ImagePart | VideoPart | FilePart)
     if isinstance(part, FilePart):
@@ -117,7 +115,7 @@ def _check_part(provider: ProviderProfile, model: ModelProfile, kind: str, part:
 
 
 def _inputs(model: ModelProfile) -> str:
-    return ", ".join(sorted(model.inputs - {"text"})) + " and text"
+    return " and ".join(_PLURAL[k].split(" ")[0] for k in ("image", "video", "file") if k in model.inputs)
 
 
 def _kinds(provider: ProviderProfile) -> str:
