@@ -32,7 +32,7 @@ from glm_core.types import (
     VideoPart,
 )
 
-__all__ = ["check_vision", "vision_models_on"]
+__all__ = ["accepted_inputs", "check_vision", "vision_models_on"]
 
 _PLURAL = {"image": "images", "video": "videos", "file": "files (documents)"}
 
@@ -53,6 +53,19 @@ def vision_models_on(provider: str, kind: str = "image", *, tools: bool = False)
         for row in CATALOGUE.values()
         if provider in row.providers and kind in row.inputs and (row.tool_calling or not tools)
     ]
+
+
+def accepted_inputs(model: ModelProfile, provider: ProviderProfile) -> frozenset[str]:
+    """What `model` on `provider` takes: "text" plus the media kinds both the model and the
+    provider's wire accept (what LangChain's `.profile` and LlamaIndex's `GLM.input_modalities` say).
+
+    Example:
+        >>> from glm_core.models import model_profile
+        >>> from glm_core.providers import get_provider
+        >>> sorted(accepted_inputs(model_profile("glm-4.6v"), get_provider("vllm")))
+        ['image', 'text', 'video']
+    """
+    return frozenset({"text"} | (set(model.inputs) & set(provider.media_parts)))
 
 
 def _suggest(provider: ProviderProfile, kind: str, *, tools: bool = False) -> str:

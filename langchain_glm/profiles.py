@@ -19,6 +19,7 @@ from langchain_core.language_models import ModelProfile
 
 from glm_core.models import model_profile
 from glm_core.providers import ProviderProfile
+from glm_core.vision_checks import accepted_inputs
 
 __all__ = ["MODEL_FACTS", "model_profile_for"]
 
@@ -37,21 +38,22 @@ MODEL_FACTS: dict[str, dict[str, Any]] = {
 def model_profile_for(model: str, provider: ProviderProfile) -> ModelProfile:
     """The LangChain model profile of `model` as `provider` serves it."""
     facts = model_profile(model, provider=provider.id)
+    inputs = accepted_inputs(facts, provider)
     profile = ModelProfile(
         max_input_tokens=facts.context_window,
         max_output_tokens=facts.max_output_tokens,
         text_inputs=True,
-        image_inputs="image" in facts.inputs,
-        image_url_inputs="image" in facts.inputs,
-        pdf_inputs=False,
+        image_inputs="image" in inputs,
+        image_url_inputs="image" in inputs,
+        pdf_inputs="file" in inputs,
         audio_inputs=False,
-        video_inputs=False,
+        video_inputs="video" in inputs,
         text_outputs=True,
         image_outputs=False,
         audio_outputs=False,
         video_outputs=False,
         reasoning_output=True,
-        tool_calling=True,
+        tool_calling=facts.tool_calling,
         # Forced tool calls are enforced by the provider only where it accepts "required" / a
         # named tool; on the Z.ai family they are asked for and checked instead.
         tool_choice="required" in provider.tool_choices,
