@@ -19,6 +19,13 @@ EXPECTED = {
     "llama_index_rag.py": ["answer:", "streamed:", "glm.txt"],
     "llama_index_agent.py": ["[tool] multiply", "-> 42", "final:"],
     "vllm_self_hosted.py": ["LangChain:", "LlamaIndex:", "context window: 200000"],
+    "vision.py": [
+        "'image_inputs': True",
+        "LangChain: I received 1 image (image/png)",
+        "LlamaIndex: I received 1 file (application/pdf)",
+        "refused: zai: glm-4.7 is a text-only model",
+        "I received 1 image (image/png). Hello! You said: Describe it.",
+    ],
 }
 
 
