@@ -24,6 +24,8 @@ Rules, applied to the last message:
    (max_completion_tokens or max_tokens; tokens = ceil(chars/4)) is spent on reasoning first: if
    reasoning uses it up, the content is empty and finish_reason is "length", as real GLM does;
    else the content is cut to what is left (finish_reason "length").
+8. GLM-4.5V wraps its answer in `<|begin_of_box|>...<|end_of_box|>`, as the real model does (the
+   client cleans it: glm_core.markers).
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ from glm_core.testing.context import RequestContext
 from glm_core.testing.plan import Plan, PlannedCall, completion_tokens
 from glm_core.testing.schema_values import ValueSource, build_value
 from glm_core.testing.text import keywords, message_text, quoted_strings, significant_words, tokens
-from glm_core.testing.vision import describe_media
+from glm_core.testing.vision import BOX_CLOSE, BOX_OPEN, boxes_answers, describe_media
 
 __all__ = ["rules_answer"]
 
@@ -246,6 +248,8 @@ def rules_answer(ctx: RequestContext, prompt: int) -> Plan:
             elif tokens(content) > left:
                 content, finish = content[: left * 4], "length"
 
+    if content and boxes_answers(ctx.model):
+        content = f"{BOX_OPEN}{content}{BOX_CLOSE}"
     return Plan(
         content=content,
         reasoning=think,

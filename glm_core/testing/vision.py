@@ -22,7 +22,17 @@ from glm_core.testing.checks import Invalid
 from glm_core.testing.errors import WireError, provider_error
 from glm_core.testing.facts import ProviderFacts
 
-__all__ = ["check_vision_request", "describe_media", "media_of"]
+__all__ = ["BOX_CLOSE", "BOX_OPEN", "boxes_answers", "check_vision_request", "describe_media", "media_of"]
+
+BOX_OPEN, BOX_CLOSE = "<|begin_of_box|>", "<|end_of_box|>"
+
+
+def boxes_answers(model: str) -> bool:
+    """Whether the served model writes its answer in box markers (GLM-4.5V: observed in its answers)."""
+    from glm_core.models import family_of
+
+    return family_of(model) == "glm-4.5v"
+
 
 # Part types in each provider's user-content schema (text included).
 _PART_TYPES: dict[str, frozenset[str]] = {
