@@ -73,10 +73,10 @@ def test_a_document_block_holding_an_image_is_sent_as_an_image() -> None:
 
 def test_refusals_name_what_to_do() -> None:
     llm, emulator = glm("zai", "glm-4.6v")
-    with pytest.raises(ValueError, match="does not take a document .* together with images"):
+    with pytest.raises(ValueError, match=r"does not take a document .* together with images"):
         llm.chat(user(ImageBlock(image=PNG_BYTES), DocumentBlock(data=b"%PDF-1.4 x")))
     llm, _ = glm("vllm", "glm-4.6v")
-    with pytest.raises(ValueError, match="vLLM .* documents no file content parts"):
+    with pytest.raises(ValueError, match=r"vLLM .* documents no file content parts"):
         llm.chat(user(DocumentBlock(data=b"%PDF-1.4 x")))
     assert emulator.requests == []
 
