@@ -159,10 +159,11 @@ class ProviderProfile:
     file_url: FileUrlField = "none"
     file_ids: bool = False
     media_rules: MediaRules | None = None
-    # Whether JSON mode is the model's own (Z.ai's vision schema has no response_format): then a
-    # model whose catalogue row says json_mode=False is refused it. Gateways that constrain the
-    # output themselves (vLLM guided decoding, Cloudflare) take it for any model.
-    json_mode_per_model: bool = False
+    # Whether vision models have their own, narrower request schema (Z.ai's ChatCompletionVisionRequest:
+    # function tools only, no response_format): then web_search and, where the catalogue row says
+    # json_mode=False, JSON mode are refused on them. Gateways that constrain the output themselves
+    # (vLLM guided decoding, Cloudflare, OpenRouter) take response_format for any model.
+    vision_schema: bool = False
 
     def wire_model(self, model: str) -> str:
         """The id this provider expects on the wire; never refuses (the provider says what it serves).
@@ -203,7 +204,7 @@ _ZAI_COMMON: dict[str, object] = dict(
     file_url="file_url",
     file_ids=True,
     media_rules=ZAI_MEDIA_RULES,
-    json_mode_per_model=True,
+    vision_schema=True,
     # §1.9: 1302/1303/1305/1312 are load; 1234 a network error; 500 internal.
     retryable_codes=frozenset({"500", "1230", "1234", "1302", "1303", "1305", "1312"}),
     # 1113 arrears (sent as 429), 1301 content filter, 1304/1308/1310 usage caps, 1309 plan expired.
@@ -270,7 +271,6 @@ PROVIDERS: dict[str, ProviderProfile] = {
         tool_stream_param=True,
         # EMP glm-4-6v-flash: vision, video_understanding, document_understanding (§8).
         media_parts=frozenset({"image", "video", "file"}),
-        json_mode_per_model=True,
     ),
     "cloudflare": ProviderProfile(
         id="cloudflare",

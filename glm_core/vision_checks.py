@@ -3,7 +3,7 @@
 Each failure is an `InvalidRequestError` (a `ValueError`) that names the provider and model, the
 rule, and what to do. The facts come from the model catalogue (`inputs`, `max_images`,
 `max_videos`, `tool_calling`, `json_mode`) and the provider profile (`media_parts`, `file_url`,
-`file_ids`, `media_rules`, `json_mode_per_model`); sources: models-2026.md §1.3, §4, §5.1.
+`file_ids`, `media_rules`, `vision_schema`); sources: models-2026.md §1.3, §4, §5.1.
 
 Example:
     >>> from glm_core.providers import get_provider
@@ -98,7 +98,7 @@ def check_vision(request: ChatRequest, provider: ProviderProfile, model: ModelPr
                 counts[kind] += 1
     _check_counts(provider, model, counts)
     _check_tools(request, provider, model)
-    _check_json_mode(request, provider, model)
+    _check_vision_schema(request, provider, model)
 
 
 def _check_part(provider: ProviderProfile, model: ModelProfile, kind: str, part: ContentPart) -> None:
@@ -197,14 +197,21 @@ def _check_tools(request: ChatRequest, provider: ProviderProfile, model: ModelPr
         )
 
 
-def _check_json_mode(request: ChatRequest, provider: ProviderProfile, model: ModelProfile) -> None:
+def _check_vision_schema(request: ChatRequest, provider: ProviderProfile, model: ModelProfile) -> None:
+    if not provider.vision_schema or "image" not in model.inputs:
+        return
+    if request.web_search:
+        raise _fail(
+            provider,
+            f"web_search is not available on {model.id}: {provider.name}'s vision models take function tools "
+            "only; search with a text model, or give the model a search function tool",
+        )
     response_format = request.response_format
     if response_format is None or response_format.get("type") == "text" or model.json_mode:
         return
-    if provider.json_mode_per_model:
-        raise _fail(
-            provider,
-            f"{model.id} takes no response_format on {provider.name} (no JSON mode); for structured output "
-            "use function calling (method='function_calling')"
-            + ("" if model.tool_calling else ", on a model with tools, or a text model"),
-        )
+    raise _fail(
+        provider,
+        f"{model.id} takes no response_format on {provider.name} (no JSON mode); for structured output "
+        "use function calling (method='function_calling')"
+        + ("" if model.tool_calling else ", on a model with tools, or a text model"),
+    )

@@ -95,7 +95,7 @@ def media_of(messages: Any) -> list[tuple[str, str, str]]:
         if not isinstance(content, list):
             continue
         for part in content:
-            kind = _KIND.get(part.get("type")) if isinstance(part, dict) else None
+            kind = _KIND.get(str(part.get("type"))) if isinstance(part, dict) else None
             if kind is None:
                 continue
             inner = part.get(part["type"])
@@ -222,5 +222,7 @@ def _check_vision_model_fields(facts: ProviderFacts, body: dict[str, Any], profi
             raise _refuse(facts, "tools are not supported by this model")
         if any(isinstance(m, dict) and m.get("role") == "tool" for m in body.get("messages") or ()):
             raise _refuse(facts, "role 'tool' is not accepted by the vision schema", structure=True)
+    if any(isinstance(t, dict) and t.get("type") != "function" for t in body.get("tools") or ()):
+        raise _refuse(facts, "the vision models take function tools only")
     if body.get("response_format") is not None and not profile.json_mode:
         raise _refuse(facts, "response_format is not supported by the vision models")

@@ -225,3 +225,8 @@ def test_json_mode_is_refused_where_the_model_has_none() -> None:
     )
     body = prepare("vllm", "glm-4.6v", [INLINE], response_format={"type": "json_object"})
     assert body["response_format"] == {"type": "json_object"}
+
+
+def test_zai_vision_models_take_function_tools_only() -> None:
+    refused("zai", "glm-4.6v", [INLINE], "web_search is not available on glm-4.6v", web_search=True)
+    prepare("openrouter", "glm-4.6v", [INLINE], response_format={"type": "json_object"})

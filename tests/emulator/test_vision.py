@@ -118,3 +118,9 @@ def test_zai_vision_schema_tools_and_tool_results() -> None:
     assert no_tools.status_code == 400 and no_tools.json()["error"]["code"] == "1214"
     json_mode = ask("zai", [image("https://x.org/a.png")], response_format={"type": "json_object"})
     assert json_mode.status_code == 400
+
+
+def test_zai_vision_models_take_function_tools_only() -> None:
+    search = {"type": "web_search", "web_search": {"search_engine": "search_pro_jina"}}
+    response = ask("zai", [image("https://x.org/a.png")], tools=[search])
+    assert response.status_code == 400 and "function tools only" in response.headers["x-emulator-detail"]
