@@ -148,3 +148,12 @@ def test_profile_says_which_inputs_the_model_takes_on_the_provider(
         pdf,
     )
     assert profile["tool_calling"] is tools
+
+
+async def test_astream_cleans_markers_too() -> None:
+    llm, _ = chat("zai", "glm-4.5v")
+    text = ""
+    async for piece in llm.astream(ask({"type": "image", "url": "https://x.org/a.png"})):
+        assert "<|" not in str(piece.content)
+        text += str(piece.content)
+    assert text == "I received 1 image (image/png). Hello! You said: Look at this."
