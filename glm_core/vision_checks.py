@@ -5,6 +5,13 @@ rule, and what to do. The facts come from the model catalogue (`inputs`, `max_im
 `max_videos`, `tool_calling`, `json_mode`) and the provider profile (`media_parts`, `file_url`,
 `file_ids`, `media_rules`, `vision_schema`); sources: models-2026.md §1.3, §4, §5.1.
 
+Tool loops on Z.ai vision models: the vision schema lists only system/user/assistant roles, yet
+documents function tools on GLM-4.6V and the GLM-5.3-Flash series. A tool loop cannot work without
+tool results, so tool messages are sent as usual to the vision models that have tools (the choice
+is in glm_core.testing.facts.UNCERTAIN_CHOICES and needs a live check); on GLM-4.5V, which has no
+tools, tools, tool calls and tool results are refused here. Z.ai takes `file_id` documents on the
+GLM-5.3-Flash series only; the catalogue has no field for that, so the provider's answer decides.
+
 Example:
     >>> from glm_core.providers import get_provider
     >>> from glm_core.models import model_profile

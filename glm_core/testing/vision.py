@@ -178,6 +178,8 @@ def check_vision_request(facts: ProviderFacts, body: dict[str, Any], profile: An
                     _zai_part(part, i)
                 except Invalid as e:
                     raise _refuse(facts, f"messages[{m}].{e.detail}", structure=kind == "text") from None
+                if kind == "file" and "file_id" in part["file"] and not profile.family.startswith("glm-5.3-flash"):
+                    raise _refuse(facts, "file_id is supported by the GLM-5.3-Flash series only")
             elif kind == "image_url":
                 inner = part.get("image_url")
                 url = inner.get("url") if isinstance(inner, dict) else None

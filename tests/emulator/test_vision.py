@@ -124,3 +124,10 @@ def test_zai_vision_models_take_function_tools_only() -> None:
     search = {"type": "web_search", "web_search": {"search_engine": "search_pro_jina"}}
     response = ask("zai", [image("https://x.org/a.png")], tools=[search])
     assert response.status_code == 400 and "function tools only" in response.headers["x-emulator-detail"]
+
+
+def test_zai_file_ids_only_on_the_glm_5_3_flash_series() -> None:
+    by_id = {"type": "file", "file": {"file_id": "file-1"}}
+    assert ask("zai", [by_id], model="glm-5.3-flash").status_code == 200
+    response = ask("zai", [by_id], model="glm-4.6v")
+    assert response.status_code == 400 and "GLM-5.3-Flash series only" in response.headers["x-emulator-detail"]
