@@ -181,12 +181,13 @@ def media_part(
     path: str | Path | None = None,
     file_id: str | None = None,
     filename: str | None = None,
+    detail: str | None = None,
 ) -> ContentPart:
     """A canonical image, video or file part from whichever source the framework block had.
 
     `kind` None means "decide from the MIME type" (LlamaIndex documents, generic file blocks).
     `data` is base64 text, or raw bytes (encoded here). Exactly one source should be given; the
-    first of path, data, url, file_id wins.
+    first of path, data, url, file_id wins. `detail` (images) is OpenAI's resolution hint.
 
     Example:
         >>> media_part("video", url="https://x.org/clip.mp4")
@@ -215,7 +216,7 @@ def media_part(
             mime_type_from_url, text = _split_data_url(url)
             mime_type = mime_type or mime_type_from_url
         elif url.startswith("file://"):
-            return media_part(kind, path=url[len("file://") :], mime_type=mime_type, filename=filename)
+            return media_part(kind, path=url[len("file://") :], mime_type=mime_type, filename=filename, detail=detail)
     elif not file_id:
         raise InvalidRequestError(
             f"a{'n' if (kind or 'file')[0] in 'aeiou' else ''} {kind or 'file'} block has no source; "
@@ -228,7 +229,7 @@ def media_part(
             "pass a url or base64 data"
         )
     if final_kind == "image":
-        return ImagePart(url=None if text else url, data=text, mime_type=mime_type)
+        return ImagePart(url=None if text else url, data=text, mime_type=mime_type, detail=detail)
     if final_kind == "video":
         return VideoPart(url=None if text else url, data=text, mime_type=mime_type)
     return FilePart(

@@ -159,6 +159,8 @@ class ProviderProfile:
     file_url: FileUrlField = "none"
     file_ids: bool = False
     media_rules: MediaRules | None = None
+    # Whether image parts may carry OpenAI's `detail` hint (Z.ai's part objects take no extra field).
+    image_detail: bool = False
     # Whether vision models have their own, narrower request schema (Z.ai's ChatCompletionVisionRequest:
     # function tools only, no response_format): then web_search and, where the catalogue row says
     # json_mode=False, JSON mode are refused on them. Gateways that constrain the output themselves
@@ -222,6 +224,7 @@ _CF_COMMON: dict[str, object] = dict(
     # file_id, filename}, on both /run and /v1 (models-2026.md §5.1).
     media_parts=frozenset({"image", "video", "file"}),
     file_ids=True,
+    image_detail=True,
     retryable_codes=frozenset({"3040", "3007", "3008"}),
     final_codes=frozenset({"3036"}),
     quota_codes=frozenset({"3036"}),
@@ -326,6 +329,7 @@ PROVIDERS: dict[str, ProviderProfile] = {
         # as `file` parts, whose file_data takes a URL or a data: URL.
         media_parts=frozenset({"image", "video", "file"}),
         file_url="file_data",
+        image_detail=True,
         temperature_range=(0.0, 2.0),
         top_p_range=(0.0, 1.0),
         max_stop=None,
@@ -347,6 +351,7 @@ PROVIDERS: dict[str, ProviderProfile] = {
         temperature_range=(0.0, 2.0),
         top_p_range=(0.0, 1.0),
         max_stop=None,
+        image_detail=True,
         # vLLM #38488: newer vLLM reads only `reasoning` on input and drops `reasoning_content`.
         reasoning_input_field="reasoning",
     ),
@@ -363,6 +368,7 @@ PROVIDERS: dict[str, ProviderProfile] = {
         temperature_range=(0.0, 2.0),
         top_p_range=(0.0, 1.0),
         max_stop=None,
+        image_detail=True,
     ),
 }
 

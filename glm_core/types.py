@@ -58,6 +58,8 @@ class ImagePart:
     url: str | None = None
     data: str | None = None  # base64, without a `data:` prefix
     mime_type: str | None = None
+    # OpenAI's resolution hint ("auto", "low", "high"), sent where the provider's schema has it.
+    detail: str | None = None
 
 
 @dataclass(slots=True)

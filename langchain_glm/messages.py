@@ -92,7 +92,8 @@ def _media(message: BaseMessage, block: dict[str, Any], kind_name: str) -> Conte
             url = inner.get("url") if isinstance(inner, dict) else inner
             if not isinstance(url, str) or not url:
                 raise _fail(message, f"{kind_name} block without a url: {sorted(block)}")
-            return media_part(_OPENAI_PARTS[kind_name], url=url)
+            detail = inner.get("detail") if isinstance(inner, dict) and kind_name == "image_url" else None
+            return media_part(_OPENAI_PARTS[kind_name], url=url, detail=detail)
         if kind_name == "file" and isinstance(block.get("file"), dict):  # OpenAI chat-completions file part
             file = block["file"]
             return media_part(
@@ -111,7 +112,10 @@ def _media(message: BaseMessage, block: dict[str, Any], kind_name: str) -> Conte
         source = block.get("source_type")  # v0 blocks: source_type url | base64 | id
         data = block.get("base64") or (block.get("data") if source in (None, "base64") else None)
         file_id = block.get("file_id") or (block.get("id") if source == "id" else None)
-        return media_part(kind, url=block.get("url"), data=data, mime_type=mime, file_id=file_id, filename=filename)
+        detail = extras.get("detail") if kind == "image" else None
+        return media_part(
+            kind, url=block.get("url"), data=data, mime_type=mime, file_id=file_id, filename=filename, detail=detail
+        )
     except InvalidRequestError as exc:
         raise _fail(message, str(exc)) from None
 

@@ -131,7 +131,8 @@ def _media_part(block: ImageBlock | VideoBlock | DocumentBlock) -> ContentPart:
     path = block.path if data is None else None
     url = str(block.url) if block.url is not None and data is None and path is None else None
     filename = title if title and title != "input_document" else None
-    return media_part(kind, url=url, data=data, mime_type=mime, path=path, filename=filename)
+    detail = block.detail if isinstance(block, ImageBlock) else None
+    return media_part(kind, url=url, data=data, mime_type=mime, path=path, filename=filename, detail=detail)
 
 
 def _tool_message(message: ChatMessage, text: str) -> ToolMessage:

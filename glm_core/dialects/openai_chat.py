@@ -149,7 +149,10 @@ class OpenAIChatDialect:
                 url = part.data if bare else data_uri(part.mime_type, part.data)
             elif bare and url is not None and url.startswith("data:"):
                 url = url.partition(",")[2]
-            return {"type": "image_url", "image_url": {"url": url}}
+            image: dict[str, Any] = {"url": url}
+            if part.detail is not None and self.provider.image_detail:
+                image["detail"] = part.detail
+            return {"type": "image_url", "image_url": image}
         if isinstance(part, VideoPart):
             url = part.url if part.data is None else data_uri(part.mime_type, part.data)
             return {"type": "video_url", "video_url": {"url": url}}

@@ -230,3 +230,14 @@ def test_json_mode_is_refused_where_the_model_has_none() -> None:
 def test_zai_vision_models_take_function_tools_only() -> None:
     refused("zai", "glm-4.6v", [INLINE], "web_search is not available on glm-4.6v", web_search=True)
     prepare("openrouter", "glm-4.6v", [INLINE], response_format={"type": "json_object"})
+
+
+def test_the_detail_hint_goes_where_the_schema_has_it() -> None:
+    hinted = ImagePart("https://x.org/a.png", detail="high")
+    assert wire_parts("vllm", "glm-4.6v", [hinted]) == [
+        {"type": "image_url", "image_url": {"url": "https://x.org/a.png", "detail": "high"}}
+    ]
+    # Z.ai's part objects have additionalProperties: false.
+    assert wire_parts("zai", "glm-4.6v", [hinted]) == [
+        {"type": "image_url", "image_url": {"url": "https://x.org/a.png"}}
+    ]
