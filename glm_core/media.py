@@ -31,6 +31,7 @@ __all__ = [
     "extension_of",
     "media_kind_of",
     "media_part",
+    "mime_type_of_name",
     "sniff_mime_type",
 ]
 
@@ -93,6 +94,7 @@ def sniff_mime_type(raw: bytes, filename: str | None = None) -> str | None:
 
 
 def mime_type_of_name(filename: str) -> str | None:
+    """The MIME type a file name or URL's extension says, or None."""
     suffix = Path(filename.split("?", 1)[0]).suffix.lower()
     return _EXTRA_TYPES.get(suffix) or mimetypes.guess_type(f"x{suffix}")[0]
 

@@ -25,7 +25,7 @@ Example:
 from __future__ import annotations
 
 from glm_core.errors import InvalidRequestError
-from glm_core.media import decoded_size, extension_of
+from glm_core.media import decoded_size, extension_of, mime_type_of_name
 from glm_core.models import CATALOGUE, ModelProfile
 from glm_core.providers import PROVIDERS, MediaRules, ProviderProfile
 from glm_core.types import (
@@ -146,12 +146,18 @@ def _check_format(
     provider: ProviderProfile, rules: MediaRules, kind: str, part: ImagePart | VideoPart | FilePart
 ) -> None:
     name = part.filename if isinstance(part, FilePart) else None
-    by_id = isinstance(part, FilePart) and part.file_id is not None
-    if not by_id:
-        fmt = extension_of(part.mime_type, name or part.url)
+    fmt: str | None = None
+    if part.data is not None or part.mime_type is not None:
+        fmt = extension_of(part.mime_type, name)
+    elif part.url is not None and kind != "file":
+        # By URL, only an extension that names another image (video) format says something: a CDN
+        # link or "render.php?id=7" may well serve a PNG, and then the provider decides.
+        guessed = mime_type_of_name(part.url)
+        if guessed is not None and guessed.startswith(f"{kind}/"):
+            fmt = extension_of(guessed, part.url)
+    if fmt is not None:
         allowed = {"image": rules.image_formats, "video": rules.video_formats, "file": rules.file_formats}[kind]
-        # A URL without an extension (a CDN link) says nothing: the provider decides.
-        if fmt is not None and fmt not in allowed and (part.data is not None or "." in (name or part.url or "")):
+        if fmt not in allowed:
             raise _fail(
                 provider,
                 f"{provider.name} does not take {fmt} {_PLURAL[kind]}; supported formats: "

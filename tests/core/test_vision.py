@@ -182,8 +182,10 @@ def test_formats_are_checked_where_documented() -> None:
     gif = ImagePart(data=base64.b64encode(b"GIF89a....").decode(), mime_type="image/gif")
     refused("zai", "glm-4.6v", [gif], "Z.ai does not take gif images; supported formats: jpeg, jpg, png")
     refused("zai", "glm-4.6v", [VideoPart("https://x.org/clip.avi")], "does not take avi videos")
-    refused("zai", "glm-4.6v", [FilePart(url="https://x.org/a.zip")], "does not take zip files")
-    prepare("zai", "glm-4.6v", [ImagePart("https://cdn.example.com/image?id=7")])  # no extension: the provider decides
+    refused("zai", "glm-4.6v", [FilePart(data="UEsDBA==", mime_type="application/zip")], "does not take zip files")
+    refused("zai", "glm-4.6v", [ImagePart("https://x.org/anim.gif")], "does not take gif images")
+    # A link that names no image format: the provider decides.
+    prepare("zai", "glm-4.6v", [ImagePart("https://cdn.example.com/image?id=7"), ImagePart("https://x.org/r.php?id=7")])
     prepare("openrouter", "glm-4.6v", [gif])  # not documented there: not checked
 
 
