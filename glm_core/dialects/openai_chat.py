@@ -111,6 +111,9 @@ class OpenAIChatDialect:
             content = message.content
             if isinstance(content, str):
                 return {"role": "user", "content": content}
+            if all(isinstance(p, TextPart) for p in content):
+                # Z.ai's text-model schema takes string content only (arrays are for vision models).
+                return {"role": "user", "content": "\n".join(p.text for p in content if isinstance(p, TextPart))}
             return {"role": "user", "content": [self._encode_part(p) for p in content]}
         if isinstance(message, SystemMessage):
             return {"role": "system", "content": message.content}

@@ -243,3 +243,9 @@ def test_the_detail_hint_goes_where_the_schema_has_it() -> None:
     assert wire_parts("zai", "glm-4.6v", [hinted]) == [
         {"type": "image_url", "image_url": {"url": "https://x.org/a.png"}}
     ]
+
+
+def test_text_only_part_lists_go_as_a_string() -> None:
+    request = ChatRequest("glm-4.7", [UserMessage([TextPart("Hello"), TextPart("there")])])
+    body = Endpoint("zai", api_key="k").prepare(request, stream=False).body
+    assert body["messages"] == [{"role": "user", "content": "Hello\nthere"}]
