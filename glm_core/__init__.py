@@ -33,6 +33,7 @@ from glm_core.errors import (
     StreamInterruptedError,
     ToolCallRequiredError,
 )
+from glm_core.media import media_part
 from glm_core.models import CATALOGUE, EFFORT_LEVELS, MODEL_PROFILES, EffortLevel, ModelProfile, model_profile
 from glm_core.providers import PROVIDERS, ProviderProfile, get_provider
 from glm_core.retry import RetryPolicy
@@ -42,6 +43,7 @@ from glm_core.types import (
     ChatChunk,
     ChatRequest,
     ChatResponse,
+    FilePart,
     ImagePart,
     Message,
     NamedToolChoice,
@@ -54,6 +56,7 @@ from glm_core.types import (
     ToolSpec,
     Usage,
     UserMessage,
+    VideoPart,
 )
 
 __version__ = "0.1.0"
@@ -80,6 +83,7 @@ __all__ = [
     "ContextOverflowError",
     "EffortLevel",
     "Endpoint",
+    "FilePart",
     "GLMClient",
     "GLMError",
     "ImagePart",
@@ -107,7 +111,9 @@ __all__ = [
     "ToolSpec",
     "Usage",
     "UserMessage",
+    "VideoPart",
     "__version__",
     "get_provider",
+    "media_part",
     "model_profile",
 ]

@@ -22,9 +22,11 @@ from typing import TYPE_CHECKING, Any
 import httpx2
 
 from glm_core.dialects.errors import error_from_response
+from glm_core.dialects.markers import MarkerSplittingDialect
 from glm_core.endpoint import Endpoint, PreparedRequest
 from glm_core.errors import ModelNotFoundError, ResponseDecodeError
 from glm_core.http import shared_async_client, shared_client, without_shared
+from glm_core.markers import clean_response, splits_markers
 from glm_core.models import EffortLevel
 from glm_core.providers import ProviderProfile
 from glm_core.retry import DEFAULT_MAX_RETRIES, RetryPolicy
@@ -122,6 +124,8 @@ class _ClientBase:
                 provider=self.provider.id,
             ) from None
         answer = self.endpoint.dialect.decode_response(data)
+        if splits_markers(prepared.model):
+            answer = clean_response(answer)
         check_answer(prepared, answer, self.provider)
         return answer
 
@@ -209,7 +213,10 @@ class GLMClient(_ClientBase):
 
     def stream(self, request: ChatRequest) -> ChatStream:
         """Validate and encode now; connect when the returned stream is iterated."""
-        return ChatStream(self, self.endpoint.prepare(request, stream=True))
+        stream = ChatStream(self, self.endpoint.prepare(request, stream=True))
+        if splits_markers(stream._prepared.model):  # vision models: box/think markers (glm_core.markers)
+            stream._dialect = MarkerSplittingDialect(stream._dialect)
+        return stream
 
     def close(self) -> None:
         """Close your own http_client if you passed one; the shared client stays open."""
@@ -288,7 +295,10 @@ class AsyncGLMClient(_ClientBase):
 
     def stream(self, request: ChatRequest) -> AsyncChatStream:
         """Validate and encode now; connect when the returned stream is iterated."""
-        return AsyncChatStream(self, self.endpoint.prepare(request, stream=True))
+        stream = AsyncChatStream(self, self.endpoint.prepare(request, stream=True))
+        if splits_markers(stream._prepared.model):  # vision models: box/think markers (glm_core.markers)
+            stream._dialect = MarkerSplittingDialect(stream._dialect)
+        return stream
 
     async def aclose(self) -> None:
         """Close your own http_client if you passed one; the shared client stays open."""

@@ -17,7 +17,7 @@ from typing import Literal
 
 from glm_core.errors import ConfigurationError
 
-__all__ = ["PROVIDERS", "NamingRule", "ProviderProfile", "get_provider"]
+__all__ = ["PROVIDERS", "ZAI_MEDIA_RULES", "MediaRules", "NamingRule", "ProviderProfile", "get_provider"]
 
 ThinkingSwitch = Literal["zai", "chat_template_kwargs", "enable_thinking", "openrouter", "none"]
 ReasoningField = Literal["reasoning_content", "reasoning", "reasoning_details"]
@@ -27,6 +27,13 @@ ToolChoiceValue = Literal["auto", "none", "required", "named"]
 # Where reasoning_effort goes: top-level `reasoning_effort` (Z.ai, Cloudflare, EmpirioLabs, AI/ML),
 # OpenRouter's `reasoning.effort`, or the chat template's kwargs (vLLM / SGLang).
 EffortField = Literal["reasoning_effort", "reasoning.effort", "chat_template_kwargs"]
+MediaPartKind = Literal["image", "video", "file"]
+# How inline (base64) images are written: `data:<mime>;base64,<data>` (the OpenAI form) or the bare
+# base64 text (Z.ai: its SDK strips the data: prefix, models-2026.md §4.1).
+InlineImage = Literal["data_uri", "bare_base64"]
+# Where a document given by URL goes: Z.ai's `file.file_url`, OpenRouter's `file.file_data` (which
+# takes a URL), or nowhere ("none": the provider documents no file URLs; pass the bytes).
+FileUrlField = Literal["file_url", "file_data", "none"]
 
 _DOTTED_VERSION = re.compile(r"^glm-(\d+)\.(\d+)")
 
@@ -55,6 +62,41 @@ class NamingRule:
     def apply(self, model: str) -> str:
         return self.prefix + (_DOTTED_VERSION.sub(r"glm-\1-\2", model) if self.hyphen_version else model)
 
+
+
+@dataclass(frozen=True, slots=True)
+class MediaRules:
+    """What a provider documents about images, videos and documents (formats by extension, sizes).
+
+    Example:
+        >>> "png" in ZAI_MEDIA_RULES.image_formats
+        True
+    """
+
+    image_formats: frozenset[str]
+    video_formats: frozenset[str]
+    file_formats: frozenset[str]
+    max_image_bytes: int
+    max_video_bytes: int
+    max_file_bytes: int
+    max_files: int
+    # A document cannot share a request with images or videos.
+    file_alone: bool
+
+
+_MB = 1024 * 1024
+# models-2026.md §4.1 (ZAI-OAS VisionMultimodalContentItem): jpg/png/jpeg under 5 MB; mp4/mkv/mov
+# up to 200 MB; pdf/txt/word/jsonl/xlsx/pptx up to 50 MB each, at most 50; files alone.
+ZAI_MEDIA_RULES = MediaRules(
+    image_formats=frozenset({"jpg", "jpeg", "png"}),
+    video_formats=frozenset({"mp4", "mkv", "mov"}),
+    file_formats=frozenset({"pdf", "txt", "doc", "docx", "jsonl", "xlsx", "pptx"}),
+    max_image_bytes=5 * _MB,
+    max_video_bytes=200 * _MB,
+    max_file_bytes=50 * _MB,
+    max_files=50,
+    file_alone=True,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +151,21 @@ class ProviderProfile:
     quota_codes: frozenset[str] = frozenset()
     auth_scheme: Literal["bearer"] = "bearer"
     extra_headers: dict[str, str] = field(default_factory=dict)
+    # Vision input (for the models whose catalogue `inputs` say they take it): which part kinds
+    # the wire schema has, how inline images go, where a document URL goes, whether provider file
+    # ids are accepted, and the documented format/size rules (None: not documented, not checked).
+    media_parts: frozenset[MediaPartKind] = frozenset({"image", "video"})
+    inline_image: InlineImage = "data_uri"
+    file_url: FileUrlField = "none"
+    file_ids: bool = False
+    media_rules: MediaRules | None = None
+    # Whether image parts may carry OpenAI's `detail` hint (Z.ai's part objects take no extra field).
+    image_detail: bool = False
+    # Whether vision models have their own, narrower request schema (Z.ai's ChatCompletionVisionRequest:
+    # function tools only, no response_format): then web_search and, where the catalogue row says
+    # json_mode=False, JSON mode are refused on them. Gateways that constrain the output themselves
+    # (vLLM guided decoding, Cloudflare, OpenRouter) take response_format for any model.
+    vision_schema: bool = False
 
     def wire_model(self, model: str) -> str:
         """The id this provider expects on the wire; never refuses (the provider says what it serves).
@@ -144,6 +201,12 @@ _ZAI_COMMON: dict[str, object] = dict(
     stream_usage_needs_option=False,
     first_message_must_be_user=True,
     error_shape="zai",
+    media_parts=frozenset({"image", "video", "file"}),
+    inline_image="bare_base64",
+    file_url="file_url",
+    file_ids=True,
+    media_rules=ZAI_MEDIA_RULES,
+    vision_schema=True,
     # §1.9: 1302/1303/1305/1312 are load; 1234 a network error; 500 internal.
     retryable_codes=frozenset({"500", "1230", "1234", "1302", "1303", "1305", "1312"}),
     # 1113 arrears (sent as 429), 1301 content filter, 1304/1308/1310 usage caps, 1309 plan expired.
@@ -157,6 +220,11 @@ _CF_COMMON: dict[str, object] = dict(
     naming=(NamingRule(prefix="@cf/zai-org/"),),
     max_tokens_field="max_completion_tokens",
     error_shape="cloudflare",
+    # CF-JSON glm-5.3-flash input schema: text, image_url, video_url, input_audio, file {file_data,
+    # file_id, filename}, on both /run and /v1 (models-2026.md §5.1).
+    media_parts=frozenset({"image", "video", "file"}),
+    file_ids=True,
+    image_detail=True,
     retryable_codes=frozenset({"3040", "3007", "3008"}),
     final_codes=frozenset({"3036"}),
     quota_codes=frozenset({"3036"}),
@@ -204,6 +272,8 @@ PROVIDERS: dict[str, ProviderProfile] = {
         supports_preserve_thinking=False,
         web_search="flat_params",
         tool_stream_param=True,
+        # EMP glm-4-6v-flash: vision, video_understanding, document_understanding (§8).
+        media_parts=frozenset({"image", "video", "file"}),
     ),
     "cloudflare": ProviderProfile(
         id="cloudflare",
@@ -241,6 +311,8 @@ PROVIDERS: dict[str, ProviderProfile] = {
         thinking_switch="none",
         supports_preserve_thinking=False,
         error_shape="aimlapi",
+        # §7: the z-ai/ vision ids take OpenRouter-style image_url parts; video and files undocumented.
+        media_parts=frozenset({"image"}),
         quota_codes=frozenset({"403"}),
         final_codes=frozenset({"403"}),
     ),
@@ -253,6 +325,11 @@ PROVIDERS: dict[str, ProviderProfile] = {
         api_key_env=("OPENROUTER_API_KEY",),
         naming=(NamingRule(prefix="z-ai/"),),
         effort_field="reasoning.effort",
+        # §4.2/§6: OpenAI content parts; glm-flash-latest "accepts text, images and video"; PDFs go
+        # as `file` parts, whose file_data takes a URL or a data: URL.
+        media_parts=frozenset({"image", "video", "file"}),
+        file_url="file_data",
+        image_detail=True,
         temperature_range=(0.0, 2.0),
         top_p_range=(0.0, 1.0),
         max_stop=None,
@@ -274,6 +351,7 @@ PROVIDERS: dict[str, ProviderProfile] = {
         temperature_range=(0.0, 2.0),
         top_p_range=(0.0, 1.0),
         max_stop=None,
+        image_detail=True,
         # vLLM #38488: newer vLLM reads only `reasoning` on input and drops `reasoning_content`.
         reasoning_input_field="reasoning",
     ),
@@ -290,6 +368,7 @@ PROVIDERS: dict[str, ProviderProfile] = {
         temperature_range=(0.0, 2.0),
         top_p_range=(0.0, 1.0),
         max_stop=None,
+        image_detail=True,
     ),
 }
 

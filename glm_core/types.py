@@ -21,6 +21,7 @@ __all__ = [
     "ChatRequest",
     "ChatResponse",
     "ContentPart",
+    "FilePart",
     "ImagePart",
     "Message",
     "NamedToolChoice",
@@ -34,6 +35,7 @@ __all__ = [
     "ToolSpec",
     "Usage",
     "UserMessage",
+    "VideoPart",
 ]
 
 
@@ -44,12 +46,44 @@ class TextPart:
 
 @dataclass(slots=True)
 class ImagePart:
-    """An image by URL (http(s) or data: URL). GLM-4.7 text models refuse it before sending."""
+    """An image: by `url` (http(s); a `data:` URL is accepted too), or inline as base64 `data`
+    with its `mime_type`. Text-only models refuse it before sending. Build one from a local path
+    or bytes with `glm_core.media.image_part`.
 
-    url: str
+    Example:
+        >>> ImagePart(data="iVBORw0KGgo...", mime_type="image/png").mime_type
+        'image/png'
+    """
+
+    url: str | None = None
+    data: str | None = None  # base64, without a `data:` prefix
+    mime_type: str | None = None
+    # OpenAI's resolution hint ("auto", "low", "high"), sent where the provider's schema has it.
+    detail: str | None = None
 
 
-ContentPart: TypeAlias = TextPart | ImagePart
+@dataclass(slots=True)
+class VideoPart:
+    """A video: by `url`, or inline as base64 `data` with its `mime_type` (Z.ai: mp4, mkv, mov)."""
+
+    url: str | None = None
+    data: str | None = None
+    mime_type: str | None = None
+
+
+@dataclass(slots=True)
+class FilePart:
+    """A document (pdf, txt, docx, jsonl, xlsx, pptx): by `url`, inline base64 `data` with its
+    `mime_type`, or a `file_id` from the provider's files API; `filename` names it for the model."""
+
+    url: str | None = None
+    data: str | None = None
+    mime_type: str | None = None
+    file_id: str | None = None
+    filename: str | None = None
+
+
+ContentPart: TypeAlias = TextPart | ImagePart | VideoPart | FilePart
 
 
 @dataclass(slots=True)

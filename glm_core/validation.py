@@ -15,12 +15,12 @@ from glm_core.providers import ProviderProfile
 from glm_core.types import (
     AssistantMessage,
     ChatRequest,
-    ImagePart,
     NamedToolChoice,
     SystemMessage,
     ToolMessage,
     UserMessage,
 )
+from glm_core.vision_checks import check_vision
 
 __all__ = ["validate_request"]
 
@@ -114,14 +114,9 @@ def _check_messages(request: ChatRequest, provider: ProviderProfile, model: Mode
                 f"{provider.name} requires the first non-system message to be a user message "
                 f"(got {type(first).__name__}); start the conversation with the user's turn",
             )
+    check_vision(request, provider, model)
     for message in messages:
-        if isinstance(message, UserMessage) and not isinstance(message.content, str):
-            if "image" not in model.inputs and any(isinstance(p, ImagePart) for p in message.content):
-                raise _fail(
-                    provider,
-                    f"{model.id} is a text-only model and cannot take images; send text only",
-                )
-        elif isinstance(message, ToolMessage) and not message.tool_call_id:
+        if isinstance(message, ToolMessage) and not message.tool_call_id:
             raise _fail(provider, "a tool message has no tool_call_id; set it to the id of the call it answers")
 
 

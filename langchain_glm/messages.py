@@ -23,11 +23,12 @@ from langchain_core.messages.ai import InputTokenDetails, OutputTokenDetails, Us
 from langchain_core.messages.tool import ToolCall as LCToolCall
 from langchain_core.messages.tool import ToolCallChunk, tool_call_chunk
 
+from glm_core.errors import InvalidRequestError
+from glm_core.media import MediaKind, media_part
 from glm_core.types import (
     AssistantMessage,
     ChatResponse,
     ContentPart,
-    ImagePart,
     Message,
     SystemMessage,
     TextPart,
@@ -78,20 +79,45 @@ def _text_of_blocks(message: BaseMessage, content: list[Any], what: str) -> str:
     return "\n".join(texts)
 
 
-def _image_url(message: BaseMessage, block: dict[str, Any]) -> str:
-    kind = block.get("type")
-    if kind == "image_url":
-        image = block.get("image_url")
-        url = image.get("url") if isinstance(image, dict) else image
-    else:  # v1 / v0 "image" block: by URL or base64 data
-        url = block.get("url")
-        data = block.get("base64") or block.get("data")
-        if not url and data:
-            mime = block.get("mime_type") or "image/png"
-            url = f"data:{mime};base64,{data}"
-    if not isinstance(url, str) or not url:
-        raise _fail(message, f"image block without a URL or base64 data: {sorted(block)}")
-    return url
+# OpenAI-style part types and the key holding their payload.
+_OPENAI_PARTS: dict[str, MediaKind] = {"image_url": "image", "video_url": "video", "input_video": "video"}
+_V1_PARTS: dict[str, MediaKind | None] = {"image": "image", "video": "video", "file": None, "text-plain": None}
+
+
+def _media(message: BaseMessage, block: dict[str, Any], kind_name: str) -> ContentPart:
+    """The canonical part for an image / video / file block, in any of the shapes LangChain users send."""
+    try:
+        if kind_name in _OPENAI_PARTS:  # {"type": "image_url", "image_url": {"url": ...} or "..."}
+            inner = block.get(kind_name)
+            url = inner.get("url") if isinstance(inner, dict) else inner
+            if not isinstance(url, str) or not url:
+                raise _fail(message, f"{kind_name} block without a url: {sorted(block)}")
+            detail = inner.get("detail") if isinstance(inner, dict) and kind_name == "image_url" else None
+            return media_part(_OPENAI_PARTS[kind_name], url=url, detail=detail)
+        if kind_name == "file" and isinstance(block.get("file"), dict):  # OpenAI chat-completions file part
+            file = block["file"]
+            return media_part(
+                "file", data=file.get("file_data"), file_id=file.get("file_id"), filename=file.get("filename")
+            )
+        extras = block.get("extras") if isinstance(block.get("extras"), dict) else {}
+        filename = block.get("filename") or extras.get("filename") or block.get("title")
+        kind = _V1_PARTS[kind_name]
+        mime = block.get("mime_type")
+        if kind_name == "text-plain":
+            kind, mime = "file", mime or "text/plain"
+            if isinstance(block.get("text"), str) and not (block.get("base64") or block.get("url")):
+                return media_part(kind, data=block["text"].encode(), mime_type=mime, filename=filename)
+        if kind is None and isinstance(mime, str) and not mime.startswith(("image/", "video/")):
+            kind = "file"
+        source = block.get("source_type")  # v0 blocks: source_type url | base64 | id
+        data = block.get("base64") or (block.get("data") if source in (None, "base64") else None)
+        file_id = block.get("file_id") or (block.get("id") if source == "id" else None)
+        detail = extras.get("detail") if kind == "image" else None
+        return media_part(
+            kind, url=block.get("url"), data=data, mime_type=mime, file_id=file_id, filename=filename, detail=detail
+        )
+    except InvalidRequestError as exc:
+        raise _fail(message, str(exc)) from None
 
 
 def _user(message: BaseMessage) -> UserMessage:
@@ -100,7 +126,7 @@ def _user(message: BaseMessage) -> UserMessage:
     if isinstance(content, str):
         return UserMessage(content, name)
     parts: list[ContentPart] = []
-    has_image = False
+    has_media = False
     for block in content:
         if isinstance(block, str):
             parts.append(TextPart(block))
@@ -108,15 +134,16 @@ def _user(message: BaseMessage) -> UserMessage:
         kind = block.get("type") if isinstance(block, dict) else None
         if kind == "text":
             parts.append(TextPart(str(block.get("text", ""))))
-        elif kind in ("image_url", "image"):
-            parts.append(ImagePart(_image_url(message, block)))
-            has_image = True
+        elif isinstance(kind, str) and (kind in _OPENAI_PARTS or kind in _V1_PARTS):
+            parts.append(_media(message, block, kind))
+            has_media = True
         else:
             raise _fail(
                 message,
-                f"content block of type {kind!r} is not supported; GLM takes text (and images on vision models)",
+                f"content block of type {kind!r} is not supported; GLM takes text, and on vision models "
+                "image, video and file blocks (or OpenAI-style image_url / video_url / file parts)",
             )
-    if not has_image:
+    if not has_media:
         # Z.ai documents list content for vision models only: plain text goes as a string.
         return UserMessage("\n".join(p.text for p in parts if isinstance(p, TextPart)), name)
     return UserMessage(parts, name)

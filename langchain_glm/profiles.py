@@ -16,6 +16,7 @@ from langchain_core.language_models import ModelProfile
 
 from glm_core.models import CATALOGUE, catalogue_id, model_profile
 from glm_core.providers import ProviderProfile
+from glm_core.vision_checks import accepted_inputs
 
 __all__ = ["model_profile_for"]
 
@@ -26,7 +27,7 @@ _HAS_EFFORT_KEYS = "reasoning_effort_levels" in getattr(ModelProfile, "__annotat
 def model_profile_for(model: str, provider: ProviderProfile) -> ModelProfile:
     """The LangChain model profile of `model` as `provider` serves it."""
     facts = model_profile(model, provider=provider.id)
-    inputs = facts.inputs
+    inputs = accepted_inputs(facts, provider)
     profile = ModelProfile(
         max_input_tokens=facts.context_window,
         max_output_tokens=facts.max_output_tokens,

@@ -41,6 +41,7 @@ from glm_core.models import EffortLevel
 from glm_core.redaction import redact_headers
 from glm_core.retry import DEFAULT_MAX_RETRIES
 from glm_core.types import ChatRequest, Message, UserMessage
+from glm_core.vision_checks import accepted_inputs
 from llama_index_glm.messages import to_glm_messages
 from llama_index_glm.request import build_request
 from llama_index_glm.responses import chat_response, completion_response
@@ -245,6 +246,14 @@ class GLM(FunctionCallingLLM):
                 system_role=MessageRole.SYSTEM,
             )
         return metadata
+
+    @property
+    def input_modalities(self) -> tuple[str, ...]:
+        """What the model takes on this provider: "text", and "image", "video", "file" for the
+        vision models (LLMMetadata has no field for it). Example: `GLM(model="glm-4.6v").input_modalities`."""
+        profile = self._client.endpoint.model_profile(self.model)
+        inputs = accepted_inputs(profile, self._client.endpoint.provider)
+        return tuple(kind for kind in ("text", "image", "video", "file") if kind in inputs)
 
     def to_payload(self) -> dict[str, Any]:
         """What observability events carry: the metadata and the provider, never the key."""

@@ -20,17 +20,19 @@ from typing import Any
 from llama_index.core.base.llms.types import (
     CachePoint,
     ChatMessage,
+    DocumentBlock,
     ImageBlock,
     MessageRole,
     TextBlock,
     ThinkingBlock,
     ToolCallBlock,
+    VideoBlock,
 )
 
+from glm_core.media import MediaKind, media_part
 from glm_core.types import (
     AssistantMessage,
     ContentPart,
-    ImagePart,
     Message,
     SystemMessage,
     TextPart,
@@ -88,32 +90,49 @@ def _text_of(message: ChatMessage) -> str:
 def _unsupported(block: Any, role: str) -> ValueError:
     return ValueError(
         f"a {role} message holds a {type(block).__name__}, which GLM chat models cannot take; "
-        "send text (and, for vision models, images) only"
+        "send text (and, for vision models, ImageBlock / VideoBlock / DocumentBlock) only"
     )
 
 
 def _user_message(message: ChatMessage) -> UserMessage:
     parts: list[ContentPart] = []
-    has_image = False
+    has_media = False
     for block in message.blocks:
         if isinstance(block, TextBlock):
             parts.append(TextPart(block.text))
-        elif isinstance(block, ImageBlock):
-            parts.append(ImagePart(_image_url(block)))
-            has_image = True
+        elif isinstance(block, ImageBlock | VideoBlock | DocumentBlock):
+            parts.append(_media_part(block))
+            has_media = True
         elif isinstance(block, CachePoint | ThinkingBlock):
             continue
         else:
             raise _unsupported(block, "user")
-    if not has_image:
+    if not has_media:
         return UserMessage("\n".join(p.text for p in parts if isinstance(p, TextPart)))
     return UserMessage(parts)
 
 
-def _image_url(block: ImageBlock) -> str:
-    if block.url is not None and not block.image and not block.path:
-        return str(block.url)
-    return block.inline_url()
+def _media_part(block: ImageBlock | VideoBlock | DocumentBlock) -> ContentPart:
+    """The canonical part for a media block (glm_core.media does the reading and sniffing)."""
+    kind: MediaKind | None
+    if isinstance(block, ImageBlock):
+        kind, raw, mime, title = "image", block.image, block.image_mimetype, None
+    elif isinstance(block, VideoBlock):
+        kind, raw, mime, title = "video", block.video, block.video_mimetype, None
+    else:
+        # A DocumentBlock holding an image or a video is sent as one (decided from its MIME type).
+        kind, raw, mime, title = None, block.data, block.document_mimetype, block.title
+    data: str | bytes | None = None
+    if isinstance(raw, bytes):
+        data = raw.decode("ascii")  # the blocks keep their bytes base64-encoded
+    elif raw is not None:
+        raw.seek(0)
+        data = raw.read()
+    path = block.path if data is None else None
+    url = str(block.url) if block.url is not None and data is None and path is None else None
+    filename = title if title and title != "input_document" else None
+    detail = block.detail if isinstance(block, ImageBlock) else None
+    return media_part(kind, url=url, data=data, mime_type=mime, path=path, filename=filename, detail=detail)
 
 
 def _tool_message(message: ChatMessage, text: str) -> ToolMessage:

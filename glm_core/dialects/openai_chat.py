@@ -15,6 +15,7 @@ from typing import Any
 
 from glm_core.dialects.errors import error_from_body
 from glm_core.errors import ResponseDecodeError
+from glm_core.media import data_uri
 from glm_core.models import ModelProfile
 from glm_core.providers import ProviderProfile
 from glm_core.types import (
@@ -22,6 +23,8 @@ from glm_core.types import (
     ChatChunk,
     ChatRequest,
     ChatResponse,
+    ContentPart,
+    FilePart,
     ImagePart,
     Message,
     NamedToolChoice,
@@ -33,6 +36,7 @@ from glm_core.types import (
     ToolSpec,
     Usage,
     UserMessage,
+    VideoPart,
 )
 
 __all__ = ["EncodedRequest", "OpenAIChatDialect"]
@@ -107,7 +111,10 @@ class OpenAIChatDialect:
             content = message.content
             if isinstance(content, str):
                 return {"role": "user", "content": content}
-            return {"role": "user", "content": [_encode_part(p) for p in content]}
+            if all(isinstance(p, TextPart) for p in content):
+                # Z.ai's text-model schema takes string content only (arrays are for vision models).
+                return {"role": "user", "content": "\n".join(p.text for p in content if isinstance(p, TextPart))}
+            return {"role": "user", "content": [self._encode_part(p) for p in content]}
         if isinstance(message, SystemMessage):
             return {"role": "system", "content": message.content}
         if isinstance(message, AssistantMessage):
@@ -132,6 +139,38 @@ class OpenAIChatDialect:
                 content = f"Error: {content}"
             return {"role": "tool", "tool_call_id": message.tool_call_id, "content": content}
         raise TypeError(f"not a glm_core message: {message!r}")
+
+    def _encode_part(self, part: ContentPart) -> dict[str, Any]:
+        """One content part in the provider's wire form (validated before: glm_core.validation)."""
+        if isinstance(part, TextPart):
+            return {"type": "text", "text": part.text}
+        if isinstance(part, ImagePart):
+            url = part.url
+            # Z.ai takes bare base64 (its SDK strips the data: prefix); the others a data: URL.
+            bare = self.provider.inline_image == "bare_base64"
+            if part.data is not None:
+                url = part.data if bare else data_uri(part.mime_type, part.data)
+            elif bare and url is not None and url.startswith("data:"):
+                url = url.partition(",")[2]
+            image: dict[str, Any] = {"url": url}
+            if part.detail is not None and self.provider.image_detail:
+                image["detail"] = part.detail
+            return {"type": "image_url", "image_url": image}
+        if isinstance(part, VideoPart):
+            url = part.url if part.data is None else data_uri(part.mime_type, part.data)
+            return {"type": "video_url", "video_url": {"url": url}}
+        if isinstance(part, FilePart):
+            file: dict[str, Any] = {}
+            if part.file_id is not None:
+                file["file_id"] = part.file_id
+            elif part.data is not None:
+                file["file_data"] = data_uri(part.mime_type, part.data)
+            else:
+                file[self.provider.file_url] = part.url
+            if part.filename:
+                file["filename"] = part.filename
+            return {"type": "file", "file": file}
+        raise TypeError(f"not a glm_core content part: {part!r}")
 
     def _encode_thinking(self, request: ChatRequest, body: dict[str, Any]) -> None:
         thinking, preserve = request.thinking, request.preserve_thinking
@@ -295,12 +334,6 @@ class OpenAIChatDialect:
         if web_search:
             chunk.web_search = web_search
         return chunk
-
-
-def _encode_part(part: TextPart | ImagePart) -> dict[str, Any]:
-    if isinstance(part, TextPart):
-        return {"type": "text", "text": part.text}
-    return {"type": "image_url", "image_url": {"url": part.url}}
 
 
 def _encode_tool(tool: ToolSpec) -> dict[str, Any]:

@@ -15,13 +15,17 @@ Rules, applied to the last message:
 4. JSON mode (response_format json_object) -> a JSON object: built from a JSON schema found in
    the system/user text (`{... "properties": ...}`), else keyed by the quoted words of the user
    message, else {"answer": ...}. response_format json_schema -> an object valid for its schema.
-5. Otherwise "Hello! You said: <first 12 words of the last user message>".
+5. Otherwise "Hello! You said: <first 12 words of the last user message>"; when that message
+   carries images, videos or files, prefixed with what arrived: "I received 2 images (image/png,
+   image/jpeg). Hello! ..." (MIME types from data: URLs, base64 magic bytes or URL extensions).
 6. Web search (Z.ai web_search tool / EmpirioLabs tool_web_search) -> two deterministic results,
    returned in `web_search` when search_result is on; the answer cites [ref_1].
 7. Stop strings truncate the content at the first match (finish_reason "stop"). The token budget
    (max_completion_tokens or max_tokens; tokens = ceil(chars/4)) is spent on reasoning first: if
    reasoning uses it up, the content is empty and finish_reason is "length", as real GLM does;
    else the content is cut to what is left (finish_reason "length").
+8. GLM-4.5V wraps its answer in `<|begin_of_box|>...<|end_of_box|>`, as the real model does (the
+   client cleans it: glm_core.markers).
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ from glm_core.testing.context import RequestContext
 from glm_core.testing.plan import Plan, PlannedCall, completion_tokens
 from glm_core.testing.schema_values import ValueSource, build_value
 from glm_core.testing.text import keywords, message_text, quoted_strings, significant_words, tokens
+from glm_core.testing.vision import BOX_CLOSE, BOX_OPEN, boxes_answers, describe_media
 
 __all__ = ["rules_answer"]
 
@@ -216,6 +221,10 @@ def rules_answer(ctx: RequestContext, prompt: int) -> Plan:
         else:
             content = f"Hello! You said: {_snippet(text)}" if text.strip() else "Hello! How can I help you today?"
             reasoning = f'The user wrote "{_snippet(text)[:60]}". I will answer briefly.'
+            media = describe_media(messages[-1:])
+            if media is not None:  # a vision request: say what arrived, so a test can assert on it
+                content = f"I {media}. {content}"
+                reasoning = f"The user sent media ({media}). {reasoning}"
 
     searched, results = _web_search(ctx, text) if not calls else (False, None)
     if searched:
@@ -239,6 +248,8 @@ def rules_answer(ctx: RequestContext, prompt: int) -> Plan:
             elif tokens(content) > left:
                 content, finish = content[: left * 4], "length"
 
+    if content and boxes_answers(ctx.model):
+        content = f"{BOX_OPEN}{content}{BOX_CLOSE}"
     return Plan(
         content=content,
         reasoning=think,

@@ -360,4 +360,22 @@ UNCERTAIN_CHOICES: tuple[str, ...] = (
     "validation error!' cannot be told apart from other bad input and stays a BadRequestError.",
     "Z.ai web_search: search_engine is required; Z.ai and the coding plan accept only search_pro_jina, "
     "BigModel search_std/search_pro/search_pro_sogou/search_pro_quark/search_pro_jina (1210 otherwise).",
+    # Vision (models-2026.md §4; glm_core/testing/vision.py)
+    "Z.ai vision: an image_url.url starting with 'data:' is refused (1210); the SDK strips that prefix "
+    "before sending, so the server is assumed to want bare base64. Videos and files given inline are "
+    "sent as data: URLs (the SDK leaves those alone; the spec only says 'URL').",
+    "Z.ai vision: tool-role messages are accepted on vision models that have tools (GLM-4.6V, "
+    "GLM-5.3-Flash): the schema lists only system/user/assistant, but it also documents function tools "
+    "on those models, and a tool loop needs tool results. On GLM-4.5V (no tools) a tool message is a 1214.",
+    "Z.ai vision: a content array on a text model is a 1214; part-object violations (extra fields, a "
+    "file with zero or two sources, a file next to images/videos, counts over max_images/max_videos) "
+    "are 1210; response_format on a vision model is a 1210 (the vision schema has none).",
+    "Vision part types per provider: Z.ai text/image_url/video_url/file/file_url; Cloudflare (both "
+    "routes, CF-JSON) and OpenRouter text/image_url/video_url/input_audio/file; EmpirioLabs "
+    "text/image_url/video_url/file; AI/ML API text/image_url; vLLM text/image_url/video_url/audio_url/"
+    "input_audio; SGLang text/image_url/video_url/audio_url. Non-Z.ai image URLs must be http(s) or data:.",
+    "Vision counts (150/2, 50/1) are enforced on every provider from the catalogue, not only on Z.ai.",
+    "OpenRouter: media to a text-only model answers 404 'No endpoints found that support image input'.",
+    "GLM-4.5V answers wrap the content in <|begin_of_box|>...<|end_of_box|> (as the real model does); no "
+    "other model emits box markers, and no provider emits inline <think> in the emulator.",
 )

@@ -23,7 +23,8 @@ from glm_core.testing.checks import (
 )
 from glm_core.testing.errors import WireError, provider_error
 from glm_core.testing.facts import ProviderFacts
-from glm_core.testing.model_rules import check_model_rules
+from glm_core.testing.model_rules import check_model_rules, served_profile
+from glm_core.testing.vision import check_vision_request
 
 __all__ = ["validate"]
 
@@ -278,6 +279,8 @@ def validate(
         roles = ("system", "user", "assistant", "tool") if facts.family == "aimlapi" else _OPENAI_ROLES
         model = _openai_like(facts, body, roles=roles, rules=_RULES[facts.family],
                              model_error=_model_error(facts, path), served_model=served_model, path=path)
+    # Images, videos and files: part shapes per provider, counts and input kinds per model.
+    check_vision_request(facts, body, served_profile(facts, path_model or str(body.get("model"))))
     # What the model itself refuses (always-on thinking, effort levels, limits): from the catalogue.
     check_model_rules(facts, body, path_model or str(body.get("model")), path=path)
     return model

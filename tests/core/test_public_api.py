@@ -30,6 +30,7 @@ PUBLIC = [
     "EFFORT_LEVELS",
     "EffortLevel",
     "Endpoint",
+    "FilePart",
     "GLMClient",
     "GLMError",
     "ImagePart",
@@ -59,8 +60,10 @@ PUBLIC = [
     "ToolSpec",
     "Usage",
     "UserMessage",
+    "VideoPart",
     "__version__",
     "get_provider",
+    "media_part",
     "model_profile",
 ]
 

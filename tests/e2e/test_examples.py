@@ -26,6 +26,13 @@ EXPECTED = {
         "refused: zai: reasoning_effort='medium' is not supported by glm-5.3; use one of low, high, max",
         "LlamaIndex:",
     ],
+    "vision.py": [
+        "'image_inputs': True",
+        "LangChain: I received 1 image (image/png)",
+        "LlamaIndex: I received 1 file (application/pdf)",
+        "refused: zai: glm-4.7 is a text-only model",
+        "I received 1 image (image/png). Hello! You said: Describe it.",
+    ],
 }
 
 

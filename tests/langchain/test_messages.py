@@ -68,7 +68,7 @@ def test_images_keep_list_content_in_every_block_format() -> None:
         core.ImagePart("https://x/cat.png"),
         core.ImagePart("https://x/dog.png"),
         core.ImagePart("https://x/bird.png"),
-        core.ImagePart("data:image/jpeg;base64,AAAA"),
+        core.ImagePart(data="AAAA", mime_type="image/jpeg"),
     ]
 
 
@@ -76,8 +76,7 @@ def test_images_keep_list_content_in_every_block_format() -> None:
     "block",
     [
         {"type": "audio", "base64": "AAAA", "mime_type": "audio/wav"},
-        {"type": "file", "url": "https://x/doc.pdf"},
-        {"type": "video", "url": "https://x/v.mp4"},
+        {"type": "input_audio", "input_audio": {"data": "AAAA", "format": "wav"}},
     ],
 )
 def test_unsupported_user_blocks_are_a_value_error_naming_the_type(block: dict[str, str]) -> None:
@@ -86,7 +85,7 @@ def test_unsupported_user_blocks_are_a_value_error_naming_the_type(block: dict[s
 
 
 def test_image_without_url_or_data_is_refused() -> None:
-    with pytest.raises(ValueError, match="image block without a URL"):
+    with pytest.raises(ValueError, match="image block has no source"):
         to_core_messages([HumanMessage(content=[{"type": "image", "id": "file-1"}])])
 
 

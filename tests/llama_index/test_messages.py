@@ -125,8 +125,9 @@ def test_user_images_become_parts() -> None:
     )
     assert isinstance(out, UserMessage) and isinstance(out.content, list)
     assert out.content[0] == TextPart("What is this?")
-    assert out.content[1] == ImagePart("https://example.com/cat.png")
-    assert isinstance(out.content[2], ImagePart) and out.content[2].url.startswith("data:image/png;base64,")
+    assert out.content[1] == ImagePart("https://example.com/cat.png", mime_type="image/png")
+    assert isinstance(out.content[2], ImagePart) and out.content[2].mime_type == "image/png"
+    assert out.content[2].data is not None and out.content[2].url is None
 
 
 def test_unsupported_block_is_a_clear_error() -> None:

@@ -157,7 +157,6 @@ def client_only(provider: str, case_id: str) -> str | None:
         "response_format-unknown": "the dialect would drop an unknown type, silently",
         "response_format-schema-missing": "the schema is optional on the wire, but without one nothing is "
         "constrained (and the Z.ai-family emulation needs it)",
-        "image-for-text-only-model": "text models answer without looking at the image",
         "web_search-unsupported": "the web_search tool would be ignored or refused, depending on the server",
     }
     if not zai_family:
