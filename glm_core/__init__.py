@@ -11,6 +11,14 @@ Example:
 """
 
 from glm_core.client import AsyncGLMClient, GLMClient
+from glm_core.embeddings import (
+    EmbeddingRequest,
+    EmbeddingResponse,
+    RerankRequest,
+    RerankResponse,
+    RerankResult,
+    RetrievalUsage,
+)
 from glm_core.endpoint import Endpoint
 from glm_core.errors import (
     APIConnectionError,
@@ -35,6 +43,7 @@ from glm_core.errors import (
 from glm_core.models import MODEL_PROFILES, ModelProfile, model_profile
 from glm_core.providers import PROVIDERS, ProviderProfile, get_provider
 from glm_core.retry import RetryPolicy
+from glm_core.services import EmbeddingModel, EmbeddingService, RerankModel, RerankService
 from glm_core.streams import AsyncChatStream, ChatStream
 from glm_core.types import (
     AssistantMessage,
@@ -75,6 +84,10 @@ __all__ = [
     "ConfigurationError",
     "ContentFilterError",
     "ContextOverflowError",
+    "EmbeddingModel",
+    "EmbeddingRequest",
+    "EmbeddingResponse",
+    "EmbeddingService",
     "Endpoint",
     "GLMClient",
     "GLMError",
@@ -88,7 +101,13 @@ __all__ = [
     "ProviderProfile",
     "QuotaExceededError",
     "RateLimitError",
+    "RerankModel",
+    "RerankRequest",
+    "RerankResponse",
+    "RerankResult",
+    "RerankService",
     "ResponseDecodeError",
+    "RetrievalUsage",
     "RetryPolicy",
     "ServerError",
     "StreamInterruptedError",

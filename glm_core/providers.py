@@ -15,6 +15,16 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from glm_core.errors import ConfigurationError
+from glm_core.services import (
+    CF_EMBEDDINGS,
+    CF_OPENAI_EMBEDDINGS,
+    CF_RERANK,
+    ZAI_EMBEDDINGS,
+    ZAI_RERANK,
+    EmbeddingService,
+    RerankService,
+    openai_style_embeddings,
+)
 
 __all__ = ["PROVIDERS", "ProviderProfile", "get_provider"]
 
@@ -75,6 +85,9 @@ class ProviderProfile:
     quota_codes: frozenset[str] = frozenset()
     auth_scheme: Literal["bearer"] = "bearer"
     extra_headers: dict[str, str] = field(default_factory=dict)
+    # Embeddings / rerank served on the same key (glm_core.services); None: not served.
+    embeddings: EmbeddingService | None = None
+    rerank: RerankService | None = None
 
     def wire_model(self, model: str) -> str:
         """The id this provider expects on the wire for a user-facing model id."""
@@ -149,6 +162,8 @@ PROVIDERS: dict[str, ProviderProfile] = {
         name="Z.ai",
         base_url="https://api.z.ai/api/paas/v4",
         api_key_env=("ZAI_API_KEY",),
+        embeddings=ZAI_EMBEDDINGS,
+        rerank=ZAI_RERANK,
         **_ZAI_COMMON,  # type: ignore[arg-type]
     ),
     "zai_coding": ProviderProfile(
@@ -164,6 +179,8 @@ PROVIDERS: dict[str, ProviderProfile] = {
         name="Zhipu BigModel",
         base_url="https://open.bigmodel.cn/api/paas/v4",
         api_key_env=("ZHIPUAI_API_KEY",),
+        embeddings=ZAI_EMBEDDINGS,
+        rerank=ZAI_RERANK,
         **_ZAI_COMMON,  # type: ignore[arg-type]
     ),
     "empiriolabs": ProviderProfile(
@@ -192,6 +209,8 @@ PROVIDERS: dict[str, ProviderProfile] = {
         dialect="cloudflare_run",
         base_url="https://api.cloudflare.com/client/v4/accounts/{account_id}/ai",
         path="/run/{model}",
+        embeddings=CF_EMBEDDINGS,
+        rerank=CF_RERANK,
         **_CF_COMMON,  # type: ignore[arg-type]
     ),
     "cloudflare_openai": ProviderProfile(
@@ -200,6 +219,7 @@ PROVIDERS: dict[str, ProviderProfile] = {
         dialect="openai_chat",
         base_url="https://api.cloudflare.com/client/v4/accounts/{account_id}/ai/v1",
         path="/chat/completions",
+        embeddings=CF_OPENAI_EMBEDDINGS,
         **_CF_COMMON,  # type: ignore[arg-type]
     ),
     "aimlapi": ProviderProfile(
@@ -235,6 +255,7 @@ PROVIDERS: dict[str, ProviderProfile] = {
         supports_preserve_thinking=False,
         reasoning_input_field="reasoning_details",
         stream_usage_needs_option=False,
+        embeddings=openai_style_embeddings(base64=True),
     ),
     "vllm": ProviderProfile(
         id="vllm",
@@ -250,6 +271,7 @@ PROVIDERS: dict[str, ProviderProfile] = {
         max_stop=None,
         # vLLM #38488: newer vLLM reads only `reasoning` on input and drops `reasoning_content`.
         reasoning_input_field="reasoning",
+        embeddings=openai_style_embeddings(base64=True),
     ),
     "sglang": ProviderProfile(
         id="sglang",
@@ -263,6 +285,7 @@ PROVIDERS: dict[str, ProviderProfile] = {
         temperature_range=(0.0, 2.0),
         top_p_range=(0.0, 1.0),
         max_stop=None,
+        embeddings=openai_style_embeddings(base64=False),
     ),
 }
 
