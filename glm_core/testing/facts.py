@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from glm_core.testing.retrieval_facts import RETRIEVAL_UNCERTAIN_CHOICES
+
 __all__ = [
     "DEFAULT_ACCOUNT_ID",
     "PROVIDER_FACTS",
@@ -281,3 +283,6 @@ UNCERTAIN_CHOICES: tuple[str, ...] = (
     "Z.ai web_search: search_engine is required; Z.ai and the coding plan accept only search_pro_jina, "
     "BigModel search_std/search_pro/search_pro_sogou/search_pro_quark/search_pro_jina (1210 otherwise).",
 )
+
+# Embeddings and rerank (glm_core.testing.retrieval_facts).
+UNCERTAIN_CHOICES += RETRIEVAL_UNCERTAIN_CHOICES
