@@ -26,6 +26,11 @@ from langchain_glm.errors import (
     GLMToolCallRequiredError,
 )
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from langchain_glm.embeddings import GLMEmbeddings
+    from langchain_glm.rerank import GLMRerank
+
 __all__ = [
     "ChatGLM",
     "GLMAPIError",
@@ -34,14 +39,30 @@ __all__ = [
     "GLMConnectionError",
     "GLMContentFilterError",
     "GLMContextOverflowError",
+    "GLMEmbeddings",
     "GLMInvalidRequestError",
     "GLMNotFoundError",
     "GLMPermissionDeniedError",
     "GLMQuotaExceededError",
     "GLMRateLimitError",
+    "GLMRerank",
     "GLMResponseDecodeError",
     "GLMServerError",
     "GLMStreamInterruptedError",
     "GLMTimeoutError",
     "GLMToolCallRequiredError",
 ]
+
+# The retrieval classes load on first use: `import langchain_glm` stays as cheap as a chat model's import.
+_LAZY = {"GLMEmbeddings": "langchain_glm.embeddings", "GLMRerank": "langchain_glm.rerank"}
+
+
+def __getattr__(name: str) -> object:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'langchain_glm' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
