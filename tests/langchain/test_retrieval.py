@@ -101,7 +101,7 @@ DOCS = [
 
 @pytest.mark.parametrize("provider", ["zai", "cloudflare"])
 def test_rerank_in_a_contextual_compression_retriever(provider: str) -> None:
-    emu, kwargs = emulated(provider)
+    _, kwargs = emulated(provider)
     store = InMemoryVectorStore(GLMEmbeddings(**kwargs))
     store.add_documents(DOCS)
     retriever = ContextualCompressionRetriever(
