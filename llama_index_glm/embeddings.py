@@ -85,6 +85,8 @@ class GLMEmbedding(BaseEmbedding):
         return "GLMEmbedding"
 
     def model_post_init(self, context: Any, /) -> None:
+        if self.model is None and self.model_name != "unknown":
+            self.model = self.model_name  # LlamaIndex's own name for the field
         # Unknown provider, missing key, no default model, refused dimensions: now, not at the first call.
         plan = plan_embeddings(get_provider(self.provider), EmbeddingRequest([], self.model, self.dimensions))
         if self.model_name == "unknown":

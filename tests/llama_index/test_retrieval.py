@@ -104,3 +104,10 @@ def test_no_secret_in_repr_or_dict() -> None:
     model = GLMEmbedding(api_key=KEY, default_headers={"x-api-key": "gateway-secret"})
     assert KEY not in repr(model) and "gateway-secret" not in repr(model)
     assert KEY not in model.to_json() and "gateway-secret" not in model.to_json()
+
+
+def test_llama_index_model_name_is_accepted_as_the_model() -> None:
+    emu, kwargs = emulated()
+    model = GLMEmbedding(**kwargs, model_name="embedding-2")
+    assert len(model.get_text_embedding("hi")) == 1024
+    assert emu.requests[0].body["model"] == "embedding-2"
