@@ -169,7 +169,7 @@ async def _awaited(result: Awaitable[Any]) -> Any:
 def run(table: Table, settings: Settings) -> dict[str, Any]:
     count = 200 if settings.quick else 10_000
     slow_count = 100 if settings.quick else 2_000  # the Zhipu SDK anchors (a few hundred chunks/s), scaled up
-    rounds = 1 if settings.quick else 2
+    rounds = 1 if settings.quick else 3
     texts = chunks(count)
     with _served("zai") as zai_url, _served("vllm") as vllm_url:
         ours = _ours(zai_url, vllm_url)
