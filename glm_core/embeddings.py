@@ -70,13 +70,19 @@ class RetrievalUsage:
         self.total_tokens += other.total_tokens
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, repr=False)
 class EmbeddingResponse:
     """One vector per input text, in the order of the inputs."""
 
     vectors: list[list[float]]
     model: str
     usage: RetrievalUsage = field(default_factory=RetrievalUsage)
+
+    def __repr__(self) -> str:
+        # Never the floats: a repr of 10,000 vectors is megabytes (asyncio.run even builds one
+        # of its result when it restores the SIGINT handler, ~3 s for 10,000 x 256).
+        size = len(self.vectors[0]) if self.vectors else 0
+        return f"EmbeddingResponse({len(self.vectors)} vectors of {size}, model={self.model!r}, usage={self.usage!r})"
 
 
 @dataclass(frozen=True, slots=True)

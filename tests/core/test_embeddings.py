@@ -329,3 +329,9 @@ def test_the_key_is_not_in_a_rerank_error() -> None:
         sync_client("zai", denied).rerank(RerankRequest("q", ["a"]))
     assert KEY not in str(caught.value) and KEY not in repr(caught.value)
     assert not isinstance(caught.value, ServerError)
+
+
+def test_the_repr_of_an_answer_never_lists_the_floats() -> None:
+    answer = sync_client("zai", EmbedServer()).embed(EmbeddingRequest(TEXTS))
+    assert repr(answer).startswith("EmbeddingResponse(150 vectors of 2, model='embedding-3'")
+    assert "0.5" not in repr(answer)
