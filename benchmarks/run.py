@@ -10,7 +10,8 @@ Sections (each figure measured in this run, every contender in turn, medians rep
 - loopback:     time to first chunk; async throughput at 1/10/100 concurrent calls;
 - construction: a model object, and the shared httpx2 client being reused;
 - imports:      fresh interpreters, warm bytecode cache;
-- memory:       live blocks and RSS over 10,000 calls, traced peak and retained bytes.
+- memory:       live blocks and RSS over 10,000 calls, traced peak and retained bytes;
+- embeddings:   10,000 chunks over loopback against the Zhipu and OpenAI embedding anchors.
 Every ratio with a DESIGN.md target says the target and whether it is met. The exit status is 0
 unless `--strict` is given and a target is missed.
 """
@@ -23,12 +24,12 @@ import platform
 import sys
 import time
 
-from benchmarks import calls, construction, imports, loopback, memory, streaming
+from benchmarks import calls, construction, embeddings, imports, loopback, memory, streaming
 from benchmarks.common import Settings, Table, clock_name, use_clock, wire_bytes
 
 __all__ = ["main"]
 
-SECTIONS = ("calls", "streaming", "loopback", "construction", "imports", "memory")
+SECTIONS = ("calls", "streaming", "loopback", "construction", "imports", "memory", "embeddings")
 
 
 def _versions() -> str:
@@ -97,6 +98,8 @@ def main(argv: list[str] | None = None) -> int:
             imports.run(table, settings)
         elif name == "memory":
             memory.run(table, settings)
+        elif name == "embeddings":
+            embeddings.run(table, settings)
         durations[name] = time.perf_counter() - start
 
     print(table.render())

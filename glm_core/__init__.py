@@ -11,6 +11,14 @@ Example:
 """
 
 from glm_core.client import AsyncGLMClient, GLMClient
+from glm_core.embeddings import (
+    EmbeddingRequest,
+    EmbeddingResponse,
+    RerankRequest,
+    RerankResponse,
+    RerankResult,
+    RetrievalUsage,
+)
 from glm_core.endpoint import Endpoint
 from glm_core.errors import (
     APIConnectionError,
@@ -37,6 +45,7 @@ from glm_core.media import media_part
 from glm_core.models import CATALOGUE, EFFORT_LEVELS, MODEL_PROFILES, EffortLevel, ModelProfile, model_profile
 from glm_core.providers import PROVIDERS, ProviderProfile, get_provider
 from glm_core.retry import RetryPolicy
+from glm_core.services import EmbeddingModel, EmbeddingService, RerankModel, RerankService
 from glm_core.streams import AsyncChatStream, ChatStream
 from glm_core.types import (
     AssistantMessage,
@@ -82,6 +91,10 @@ __all__ = [
     "ContentFilterError",
     "ContextOverflowError",
     "EffortLevel",
+    "EmbeddingModel",
+    "EmbeddingRequest",
+    "EmbeddingResponse",
+    "EmbeddingService",
     "Endpoint",
     "FilePart",
     "GLMClient",
@@ -97,7 +110,13 @@ __all__ = [
     "ProviderProfile",
     "QuotaExceededError",
     "RateLimitError",
+    "RerankModel",
+    "RerankRequest",
+    "RerankResponse",
+    "RerankResult",
+    "RerankService",
     "ResponseDecodeError",
+    "RetrievalUsage",
     "RetryPolicy",
     "ServerError",
     "StreamInterruptedError",

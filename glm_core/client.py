@@ -17,18 +17,20 @@ import json
 import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx2
 
 from glm_core.dialects.errors import error_from_response
 from glm_core.dialects.markers import MarkerSplittingDialect
+from glm_core.embeddings import EmbeddingRequest, EmbeddingResponse, RerankRequest, RerankResponse
 from glm_core.endpoint import Endpoint, PreparedRequest
 from glm_core.errors import ModelNotFoundError, ResponseDecodeError
 from glm_core.http import shared_async_client, shared_client, without_shared
 from glm_core.markers import clean_response, splits_markers
 from glm_core.models import EffortLevel
 from glm_core.providers import ProviderProfile
+from glm_core.retrieval import aembed, arerank, embed, rerank
 from glm_core.retry import DEFAULT_MAX_RETRIES, RetryPolicy
 from glm_core.streams import DEFAULT_MAX_EVENT_BYTES, AsyncChatStream, ChatStream, as_glm_error, check_answer
 from glm_core.types import ChatRequest, ChatResponse
@@ -47,6 +49,7 @@ CONNECT_TIMEOUT = 5.0
 DEFAULT_STREAM_IDLE_TIMEOUT = 120.0
 
 TimeoutSetting = float | httpx2.Timeout | None
+_T = TypeVar("_T")
 
 
 class _ClientBase:
@@ -128,6 +131,19 @@ class _ClientBase:
             answer = clean_response(answer)
         check_answer(prepared, answer, self.provider)
         return answer
+
+    def _json_body(self, response: httpx2.Response) -> Any:
+        """The decoded JSON of a non-chat answer (embeddings, rerank); an error status raises."""
+        if response.status_code >= 400:
+            raise error_from_response(self.provider, response.status_code, response.headers, response.content)
+        try:
+            return json.loads(response.content)
+        except ValueError:
+            raise ResponseDecodeError(
+                f"{self.provider.name} answered with a body that is not JSON "
+                f"(status {response.status_code}): {response.text[:200]!r}",
+                provider=self.provider.id,
+            ) from None
 
 
 class GLMClient(_ClientBase):
@@ -218,6 +234,38 @@ class GLMClient(_ClientBase):
             stream._dialect = MarkerSplittingDialect(stream._dialect)
         return stream
 
+    def request_json(self, path: str, body: dict[str, Any], decode: Callable[[Any], _T]) -> _T:
+        """POST `body` to `path` (after the base URL) with this client's retries; `decode` the JSON
+        answer inside the retry loop, so an error it finds in a 200 body is retried like any other."""
+        url, content, headers = self.endpoint.json_request(path, body)
+        attempt = 0
+        while True:
+            try:
+                response = self.http.post(
+                    self._http_url(url),
+                    content=content,
+                    headers=self._headers(headers),
+                    extensions={"timeout": self.timeout.as_dict()},
+                )
+                return decode(self._json_body(response))
+            except Exception as exc:
+                error = as_glm_error(exc, self.provider)
+                if not error.retryable or attempt >= self.retry_policy.max_retries:
+                    raise error from (None if error is exc else exc)
+                delay = self.retry_policy.delay(attempt, getattr(error, "retry_after", None))
+                logger.info("retrying %s in %.2fs after: %s", self.provider.id, delay, error)
+                self.sleep(delay)
+                attempt += 1
+
+    def embed(self, request: EmbeddingRequest) -> EmbeddingResponse:
+        """Embed `request.texts`: checked, split into the provider's batches, sent concurrently
+        (each batch retried on its own), vectors in input order. See `glm_core.retrieval`."""
+        return embed(self, request)
+
+    def rerank(self, request: RerankRequest) -> RerankResponse:
+        """Score documents against a query; results best first."""
+        return rerank(self, request)
+
     def close(self) -> None:
         """Close your own http_client if you passed one; the shared client stays open."""
         if self._own_http is not None:
@@ -299,6 +347,36 @@ class AsyncGLMClient(_ClientBase):
         if splits_markers(stream._prepared.model):  # vision models: box/think markers (glm_core.markers)
             stream._dialect = MarkerSplittingDialect(stream._dialect)
         return stream
+
+    async def request_json(self, path: str, body: dict[str, Any], decode: Callable[[Any], _T]) -> _T:
+        """The asyncio twin of `GLMClient.request_json`."""
+        url, content, headers = self.endpoint.json_request(path, body)
+        attempt = 0
+        while True:
+            try:
+                response = await self.http.post(
+                    self._http_url(url),
+                    content=content,
+                    headers=self._headers(headers),
+                    extensions={"timeout": self.timeout.as_dict()},
+                )
+                return decode(self._json_body(response))
+            except Exception as exc:
+                error = as_glm_error(exc, self.provider)
+                if not error.retryable or attempt >= self.retry_policy.max_retries:
+                    raise error from (None if error is exc else exc)
+                delay = self.retry_policy.delay(attempt, getattr(error, "retry_after", None))
+                logger.info("retrying %s in %.2fs after: %s", self.provider.id, delay, error)
+                await self.sleep(delay)
+                attempt += 1
+
+    async def embed(self, request: EmbeddingRequest) -> EmbeddingResponse:
+        """Embed `request.texts`, batches sent concurrently (see `GLMClient.embed`)."""
+        return await aembed(self, request)
+
+    async def rerank(self, request: RerankRequest) -> RerankResponse:
+        """Score documents against a query; results best first."""
+        return await arerank(self, request)
 
     async def aclose(self) -> None:
         """Close your own http_client if you passed one; the shared client stays open."""

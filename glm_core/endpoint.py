@@ -105,6 +105,11 @@ class Endpoint:
         )
 
 
+    def json_request(self, path: str, body: dict[str, Any]) -> tuple[str, bytes, dict[str, str]]:
+        """(URL, body bytes, headers) of a JSON POST to `path` after the base URL (embeddings, rerank)."""
+        return self.base_url + path, _ENCODER.encode(body).encode(), self._headers
+
+
 def _resolve_key(profile: ProviderProfile, api_key: str | SecretStr | None) -> SecretStr | None:
     # Imported here, not with glm_core: pydantic is ~80 ms of a ~250 ms `import glm_core`, and it
     # is already loaded wherever LangChain or LlamaIndex is.

@@ -16,6 +16,16 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from glm_core.errors import ConfigurationError
+from glm_core.services import (
+    CF_EMBEDDINGS,
+    CF_OPENAI_EMBEDDINGS,
+    CF_RERANK,
+    ZAI_EMBEDDINGS,
+    ZAI_RERANK,
+    EmbeddingService,
+    RerankService,
+    openai_style_embeddings,
+)
 
 __all__ = ["PROVIDERS", "ZAI_MEDIA_RULES", "MediaRules", "NamingRule", "ProviderProfile", "get_provider"]
 
@@ -166,6 +176,9 @@ class ProviderProfile:
     # json_mode=False, JSON mode are refused on them. Gateways that constrain the output themselves
     # (vLLM guided decoding, Cloudflare, OpenRouter) take response_format for any model.
     vision_schema: bool = False
+    # Embeddings / rerank served on the same key (glm_core.services); None: not served.
+    embeddings: EmbeddingService | None = None
+    rerank: RerankService | None = None
 
     def wire_model(self, model: str) -> str:
         """The id this provider expects on the wire; never refuses (the provider says what it serves).
@@ -236,6 +249,8 @@ PROVIDERS: dict[str, ProviderProfile] = {
         name="Z.ai",
         base_url="https://api.z.ai/api/paas/v4",
         api_key_env=("ZAI_API_KEY",),
+        embeddings=ZAI_EMBEDDINGS,
+        rerank=ZAI_RERANK,
         **_ZAI_COMMON,  # type: ignore[arg-type]
     ),
     "zai_coding": ProviderProfile(
@@ -251,6 +266,8 @@ PROVIDERS: dict[str, ProviderProfile] = {
         name="Zhipu BigModel",
         base_url="https://open.bigmodel.cn/api/paas/v4",
         api_key_env=("ZHIPUAI_API_KEY",),
+        embeddings=ZAI_EMBEDDINGS,
+        rerank=ZAI_RERANK,
         **_ZAI_COMMON,  # type: ignore[arg-type]
     ),
     "empiriolabs": ProviderProfile(
@@ -281,6 +298,8 @@ PROVIDERS: dict[str, ProviderProfile] = {
         dialect="cloudflare_run",
         base_url="https://api.cloudflare.com/client/v4/accounts/{account_id}/ai",
         path="/run/{model}",
+        embeddings=CF_EMBEDDINGS,
+        rerank=CF_RERANK,
         **_CF_COMMON,  # type: ignore[arg-type]
     ),
     "cloudflare_openai": ProviderProfile(
@@ -289,6 +308,7 @@ PROVIDERS: dict[str, ProviderProfile] = {
         dialect="openai_chat",
         base_url="https://api.cloudflare.com/client/v4/accounts/{account_id}/ai/v1",
         path="/chat/completions",
+        embeddings=CF_OPENAI_EMBEDDINGS,
         **_CF_COMMON,  # type: ignore[arg-type]
     ),
     "aimlapi": ProviderProfile(
@@ -337,6 +357,7 @@ PROVIDERS: dict[str, ProviderProfile] = {
         supports_preserve_thinking=False,
         reasoning_input_field="reasoning_details",
         stream_usage_needs_option=False,
+        embeddings=openai_style_embeddings(base64=True),
     ),
     "vllm": ProviderProfile(
         id="vllm",
@@ -354,6 +375,7 @@ PROVIDERS: dict[str, ProviderProfile] = {
         image_detail=True,
         # vLLM #38488: newer vLLM reads only `reasoning` on input and drops `reasoning_content`.
         reasoning_input_field="reasoning",
+        embeddings=openai_style_embeddings(base64=True),
     ),
     "sglang": ProviderProfile(
         id="sglang",
@@ -369,6 +391,7 @@ PROVIDERS: dict[str, ProviderProfile] = {
         top_p_range=(0.0, 1.0),
         max_stop=None,
         image_detail=True,
+        embeddings=openai_style_embeddings(base64=False),
     ),
 }
 

@@ -30,6 +30,11 @@ from langchain_glm.errors import (
     GLMToolCallRequiredError,
 )
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from langchain_glm.embeddings import GLMEmbeddings
+    from langchain_glm.rerank import GLMRerank
+
 __all__ = [
     "ChatGLM",
     "GLMAPIError",
@@ -38,12 +43,14 @@ __all__ = [
     "GLMConnectionError",
     "GLMContentFilterError",
     "GLMContextOverflowError",
+    "GLMEmbeddings",
     "GLMInvalidRequestError",
     "GLMModelNotFoundError",
     "GLMNotFoundError",
     "GLMPermissionDeniedError",
     "GLMQuotaExceededError",
     "GLMRateLimitError",
+    "GLMRerank",
     "GLMResponseDecodeError",
     "GLMServerError",
     "GLMStreamInterruptedError",
@@ -72,3 +79,16 @@ def _warn_if_the_other_langchain_glm_is_installed() -> None:
 
 
 _warn_if_the_other_langchain_glm_is_installed()
+# The retrieval classes load on first use: `import langchain_glm` stays as cheap as a chat model's import.
+_LAZY = {"GLMEmbeddings": "langchain_glm.embeddings", "GLMRerank": "langchain_glm.rerank"}
+
+
+def __getattr__(name: str) -> object:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'langchain_glm' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value

@@ -27,6 +27,7 @@ from glm_core.testing.emulator import Emulator, RecordedRequest
 from glm_core.testing.facts import DEFAULT_ACCOUNT_ID, PROVIDER_FACTS, UNCERTAIN_CHOICES
 from glm_core.testing.script import FAULT_KINDS, Fault, FaultKind, Reply, ToolCallSpec
 from glm_core.testing.transport import EmulatorTransport
+from glm_core.testing.vectors import overlap_score, text_vector
 
 __all__ = [
     "DEFAULT_ACCOUNT_ID",
@@ -40,4 +41,6 @@ __all__ = [
     "RecordedRequest",
     "Reply",
     "ToolCallSpec",
+    "overlap_score",
+    "text_vector",
 ]

@@ -25,6 +25,7 @@ from glm_core.testing.auth import check_auth
 from glm_core.testing.errors import WireError, cf_envelope_error, provider_error
 from glm_core.testing.facts import DEFAULT_ACCOUNT_ID, PROVIDER_FACTS, ProviderFacts, facts_for
 from glm_core.testing.outcome import Outcome, apply_body_fault, early_fault
+from glm_core.testing.retrieval import serve_retrieval
 from glm_core.testing.script import Fault, Reply
 from glm_core.testing.transport import EmulatorTransport
 
@@ -162,6 +163,9 @@ class Emulator:
             if early is not None:
                 return early
         try:
+            retrieval = serve_retrieval(self, method, path, headers, raw, item)  # embeddings, rerank
+            if retrieval is not None:
+                return retrieval
             facts, path_model = self._route(method, path, headers)
             return self._answer(facts, path_model, path, raw, item)
         except WireError as e:

@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from glm_core.testing.retrieval_facts import RETRIEVAL_UNCERTAIN_CHOICES
+
 __all__ = [
     "DEFAULT_ACCOUNT_ID",
     "PROVIDER_FACTS",
@@ -379,3 +381,6 @@ UNCERTAIN_CHOICES: tuple[str, ...] = (
     "GLM-4.5V answers wrap the content in <|begin_of_box|>...<|end_of_box|> (as the real model does); no "
     "other model emits box markers, and no provider emits inline <think> in the emulator.",
 )
+
+# Embeddings and rerank (glm_core.testing.retrieval_facts).
+UNCERTAIN_CHOICES += RETRIEVAL_UNCERTAIN_CHOICES

@@ -24,6 +24,7 @@ SECTION_TITLES = (
     "Construction of a model object",
     "Import time, fresh interpreter",
     "Memory, fresh interpreter",
+    "Embeddings over loopback",
 )
 TARGET_ROWS = (
     "ChatOpenAI.invoke / ChatGLM.invoke",
@@ -37,6 +38,9 @@ TARGET_ROWS = (
     "langchain_glm - BaseChatModel import",
     "openai / litellm imported by ours",
     "openai / litellm imported while calling",
+    "GLMEmbeddings / OpenAIEmbeddings embeddings sync",
+    "GLMEmbeddings / OpenAIEmbeddings embeddings async",
+    "GLMEmbeddings RSS over 3 more runs",
 )
 
 

@@ -16,7 +16,8 @@ EXPECTED = {
     "langchain_chain.py": ["[thinking]", "[answer]", "answer:"],
     "langgraph_agent.py": ["[tool call] get_weather", "[tool call] convert_to_fahrenheit", "71.6"],
     "langchain_structured_output.py": ["zai: Person(name='Ada', age=36", "cloudflare: Person(name='Ada', age=36"],
-    "llama_index_rag.py": ["answer:", "streamed:", "glm.txt"],
+    "llama_index_rag.py": ["answer:", "streamed:", "sources: glm.txt"],
+    "langchain_rag.py": ["best source: glm.txt", "answer: Hello! You said: Context: GLM-4.7"],
     "llama_index_agent.py": ["[tool] multiply", "-> 42", "final:"],
     "vllm_self_hosted.py": ["LangChain:", "LlamaIndex:", "context window: 200000"],
     "glm53_reasoning_effort.py": [

@@ -19,7 +19,7 @@ ALLOWED_THIRD_PARTY = {"httpx2", "pydantic", "pytest"}  # pytest only in the opt
 def test_public_names_are_pinned() -> None:
     assert sorted(glm_core.testing.__all__) == sorted([
         "DEFAULT_ACCOUNT_ID", "FAULT_KINDS", "PROVIDER_FACTS", "UNCERTAIN_CHOICES", "Emulator", "EmulatorTransport",
-        "Fault", "FaultKind", "RecordedRequest", "Reply", "ToolCallSpec",
+        "Fault", "FaultKind", "RecordedRequest", "Reply", "ToolCallSpec", "overlap_score", "text_vector",
     ])
 
 
