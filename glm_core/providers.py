@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from glm_core.error_codes import AIMLAPI_CODES, CLOUDFLARE_CODES, OPENAI_STYLE_CODES, ZAI_CODES, ErrorCodes
 from glm_core.errors import ConfigurationError
 
 __all__ = ["PROVIDERS", "ProviderProfile", "get_provider"]
@@ -69,10 +70,8 @@ class ProviderProfile:
     stream_usage_needs_option: bool = True
     first_message_must_be_user: bool = False
     error_shape: ErrorShape = "openai"
-    # Business codes that mean "try again later" / "do not retry", whatever the HTTP status.
-    retryable_codes: frozenset[str] = frozenset()
-    final_codes: frozenset[str] = frozenset()
-    quota_codes: frozenset[str] = frozenset()
+    # What the provider's business codes and statuses mean: retried, final, quota, ... (error_codes.py).
+    error_codes: ErrorCodes = OPENAI_STYLE_CODES
     auth_scheme: Literal["bearer"] = "bearer"
     extra_headers: dict[str, str] = field(default_factory=dict)
 
@@ -123,11 +122,7 @@ _ZAI_COMMON: dict[str, object] = dict(
     stream_usage_needs_option=False,
     first_message_must_be_user=True,
     error_shape="zai",
-    # §1.9: 1302/1303/1305/1312 are load; 1234 a network error; 500 internal.
-    retryable_codes=frozenset({"500", "1230", "1234", "1302", "1303", "1305", "1312"}),
-    # 1113 arrears (sent as 429), 1301 content filter, 1304/1308/1310 usage caps, 1309 plan expired.
-    final_codes=frozenset({"1113", "1301", "1304", "1308", "1309", "1310", "1311", "1313"}),
-    quota_codes=frozenset({"1113", "1304", "1308", "1309", "1310", "1313"}),
+    error_codes=ZAI_CODES,
 )
 
 _CF_MODELS = {"glm-4.7-flash": "@cf/zai-org/glm-4.7-flash"}
@@ -138,9 +133,7 @@ _CF_COMMON: dict[str, object] = dict(
     context_window_overrides={"glm-4.7-flash": 131_072},
     max_tokens_field="max_completion_tokens",
     error_shape="cloudflare",
-    retryable_codes=frozenset({"3040", "3007", "3008"}),
-    final_codes=frozenset({"3036"}),
-    quota_codes=frozenset({"3036"}),
+    error_codes=CLOUDFLARE_CODES,
 )
 
 PROVIDERS: dict[str, ProviderProfile] = {
@@ -217,8 +210,7 @@ PROVIDERS: dict[str, ProviderProfile] = {
         thinking_switch="none",
         supports_preserve_thinking=False,
         error_shape="aimlapi",
-        quota_codes=frozenset({"403"}),
-        final_codes=frozenset({"403"}),
+        error_codes=AIMLAPI_CODES,
     ),
     "openrouter": ProviderProfile(
         id="openrouter",
