@@ -26,10 +26,12 @@ Over the network: ``with emu.serve() as base_url: ...`` or
 from glm_core.testing.emulator import Emulator, RecordedRequest
 from glm_core.testing.facts import DEFAULT_ACCOUNT_ID, PROVIDER_FACTS, UNCERTAIN_CHOICES
 from glm_core.testing.script import FAULT_KINDS, Fault, FaultKind, Reply, ToolCallSpec
+from glm_core.testing.shapes import DEFAULT_SHAPES, OPENROUTER_UPSTREAMS, Shape
 from glm_core.testing.transport import EmulatorTransport
 
 __all__ = [
     "DEFAULT_ACCOUNT_ID",
+    "DEFAULT_SHAPES",
     "FAULT_KINDS",
     "PROVIDER_FACTS",
     "UNCERTAIN_CHOICES",
@@ -37,7 +39,9 @@ __all__ = [
     "EmulatorTransport",
     "Fault",
     "FaultKind",
+    "OPENROUTER_UPSTREAMS",
     "RecordedRequest",
     "Reply",
+    "Shape",
     "ToolCallSpec",
 ]

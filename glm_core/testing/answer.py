@@ -24,6 +24,7 @@ from glm_core.testing.plan import Plan, completion_tokens, plan_from_reply, prom
 from glm_core.testing.render_body import render_body
 from glm_core.testing.render_stream import render_stream
 from glm_core.testing.script import Reply
+from glm_core.testing.shapes import Shape, resolve_shape
 from glm_core.testing.validate import validate
 
 __all__ = ["MARKER", "Template", "build_template", "fill"]
@@ -32,7 +33,7 @@ MARKER = b"@@"  # bodies containing it are not cached, so a marker can never be 
 _RID = "@@RID@@"
 _CREATED = "@@CREATED@@"
 _OPENROUTER_STREAM_PRELUDE = b": OPENROUTER PROCESSING\n\n"
-_OPENROUTER_BODY_PRELUDE = b"\n         \n"
+_KEEPALIVE_LINE = b"         \n"  # OpenRouter's whitespace keep-alive, as captured
 _LOREM = "Lorem ipsum dolor sit amet, consectetur adipiscing elit. "
 
 
@@ -66,10 +67,12 @@ def build_template(
     served_model: str,
     reply: Reply | None = None,
     huge: int | None = None,
+    shape: Shape | None = None,
 ) -> Template:
     """Validate `body` (raising `WireError`), decide the answer and render it with markers."""
     model = validate(facts, body, path_model=path_model, served_model=served_model, path=path)
-    ctx = build_context(facts, body, model, path)
+    shape = resolve_shape(shape or Shape(), reply.shape if reply is not None else None)
+    ctx = build_context(facts, body, model, path, shape)
     prompt = prompt_tokens(body.get("messages"))
     plan = plan_from_reply(reply, prompt) if reply is not None else rules_answer(ctx, prompt)
     if huge is not None:
@@ -84,15 +87,16 @@ def build_template(
     created: Any = _CREATED
     if ctx.stream:
         frames = render_stream(ctx, plan, _RID, created)
-        if facts.family == "openrouter":
+        if shape.comment_lines:
             frames[0] = _OPENROUTER_STREAM_PRELUDE + frames[0]
-        return Template(True, facts.sse_content_type, b"\x00".join(frames), tuple(call_ids), fixed_rid)
+        content_type = shape.sse_content_type or facts.sse_content_type
+        return Template(True, content_type, b"\x00".join(frames), tuple(call_ids), fixed_rid)
     payload: dict[str, Any] = render_body(ctx, plan, _RID, created)
     if facts.envelope:
         payload = {"result": payload, "success": True, "errors": [], "messages": []}
     data = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
-    if facts.family == "openrouter":
-        data = _OPENROUTER_BODY_PRELUDE + data
+    if shape.body_keepalive_lines:
+        data = b"\n" + _KEEPALIVE_LINE * shape.body_keepalive_lines + data
     return Template(False, JSON, data, tuple(call_ids), fixed_rid)
 
 

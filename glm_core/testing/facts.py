@@ -156,6 +156,7 @@ PROVIDER_FACTS: dict[str, ProviderFacts] = {
         id_style="openrouter",
         tool_id_style="call_hex",
         error_style="openrouter",
+        sse_content_type="text/event-stream",  # as captured (real-traffic.md)
     ),
     "vllm": ProviderFacts(
         id="vllm",
