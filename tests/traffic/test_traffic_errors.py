@@ -1,0 +1,65 @@
+"""Captured error answers (real-traffic.md "Error bodies" and "Cut streams"), through every path."""
+
+from __future__ import annotations
+
+import pytest
+from langchain_core.exceptions import ModelRateLimitError
+
+from glm_core import BadRequestError, QuotaExceededError, StreamInterruptedError
+from glm_core.testing import Emulator, Fault, Reply
+from tests.traffic.helpers import KEY, ways
+
+OPENROUTER_402 = Fault(
+    status=402,
+    body={"error": {"code": 402, "message": "Prompt tokens limit exceeded: 9000 > 4172. To increase, add more credits"}},
+)
+
+
+@pytest.mark.parametrize(
+    ("provider", "fault", "shape"),
+    [
+        ("openrouter", OPENROUTER_402, None),
+        ("zai", Fault(code="1113"), None),
+        ("zai", Fault(code="1113"), {"flat_errors": True}),
+        ("bigmodel", Fault(code="1113"), {"flat_errors": True}),
+        ("aimlapi", Fault(status=403), None),
+        ("cloudflare_openai", Fault(code=3036), None),
+        ("empiriolabs", Fault(status=402), None),
+    ],
+)
+def test_no_credits_is_a_final_quota_error_every_way(provider: str, fault: Fault, shape: dict[str, bool] | None) -> None:
+    emu = Emulator(provider, api_key=KEY, shape=shape)
+    for way, call in ways(emu).items():
+        emu.queue(fault)
+        with pytest.raises(QuotaExceededError) as caught:
+            call()
+        assert caught.value.retryable is False, way
+        if way.startswith("ChatGLM"):
+            # LangChain's family, as the other quota errors: a rate-limit error that is not retryable.
+            assert isinstance(caught.value, ModelRateLimitError) and not caught.value.is_retryable
+    assert len(emu.requests) == len(ways(emu))  # never retried
+
+
+def test_the_flat_zai_body_is_what_the_emulator_sends_when_asked() -> None:
+    emu = Emulator("zai", api_key=KEY, shape={"flat_errors": True})
+    call = ways(emu)["GLMClient.chat"]
+    emu.queue(Fault(code="1210"))
+    with pytest.raises(BadRequestError) as caught:
+        call()
+    assert caught.value.code == "1210"
+    assert set(caught.value.body) == {"code", "message"}
+
+
+@pytest.mark.parametrize("provider", ["zai", "openrouter"])
+def test_a_stream_cut_inside_an_event_is_an_interruption_with_the_partial_answer(provider: str) -> None:
+    emu = Emulator(provider, api_key=KEY)
+    reply = Reply(content="Part one. Part two. Part three.", reasoning="Think.", chunk_size=5)
+    for way, call in ways(emu).items():
+        if "stream" not in way:
+            continue
+        emu.queue(Fault(kind="cut_stream_after", after_events=3, inside_event=True))
+        emu.queue(reply)  # a retry, if any were made, would get a whole answer: none may be made
+        with pytest.raises(StreamInterruptedError) as caught:
+            call()
+        assert caught.value.partial is not None, way
+        emu.reset()
