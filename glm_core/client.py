@@ -28,6 +28,7 @@ from glm_core.http import shared_async_client, shared_client, without_shared
 from glm_core.providers import ProviderProfile
 from glm_core.retry import DEFAULT_MAX_RETRIES, RetryPolicy
 from glm_core.streams import DEFAULT_MAX_EVENT_BYTES, AsyncChatStream, ChatStream, as_glm_error, check_answer
+from glm_core.tool_policy import keep_first_call
 from glm_core.types import ChatRequest, ChatResponse
 
 if TYPE_CHECKING:
@@ -183,7 +184,7 @@ class GLMClient(_ClientBase):
                     # What timeout=self.timeout becomes, without httpx2 copying the Timeout per call.
                     extensions={"timeout": self.timeout.as_dict()},
                 )
-                return self._decode(prepared, response)
+                return _one_call_if_asked(request, self._decode(prepared, response))
             except Exception as exc:
                 error = as_glm_error(exc, self.provider)
                 if not error.retryable or attempt >= self.retry_policy.max_retries:
@@ -260,7 +261,7 @@ class AsyncGLMClient(_ClientBase):
                     # What timeout=self.timeout becomes, without httpx2 copying the Timeout per call.
                     extensions={"timeout": self.timeout.as_dict()},
                 )
-                return self._decode(prepared, response)
+                return _one_call_if_asked(request, self._decode(prepared, response))
             except Exception as exc:
                 error = as_glm_error(exc, self.provider)
                 if not error.retryable or attempt >= self.retry_policy.max_retries:
@@ -278,3 +279,10 @@ class AsyncGLMClient(_ClientBase):
         """Close your own http_client if you passed one; the shared client stays open."""
         if self._own_http is not None:
             await self._own_http.aclose()
+
+
+def _one_call_if_asked(request: ChatRequest, answer: ChatResponse) -> ChatResponse:
+    # parallel_tool_calls=False is not sent where the provider has no switch: keep the first call.
+    if request.parallel_tool_calls is False:
+        keep_first_call(answer)
+    return answer

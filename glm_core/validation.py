@@ -89,13 +89,8 @@ def validate_request(request: ChatRequest, provider: ProviderProfile, model: Mod
             f"web_search is not supported by {provider.name}; providers with built-in web search: "
             "zai, zai_coding, bigmodel, empiriolabs",
         )
-    if request.parallel_tool_calls is not None and not provider.supports_parallel_tool_calls:
-        # Only "no parallel calls" is unenforceable; True is what these providers do anyway.
-        if request.parallel_tool_calls is False:
-            raise _fail(
-                provider,
-                f"parallel_tool_calls=False cannot be enforced on {provider.name}; leave it unset",
-            )
+    # parallel_tool_calls=False where the provider has no switch: not sent, and the answer keeps
+    # its first call (glm_core.tool_policy), so nothing to refuse here.
     _check_tools(request, provider)
     _check_response_format(request, provider)
 

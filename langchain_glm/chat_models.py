@@ -19,6 +19,7 @@ from glm_core.client import DEFAULT_STREAM_IDLE_TIMEOUT, DEFAULT_TIMEOUT, AsyncG
 from glm_core.errors import GLMError
 from glm_core.providers import ProviderProfile, get_provider
 from glm_core.redaction import redact_headers
+from glm_core.tool_policy import FirstCallOnly, first_call_only
 from glm_core.types import ChatChunk, ChatRequest, ChatResponse
 from langchain_glm.call_options import apply_call_kwargs
 from langchain_glm.content_blocks import register
@@ -322,10 +323,11 @@ class ChatGLM(BaseChatModel):
     ) -> Iterator[ChatGenerationChunk]:
         request = self._request(messages, stop, kwargs)
         tracker = ToolCallChunkTracker()
+        keep = first_call_only(request)
         try:
             with self.__pydantic_private__["_client"].stream(request) as stream:
                 for chunk in stream:
-                    piece = _piece(chunk, tracker)
+                    piece = _piece(chunk, tracker, keep)
                     if piece is not None:
                         if run_manager:
                             run_manager.on_llm_new_token(chunk.content, chunk=piece)
@@ -347,10 +349,11 @@ class ChatGLM(BaseChatModel):
     ) -> AsyncIterator[ChatGenerationChunk]:
         request = self._request(messages, stop, kwargs)
         tracker = ToolCallChunkTracker()
+        keep = first_call_only(request)
         try:
             async with self.__pydantic_private__["_async_client"].stream(request) as stream:
                 async for chunk in stream:
-                    piece = _piece(chunk, tracker)
+                    piece = _piece(chunk, tracker, keep)
                     if piece is not None:
                         if run_manager:
                             await run_manager.on_llm_new_token(chunk.content, chunk=piece)
@@ -384,8 +387,9 @@ class ChatGLM(BaseChatModel):
                 tool's name. Providers that only accept "auto" (the Z.ai family) are never sent
                 anything else: "none" sends no tools, a named tool is the only tool offered, and a
                 required call that does not come back raises `GLMToolCallRequiredError`.
-            parallel_tool_calls: allow several calls in one answer (False cannot be enforced on
-                the Z.ai family or EmpirioLabs, and raises there).
+            parallel_tool_calls: allow several calls in one answer. False is sent where the
+                provider has the switch; elsewhere (the Z.ai family, EmpirioLabs) the answer keeps
+                its first call, streamed or not (as langgraph-supervisor relies on).
             strict: ask the provider to hold the arguments to the schema (OpenAI `strict`).
 
         Example:
@@ -447,9 +451,12 @@ def _field_names(cls: type) -> set[str]:
     return names
 
 
-def _piece(chunk: ChatChunk, tracker: ToolCallChunkTracker) -> ChatGenerationChunk | None:
+def _piece(chunk: ChatChunk, tracker: ToolCallChunkTracker, keep: FirstCallOnly | None) -> ChatGenerationChunk | None:
     """The LangChain chunk for one stream event, or None when it carries nothing new."""
-    calls = tracker.chunks(chunk.tool_calls) if chunk.tool_calls else None
+    deltas = chunk.tool_calls
+    if deltas and keep is not None:
+        deltas = keep.deltas(deltas)  # parallel_tool_calls=False: only the first call
+    calls = tracker.chunks(deltas) if deltas else None
     if not (chunk.content or chunk.reasoning or calls):
         return None
     return ChatGenerationChunk(message=chunk_message(chunk.content, chunk.reasoning, calls, chunk.id))

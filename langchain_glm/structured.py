@@ -161,9 +161,7 @@ def structured_output(
             raise ValueError("method='function_calling' needs a schema (a pydantic model, TypedDict or JSON schema)")
         tool = convert_to_openai_tool(schema, strict=strict)
         name = tool["function"]["name"]
-        bind_kwargs: dict[str, Any] = {}
-        if llm._provider_profile.supports_parallel_tool_calls:
-            bind_kwargs["parallel_tool_calls"] = False
+        bind_kwargs: dict[str, Any] = {"parallel_tool_calls": False}
         bound = llm.bind_tools(
             [schema],
             tool_choice=name,

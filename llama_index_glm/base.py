@@ -39,6 +39,7 @@ from llama_index.core.types import PydanticProgramMode
 from glm_core.client import DEFAULT_STREAM_IDLE_TIMEOUT, DEFAULT_TIMEOUT, AsyncGLMClient, GLMClient
 from glm_core.redaction import redact_headers
 from glm_core.retry import DEFAULT_MAX_RETRIES
+from glm_core.tool_policy import first_call_only
 from glm_core.types import ChatRequest, Message, UserMessage
 from llama_index_glm.messages import to_glm_messages
 from llama_index_glm.request import build_request
@@ -273,13 +274,13 @@ class GLM(FunctionCallingLLM):
     @llm_chat_callback()
     def stream_chat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponseGen:
         # Validated and encoded now, so a bad option raises here; connects on iteration.
-        stream = self._sync_client.stream(self._chat_request(messages, kwargs))
-        return stream_chat_responses(stream)
+        request = self._chat_request(messages, kwargs)
+        return stream_chat_responses(self._sync_client.stream(request), first_call_only(request))
 
     @llm_chat_callback()
     async def astream_chat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponseAsyncGen:
-        stream = self._async_client.stream(self._chat_request(messages, kwargs))
-        return astream_chat_responses(stream)
+        request = self._chat_request(messages, kwargs)
+        return astream_chat_responses(self._async_client.stream(request), first_call_only(request))
 
     # ------------------------------------------------------------------ complete
 
@@ -335,7 +336,8 @@ class GLM(FunctionCallingLLM):
             choice = resolve_tool_choice(tool_choice, tool_required)
             if choice is not None:
                 chat_kwargs["tool_choice"] = choice
-            if not allow_parallel_tool_calls and self._client.provider.supports_parallel_tool_calls:
+            if not allow_parallel_tool_calls:
+                # Sent where the provider has the switch; elsewhere glm_core keeps the first call.
                 chat_kwargs["parallel_tool_calls"] = False
         return chat_kwargs
 

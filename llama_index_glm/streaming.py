@@ -25,6 +25,7 @@ from llama_index.core.base.llms.types import (
 
 from glm_core.assembly import StreamAssembler
 from glm_core.streams import AsyncChatStream, ChatStream
+from glm_core.tool_policy import FirstCallOnly, keep_first_call
 from glm_core.types import ChatChunk, ToolCall
 from glm_core.types import ChatResponse as GLMResponse
 from llama_index_glm.messages import assistant_message, message_from_response, tool_call_block
@@ -42,9 +43,10 @@ __all__ = [
 class StreamState:
     """The running answer of one stream; `chat(chunk)` / `completion(chunk)` give what to yield."""
 
-    __slots__ = ("_assembler", "_blocks", "_calls", "_closed", "_had_usage", "reasoning", "text")
+    __slots__ = ("_assembler", "_blocks", "_calls", "_closed", "_had_usage", "_keep", "reasoning", "text")
 
-    def __init__(self) -> None:
+    def __init__(self, keep: FirstCallOnly | None = None) -> None:
+        self._keep = keep  # parallel calls not allowed: only the first call is kept
         self.text = ""
         self.reasoning = ""
         self._assembler: StreamAssembler | None = None
@@ -61,11 +63,14 @@ class StreamState:
         if chunk.reasoning:
             self.reasoning += chunk.reasoning
         complete = chunk.finish_reason is not None or chunk.usage is not None
-        if chunk.tool_calls:
+        deltas = chunk.tool_calls
+        if deltas and self._keep is not None:
+            deltas = self._keep.deltas(deltas)
+        if deltas:
             assembler = self._assembler
             if assembler is None:
                 assembler = self._assembler = StreamAssembler()
-            assembler.add(ChatChunk(tool_calls=chunk.tool_calls))
+            assembler.add(ChatChunk(tool_calls=deltas))
             self._calls = assembler.tool_calls()
             self._blocks = [tool_call_block(c, complete=False) for c in self._calls]
         elif not (chunk.content or chunk.reasoning or complete or chunk.web_search):
@@ -118,6 +123,8 @@ class StreamState:
         """One more (empty-delta) chunk holding the whole answer, if the last one was not it."""
         if not self._needs_closing(final):
             return None
+        if self._keep is not None:
+            keep_first_call(final)
         extra = usage_kwargs(final.usage)
         if final.web_search:
             extra["web_search"] = final.web_search
@@ -143,8 +150,8 @@ class StreamState:
 # was created (a bad option raises at the call); it connects on the first iteration.
 
 
-def stream_chat_responses(stream: ChatStream) -> ChatResponseGen:
-    state = StreamState()
+def stream_chat_responses(stream: ChatStream, keep: FirstCallOnly | None = None) -> ChatResponseGen:
+    state = StreamState(keep)
     with stream:
         for chunk in stream:
             response = state.chat(chunk)
@@ -155,8 +162,8 @@ def stream_chat_responses(stream: ChatStream) -> ChatResponseGen:
         yield closing
 
 
-async def astream_chat_responses(stream: AsyncChatStream) -> ChatResponseAsyncGen:
-    state = StreamState()
+async def astream_chat_responses(stream: AsyncChatStream, keep: FirstCallOnly | None = None) -> ChatResponseAsyncGen:
+    state = StreamState(keep)
     async with stream:
         async for chunk in stream:
             response = state.chat(chunk)

@@ -157,8 +157,8 @@ def test_web_search_where_unsupported(provider: str) -> None:
     accept(provider, web_search=False)
 
 
-def test_parallel_tool_calls_false_cannot_be_enforced_on_zai() -> None:
-    refuse("zai", "parallel_tool_calls", tools=[TOOL], parallel_tool_calls=False)
+def test_parallel_tool_calls_false_is_accepted_on_zai_and_kept_to_one_call_by_the_client() -> None:
+    accept("zai", tools=[TOOL], parallel_tool_calls=False)
     accept("zai", tools=[TOOL], parallel_tool_calls=True)
 
 

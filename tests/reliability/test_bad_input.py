@@ -89,14 +89,6 @@ def cases_for(provider: str) -> list[Case]:
         )
     if p.web_search == "none":
         out.append(Case("web_search-unsupported", "web_search is not supported", {"web_search": True}))
-    if not p.supports_parallel_tool_calls:
-        out.append(
-            Case(
-                "parallel_tool_calls-unenforceable",
-                "parallel_tool_calls=False cannot be enforced",
-                {"tools": [WEATHER], "parallel_tool_calls": False},
-            )
-        )
     out.append(Case("tool_choice-without-tools", "without tools|needs at least one", {"tool_choice": "required"}))
     out.append(
         Case(
