@@ -30,6 +30,7 @@ from glm_core.errors import (
     ResponseDecodeError,
     ServerError,
     StreamInterruptedError,
+    RefusalError,
     ToolCallRequiredError,
 )
 from glm_core.models import MODEL_PROFILES, ModelProfile, model_profile
@@ -96,6 +97,7 @@ __all__ = [
     "TextPart",
     "ToolCall",
     "ToolCallDelta",
+    "RefusalError",
     "ToolCallRequiredError",
     "ToolChoice",
     "ToolMessage",

@@ -23,11 +23,12 @@ import httpx2
 
 from glm_core.dialects.errors import error_from_response
 from glm_core.endpoint import Endpoint, PreparedRequest
-from glm_core.errors import ResponseDecodeError
+from glm_core.errors import ResponseDecodeError, ToolCallRequiredError
 from glm_core.http import shared_async_client, shared_client, without_shared
 from glm_core.providers import ProviderProfile
 from glm_core.retry import DEFAULT_MAX_RETRIES, RetryPolicy
 from glm_core.streams import DEFAULT_MAX_EVENT_BYTES, AsyncChatStream, ChatStream, as_glm_error, check_answer
+from glm_core.refusals import refused_instead
 from glm_core.tool_policy import keep_first_call
 from glm_core.types import ChatRequest, ChatResponse
 
@@ -113,7 +114,12 @@ class _ClientBase:
                 provider=self.provider.id,
             ) from None
         answer = self.endpoint.dialect.decode_response(data)
-        check_answer(prepared, answer, self.provider)
+        try:
+            check_answer(prepared, answer, self.provider)
+        except ToolCallRequiredError as missing:
+            # The filter stopped the answer before any call: a refusal, returned flagged as such.
+            if refused_instead(missing, self.provider) is None:
+                raise
         return answer
 
 

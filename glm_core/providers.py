@@ -69,6 +69,8 @@ class ProviderProfile:
     # Whether streamed usage must be asked for with stream_options.include_usage.
     stream_usage_needs_option: bool = True
     first_message_must_be_user: bool = False
+    # Finish reasons that mean "the provider's filter stopped the answer" (a refusal, refusals.py).
+    refusal_finish_reasons: frozenset[str] = frozenset({"content_filter", "sensitive"})
     error_shape: ErrorShape = "openai"
     # What the provider's business codes and statuses mean: retried, final, quota, ... (error_codes.py).
     error_codes: ErrorCodes = OPENAI_STYLE_CODES

@@ -16,9 +16,10 @@ from langchain_core.utils.utils import _build_model_kwargs, get_pydantic_field_n
 from pydantic import ConfigDict, Field, PrivateAttr, SecretStr, field_serializer, field_validator, model_validator
 
 from glm_core.client import DEFAULT_STREAM_IDLE_TIMEOUT, DEFAULT_TIMEOUT, AsyncGLMClient, GLMClient
-from glm_core.errors import GLMError
+from glm_core.errors import GLMError, ToolCallRequiredError
 from glm_core.providers import ProviderProfile, get_provider
 from glm_core.redaction import redact_headers
+from glm_core.refusals import refusal_text, refused_instead
 from glm_core.tool_policy import FirstCallOnly, first_call_only
 from glm_core.types import ChatChunk, ChatRequest, ChatResponse
 from langchain_glm.call_options import apply_call_kwargs
@@ -275,8 +276,10 @@ class ChatGLM(BaseChatModel):
 
     def _last_chunk(self, response: ChatResponse, request: ChatRequest, stream_usage: bool) -> ChatGenerationChunk:
         usage = response.usage if stream_usage else None
+        refusal = refusal_text(response, self.provider)
         message = AIMessageChunk(
             content="",
+            additional_kwargs={"refusal": refusal} if refusal is not None else {},
             response_metadata=response_metadata(response, request.model, self.provider),
             usage_metadata=usage_to_metadata(usage) if usage is not None else None,
             chunk_position="last",
@@ -333,6 +336,11 @@ class ChatGLM(BaseChatModel):
                             run_manager.on_llm_new_token(chunk.content, chunk=piece)
                         yield piece
                 response = stream.response
+        except ToolCallRequiredError as exc:
+            refused = refused_instead(exc, self.provider)  # the filter stopped it: a refusal
+            if refused is None:
+                raise to_langchain_error(exc) from exc.__cause__
+            response = refused
         except GLMError as exc:
             raise to_langchain_error(exc) from exc.__cause__
         last = self._last_chunk(response, request, kwargs.get("stream_usage", self.stream_usage))
@@ -359,6 +367,11 @@ class ChatGLM(BaseChatModel):
                             await run_manager.on_llm_new_token(chunk.content, chunk=piece)
                         yield piece
                 response = stream.response
+        except ToolCallRequiredError as exc:
+            refused = refused_instead(exc, self.provider)  # the filter stopped it: a refusal
+            if refused is None:
+                raise to_langchain_error(exc) from exc.__cause__
+            response = refused
         except GLMError as exc:
             raise to_langchain_error(exc) from exc.__cause__
         last = self._last_chunk(response, request, kwargs.get("stream_usage", self.stream_usage))

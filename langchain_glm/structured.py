@@ -27,7 +27,7 @@ from langchain_core.runnables import Runnable, RunnableConfig, RunnableGenerator
 from langchain_core.utils.function_calling import convert_to_json_schema, convert_to_openai_tool
 from langchain_core.utils.pydantic import is_basemodel_subclass
 
-from langchain_glm.errors import GLMToolCallRequiredError
+from langchain_glm.errors import GLMRefusalError, GLMToolCallRequiredError
 from langchain_glm.schema_validation import schema_errors
 
 if TYPE_CHECKING:
@@ -138,6 +138,28 @@ def _missing_call(error: GLMToolCallRequiredError, llm: ChatGLM) -> dict[str, An
     return {"raw": message, "error": error}
 
 
+def _refused(message: Any) -> None:
+    text = getattr(message, "additional_kwargs", {}).get("refusal")
+    if isinstance(text, str):
+        error = GLMRefusalError(f"{text}; nothing to parse. Rephrase the request.")
+        error.raw_message = message
+        raise error
+
+
+def _refusals(messages: Iterator[Any]) -> Iterator[Any]:
+    """Passes the answer (or its chunks) on; a refused answer raises `GLMRefusalError` (also
+    langchain-core's `ModelRefusalError`) instead of a JSON parsing error."""
+    for message in messages:
+        _refused(message)
+        yield message
+
+
+async def _arefusals(messages: AsyncIterator[Any]) -> AsyncIterator[Any]:
+    async for message in messages:
+        _refused(message)
+        yield message
+
+
 def _public_keys(values: dict[str, Any]) -> dict[str, Any]:
     return {"raw": values["raw"], "parsed": values["parsed"], "parsing_error": values["parsing_error"]}
 
@@ -190,6 +212,7 @@ def structured_output(
         bound = llm.bind(**bind_kwargs)
         parser = PydanticOutputParser(pydantic_object=schema) if is_pydantic else JsonOutputParser()
     parser = _checked(parser, schema, is_pydantic, name if method == "function_calling" else None)
+    parser = RunnableGenerator(_refusals, _arefusals, name="RefusalCheck") | parser
     if not include_raw:
         return bound | parser
     return _with_raw(bound, parser, llm)

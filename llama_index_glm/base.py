@@ -50,7 +50,7 @@ from llama_index_glm.streaming import (
     stream_chat_responses,
     stream_completion_responses,
 )
-from llama_index_glm.structured import JSONPlan, StructuredMethod
+from llama_index_glm.structured import JSONPlan, StructuredMethod, raise_if_refused
 from llama_index_glm.tools import resolve_tool_choice, to_tool_specs, tool_selections
 
 if TYPE_CHECKING:
@@ -265,33 +265,33 @@ class GLM(FunctionCallingLLM):
 
     @llm_chat_callback()
     def chat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponse:
-        return chat_response(self._sync_client.chat(self._chat_request(messages, kwargs)))
+        return chat_response(self._sync_client.chat(self._chat_request(messages, kwargs)), self.provider)
 
     @llm_chat_callback()
     async def achat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponse:
-        return chat_response(await self._async_client.chat(self._chat_request(messages, kwargs)))
+        return chat_response(await self._async_client.chat(self._chat_request(messages, kwargs)), self.provider)
 
     @llm_chat_callback()
     def stream_chat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponseGen:
         # Validated and encoded now, so a bad option raises here; connects on iteration.
         request = self._chat_request(messages, kwargs)
-        return stream_chat_responses(self._sync_client.stream(request), first_call_only(request))
+        return stream_chat_responses(self._sync_client.stream(request), first_call_only(request), self.provider)
 
     @llm_chat_callback()
     async def astream_chat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponseAsyncGen:
         request = self._chat_request(messages, kwargs)
-        return astream_chat_responses(self._async_client.stream(request), first_call_only(request))
+        return astream_chat_responses(self._async_client.stream(request), first_call_only(request), self.provider)
 
     # ------------------------------------------------------------------ complete
 
     @llm_completion_callback()
     def complete(self, prompt: str, formatted: bool = False, **kwargs: Any) -> CompletionResponse:
-        return completion_response(self._sync_client.chat(self._request([UserMessage(prompt)], kwargs)))
+        return completion_response(self._sync_client.chat(self._request([UserMessage(prompt)], kwargs)), self.provider)
 
     @llm_completion_callback()
     async def acomplete(self, prompt: str, formatted: bool = False, **kwargs: Any) -> CompletionResponse:
         request = self._request([UserMessage(prompt)], kwargs)
-        return completion_response(await self._async_client.chat(request))
+        return completion_response(await self._async_client.chat(request), self.provider)
 
     @llm_completion_callback()
     def stream_complete(self, prompt: str, formatted: bool = False, **kwargs: Any) -> CompletionResponseGen:
@@ -361,6 +361,7 @@ class GLM(FunctionCallingLLM):
         """Every tool call of the response; partial arguments (mid-stream) parse as far as they go."""
         selections = tool_selections(response.message)
         if not selections and error_on_no_tool_call:
+            raise_if_refused(response)  # a refusal says so, rather than "0 tool calls"
             raise ValueError("Expected at least one tool call, but got 0 tool calls.")
         return selections
 

@@ -388,6 +388,7 @@ def test_error_tree_shape() -> None:
         "StreamInterruptedError": ("GLMError",),
         "ResponseDecodeError": ("GLMError",),
         "ToolCallRequiredError": ("GLMError",),
+        "RefusalError": ("GLMError",),
     }
     assert set(parents) | {"GLMError"} == set(e.__all__)
     assert e.GLMError.__bases__ == (Exception,)

@@ -41,6 +41,7 @@ PUBLIC = [
     "ProviderProfile",
     "QuotaExceededError",
     "RateLimitError",
+    "RefusalError",
     "ResponseDecodeError",
     "RetryPolicy",
     "ServerError",

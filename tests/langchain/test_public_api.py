@@ -15,6 +15,7 @@ EXPECTED = [
     "GLMPermissionDeniedError",
     "GLMQuotaExceededError",
     "GLMRateLimitError",
+    "GLMRefusalError",
     "GLMResponseDecodeError",
     "GLMServerError",
     "GLMStreamInterruptedError",

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import pytest
+from langchain_core.exceptions import ModelRefusalError
 from langchain_core.messages import HumanMessage
 from langchain_core.tools import tool
+from llama_index.core.llms import ChatMessage
+from llama_index.core.prompts import PromptTemplate
 from llama_index.core.tools import FunctionTool
+from pydantic import BaseModel
 
-from glm_core.testing import Emulator, Reply, ToolCallSpec
+from glm_core import ContentFilterError, RefusalError
+from glm_core.testing import Emulator, Fault, Reply, ToolCallSpec
 from tests.traffic.helpers import KEY, chat_glm, glm
 
 TWO_CALLS = Reply(tool_calls=[ToolCallSpec("add", {"a": 1, "b": 2}), ToolCallSpec("multiply", {"a": 3, "b": 4})])
@@ -88,3 +93,87 @@ def test_langgraph_supervisor_runs_on_zai() -> None:
     assert emu.pending == 0
     assert all("parallel_tool_calls" not in r.body for r in emu.requests)
 
+
+
+# -- 2. Z.ai's content filter (finish_reason "sensitive", code 1301) is a refusal ---------------
+
+SENSITIVE = Reply(content="", finish_reason="sensitive")
+
+
+class Person(BaseModel):
+    name: str
+    age: int
+
+
+def test_a_filtered_answer_is_a_refusal_not_an_empty_message() -> None:
+    emu = Emulator("zai", api_key=KEY)
+    llm = chat_glm(emu)
+    emu.queue(SENSITIVE, SENSITIVE)
+    message = llm.invoke("something the filter stops")
+    assert [b["type"] for b in message.content_blocks] == ["refusal"]
+    streamed = None
+    for chunk in llm.stream("something the filter stops"):
+        streamed = chunk if streamed is None else streamed + chunk
+    assert streamed is not None and [b["type"] for b in streamed.content_blocks] == ["refusal"]
+
+
+@pytest.mark.parametrize("method", ["function_calling", "json_schema", "json_mode"])
+async def test_structured_output_raises_model_refusal_error(method: str) -> None:
+    emu = Emulator("zai", api_key=KEY)
+    structured = chat_glm(emu).with_structured_output(Person, method=method)
+    emu.queue(SENSITIVE, SENSITIVE, SENSITIVE)
+    with pytest.raises(ModelRefusalError):
+        structured.invoke("Ada, 36")
+    with pytest.raises(ModelRefusalError):
+        await structured.ainvoke("Ada, 36")
+    with pytest.raises(ModelRefusalError):
+        list(structured.stream("Ada, 36"))
+
+
+def test_structured_output_with_raw_returns_the_refusal_as_the_parsing_error() -> None:
+    emu = Emulator("zai", api_key=KEY)
+    emu.queue(SENSITIVE)
+    result = chat_glm(emu).with_structured_output(Person, include_raw=True).invoke("Ada, 36")
+    assert isinstance(result["parsing_error"], ModelRefusalError)
+    assert result["parsed"] is None
+    assert result["raw"].additional_kwargs["refusal"]
+
+
+def test_an_input_blocked_with_1301_is_a_refusal_too() -> None:
+    emu = Emulator("zai", api_key=KEY)
+    emu.queue(Fault(code="1301"))
+    with pytest.raises(ModelRefusalError) as caught:
+        chat_glm(emu).invoke("x")
+    assert isinstance(caught.value, ContentFilterError) and not caught.value.is_retryable
+
+
+def test_without_refusal_blocks_in_langchain_core_the_flag_and_the_error_remain(monkeypatch) -> None:
+    # langchain-core < 1.7.5 has no refusal block: the message keeps the flag, structured output
+    # still raises GLMRefusalError (there an OutputParserException) instead of "Invalid json output".
+    from langchain_glm import GLMRefusalError, content_blocks
+
+    monkeypatch.setattr(content_blocks, "_HAS_REFUSAL_BLOCK", False)
+    emu = Emulator("zai", api_key=KEY)
+    llm = chat_glm(emu)
+    emu.queue(SENSITIVE, SENSITIVE)
+    message = llm.invoke("x")
+    assert message.content_blocks == [] and message.additional_kwargs["refusal"]
+    with pytest.raises(GLMRefusalError):
+        llm.with_structured_output(Person, method="json_mode").invoke("x")
+
+
+@pytest.mark.parametrize("method", ["function_calling", "json_schema", "json_mode"])
+async def test_llama_index_flags_the_refusal_and_structured_predict_raises(method: str) -> None:
+    emu = Emulator("zai", api_key=KEY)
+    llm = glm(emu, structured_output_method=method)
+    emu.queue(SENSITIVE, SENSITIVE, SENSITIVE, SENSITIVE)
+    answer = llm.chat([ChatMessage(role="user", content="x")])
+    assert answer.additional_kwargs["refusal"] and answer.message.additional_kwargs["refusal"]
+    last = None
+    async for last in await llm.astream_chat([ChatMessage(role="user", content="x")]):
+        pass
+    assert last is not None and last.additional_kwargs["refusal"]
+    with pytest.raises(RefusalError):
+        llm.structured_predict(Person, PromptTemplate("{text}"), text="Ada, 36")
+    with pytest.raises(RefusalError):
+        await llm.astructured_predict(Person, PromptTemplate("{text}"), text="Ada, 36")
