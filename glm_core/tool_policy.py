@@ -23,11 +23,14 @@ from glm_core.types import ChatRequest, ChatResponse, ToolCallDelta
 __all__ = ["FirstCallOnly", "first_call_only", "keep_first_call", "restore_tool_name", "safe_tool_name"]
 
 _NOT_ALLOWED = re.compile(r"[^a-zA-Z0-9_-]+")
+_VALID = re.compile(r"^[a-zA-Z0-9_-]{1,64}$")
 _FALLBACK = "structured_output"
 
 
 def safe_tool_name(name: str) -> str:
     """A function name every provider accepts, as close to `name` as possible (deterministic)."""
+    if _VALID.match(name):
+        return name
     cleaned = _NOT_ALLOWED.sub("_", name).strip("_")[:64]
     return cleaned if re.search(r"[a-zA-Z0-9]", cleaned) else _FALLBACK
 

@@ -15,7 +15,6 @@ Streaming yields partial objects as they arrive, and checks the last one.
 
 from __future__ import annotations
 
-import re
 from collections.abc import AsyncIterator, Iterator
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -27,6 +26,7 @@ from langchain_core.runnables import Runnable, RunnableConfig, RunnableGenerator
 from langchain_core.utils.function_calling import convert_to_json_schema, convert_to_openai_tool
 from langchain_core.utils.pydantic import is_basemodel_subclass
 
+from glm_core.tool_policy import safe_tool_name
 from langchain_glm.errors import GLMRefusalError, GLMToolCallRequiredError
 from langchain_glm.schema_validation import schema_errors
 
@@ -39,8 +39,6 @@ __all__ = ["StructuredMethod", "structured_output"]
 
 StructuredMethod = Literal["function_calling", "json_mode", "json_schema"]
 _METHODS = ("function_calling", "json_mode", "json_schema")
-# response_format json_schema names follow the tool-name rule: letters, digits, '_' and '-'.
-_NAME_CHARS = re.compile(r"[^a-zA-Z0-9_-]")
 
 
 class _SchemaCheck:
@@ -182,17 +180,23 @@ def structured_output(
         if schema is None:
             raise ValueError("method='function_calling' needs a schema (a pydantic model, TypedDict or JSON schema)")
         tool = convert_to_openai_tool(schema, strict=strict)
-        name = tool["function"]["name"]
+        title = tool["function"]["name"]
+        # The tool name is ours to choose: a title like "Person Info" or "人物" is made valid.
+        name = safe_tool_name(title)
+        if name != title:
+            tool = {**tool, "function": {**tool["function"], "name": name}}
         bind_kwargs: dict[str, Any] = {"parallel_tool_calls": False}
         bound = llm.bind_tools(
-            [schema],
+            [schema if name == title else tool],
             tool_choice=name,
             strict=strict,
             ls_structured_output_format={"kwargs": {"method": method, "strict": strict}, "schema": tool},
             **bind_kwargs,
         )
-        if is_pydantic:
+        if is_pydantic and name == title:
             parser = PydanticToolsParser(tools=[schema], first_tool_only=True)
+        elif is_pydantic:
+            parser = JsonOutputKeyToolsParser(key_name=name, first_tool_only=True) | _pydantic(schema)
         else:
             parser = JsonOutputKeyToolsParser(key_name=name, first_tool_only=True)
     else:
@@ -218,13 +222,27 @@ def structured_output(
     return _with_raw(bound, parser, llm)
 
 
+def _pydantic(schema: Any) -> Runnable[Any, Any]:
+    """Validates the (first) tool call's arguments into `schema`; a partial object while streaming."""
+
+    def validate(value: Any) -> Any:
+        if value is None:
+            return None
+        try:
+            return schema.model_validate(value) if hasattr(schema, "model_validate") else schema.parse_obj(value)
+        except ValueError as exc:  # pydantic's ValidationError is a ValueError
+            raise OutputParserException(str(exc), llm_output=repr(value)[:2000]) from exc
+
+    return RunnableLambda(validate, name="ValidateSchema")
+
+
 def _schema_name(schema: Any) -> str:
     if isinstance(schema, type):
-        return _NAME_CHARS.sub("_", schema.__name__)[:64]
+        return safe_tool_name(schema.__name__)
     if isinstance(schema, dict):
         function = schema.get("function") if schema.get("type") == "function" else schema
         if isinstance(function, dict):
             name = function.get("name") or function.get("title")
             if isinstance(name, str) and name:
-                return _NAME_CHARS.sub("_", name)[:64]
+                return safe_tool_name(name)
     return "output"

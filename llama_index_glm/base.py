@@ -17,6 +17,7 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from llama_index.core.base.llms.types import (
@@ -39,8 +40,8 @@ from llama_index.core.types import PydanticProgramMode
 from glm_core.client import DEFAULT_STREAM_IDLE_TIMEOUT, DEFAULT_TIMEOUT, AsyncGLMClient, GLMClient
 from glm_core.redaction import redact_headers
 from glm_core.retry import DEFAULT_MAX_RETRIES
-from glm_core.tool_policy import first_call_only
-from glm_core.types import ChatRequest, Message, UserMessage
+from glm_core.tool_policy import first_call_only, restore_tool_name, safe_tool_name
+from glm_core.types import ChatRequest, Message, NamedToolChoice, UserMessage
 from llama_index_glm.messages import to_glm_messages
 from llama_index_glm.request import build_request
 from llama_index_glm.responses import chat_response, completion_response
@@ -331,9 +332,13 @@ class GLM(FunctionCallingLLM):
         chat_kwargs: dict[str, Any] = {"messages": messages, **kwargs}
         specs = to_tool_specs(tools)
         if specs:
-            chat_kwargs["tools"] = specs
+            # A name no provider accepts ("Person Info", "人物": structured_predict names the tool
+            # after the class) is sent made valid, and mapped back in the answer.
+            chat_kwargs["tools"] = [replace(s, name=safe_tool_name(s.name)) for s in specs]
             # Without a choice here, the LLM's own tool_choice applies (in build_request).
             choice = resolve_tool_choice(tool_choice, tool_required)
+            if isinstance(choice, NamedToolChoice):
+                choice = NamedToolChoice(safe_tool_name(choice.name))
             if choice is not None:
                 chat_kwargs["tool_choice"] = choice
             if not allow_parallel_tool_calls:
@@ -350,6 +355,7 @@ class GLM(FunctionCallingLLM):
     ) -> ChatResponse:
         if not allow_parallel_tool_calls:
             _keep_first_tool_call(response.message)
+        _restore_tool_names(response.message, [t.metadata.get_name() for t in tools])
         return response
 
     def get_tool_calls_from_response(
@@ -428,6 +434,17 @@ class GLM(FunctionCallingLLM):
         if plan is None:
             return await super()._structured_astream_call(output_cls, prompt, llm_kwargs, **prompt_args)
         return plan.apartials(await self.astream_chat(plan.messages, **plan.kwargs))
+
+
+def _restore_tool_names(message: ChatMessage, names: list[str]) -> None:
+    """Calls come back under the valid name that was sent; give them the tool's own name."""
+    for block in message.blocks:
+        if isinstance(block, ToolCallBlock):
+            block.tool_name = restore_tool_name(block.tool_name, names)
+    for call in message.additional_kwargs.get("tool_calls") or ():
+        function = call.get("function") if isinstance(call, dict) else None
+        if isinstance(function, dict) and isinstance(function.get("name"), str):
+            function["name"] = restore_tool_name(function["name"], names)
 
 
 def _keep_first_tool_call(message: ChatMessage) -> None:

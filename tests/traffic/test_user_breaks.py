@@ -9,7 +9,7 @@ from langchain_core.tools import tool
 from llama_index.core.llms import ChatMessage
 from llama_index.core.prompts import PromptTemplate
 from llama_index.core.tools import FunctionTool
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 from glm_core import ContentFilterError, RefusalError
 from glm_core.testing import Emulator, Fault, Reply, ToolCallSpec
@@ -177,3 +177,44 @@ async def test_llama_index_flags_the_refusal_and_structured_predict_raises(metho
         llm.structured_predict(Person, PromptTemplate("{text}"), text="Ada, 36")
     with pytest.raises(RefusalError):
         await llm.astructured_predict(Person, PromptTemplate("{text}"), text="Ada, 36")
+
+
+# -- 3. structured output under a name no provider accepts --------------------------------------
+
+
+class 人物(BaseModel):  # noqa: N801 - a user's class name, as written
+    """A person: name and age."""
+
+    姓名: str
+    年龄: int
+
+
+class PersonInfo(BaseModel):
+    """A person: name and age."""
+
+    model_config = ConfigDict(title="Person Info")
+    name: str
+    age: int
+
+
+@pytest.mark.parametrize("provider", ["zai", "vllm", "openrouter"])
+@pytest.mark.parametrize("schema", [人物, PersonInfo])
+def test_with_structured_output_accepts_any_schema_title(provider: str, schema: type[BaseModel]) -> None:
+    emu = Emulator(provider, api_key=KEY)
+    structured = chat_glm(emu).with_structured_output(schema)
+    answer = structured.invoke("Describe this person: Ada Lovelace, 36")
+    assert isinstance(answer, schema)
+    sent = emu.requests[-1].body["tools"][0]["function"]["name"]
+    assert sent in ("structured_output", "Person_Info")
+    streamed = list(structured.stream("Describe this person: Ada Lovelace, 36"))
+    assert isinstance(streamed[-1], schema)
+
+
+@pytest.mark.parametrize("schema", [人物, PersonInfo])
+async def test_llama_index_structured_predict_accepts_any_schema_title(schema: type[BaseModel]) -> None:
+    emu = Emulator("zai", api_key=KEY)
+    llm = glm(emu)
+    prompt = PromptTemplate("Describe this person: {text}")
+    assert isinstance(llm.structured_predict(schema, prompt, text="Ada Lovelace, 36"), schema)
+    assert isinstance(await llm.astructured_predict(schema, prompt, text="Ada Lovelace, 36"), schema)
+    assert {r.body["tools"][0]["function"]["name"] for r in emu.requests} <= {"structured_output", "Person_Info"}
