@@ -68,6 +68,8 @@ class ProviderProfile:
     tool_stream_param: bool = False
     # Whether streamed usage must be asked for with stream_options.include_usage.
     stream_usage_needs_option: bool = True
+    # The first non-system turn must be the user's (Z.ai 1214): an opening assistant turn gets a
+    # user turn put before it by the dialect (openai_chat.OPENING_USER_TURN).
     first_message_must_be_user: bool = False
     # Finish reasons that mean "the provider's filter stopped the answer" (a refusal, refusals.py).
     refusal_finish_reasons: frozenset[str] = frozenset({"content_filter", "sensitive"})

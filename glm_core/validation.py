@@ -102,8 +102,10 @@ def _check_messages(request: ChatRequest, provider: ProviderProfile, model: Mode
     if all(isinstance(m, SystemMessage | AssistantMessage) for m in messages):
         raise _fail(provider, "the conversation has no user message; add one")
     if provider.first_message_must_be_user:
+        # An opening assistant greeting is fine: the dialect puts a user turn before it. A tool
+        # result cannot open a conversation anywhere it is checked.
         first = next((m for m in messages if not isinstance(m, SystemMessage)), None)
-        if not isinstance(first, UserMessage):
+        if isinstance(first, ToolMessage):
             raise _fail(
                 provider,
                 f"{provider.name} requires the first non-system message to be a user message "

@@ -35,10 +35,15 @@ from glm_core.types import (
     UserMessage,
 )
 
-__all__ = ["EncodedRequest", "OpenAIChatDialect"]
+__all__ = ["OPENING_USER_TURN", "EncodedRequest", "OpenAIChatDialect"]
 
 # Z.ai's only documented web-search engine (providers.md §1.6).
 _DEFAULT_SEARCH_ENGINE = "search_pro_jina"
+# Where the first non-system turn must be the user's (the Z.ai family) and a conversation opens
+# with the assistant's greeting (Streamlit / Chainlit: [System, AI("Hi! How can I help?"), Human]),
+# this user turn is put before the greeting: the greeting is sent as the assistant's turn, as
+# written, and nothing the user wrote is dropped or moved.
+OPENING_USER_TURN = "(The conversation starts.)"
 
 
 @dataclass(slots=True)
@@ -63,6 +68,8 @@ class OpenAIChatDialect:
         provider = self.provider
         wire_model = provider.wire_model(request.model)
         messages = [self._encode_message(m) for m in request.messages]
+        if provider.first_message_must_be_user:
+            _open_with_user_turn(messages)
         body: dict[str, Any] = {"model": wire_model, "messages": messages}
 
         if request.temperature is not None:
@@ -300,6 +307,15 @@ def _encode_tool(tool: ToolSpec) -> dict[str, Any]:
     if tool.strict is not None:
         function["strict"] = tool.strict
     return {"type": "function", "function": function}
+
+
+def _open_with_user_turn(messages: list[dict[str, Any]]) -> None:
+    """Put `OPENING_USER_TURN` before an assistant turn that opens the conversation."""
+    for i, message in enumerate(messages):
+        if message["role"] != "system":
+            if message["role"] == "assistant":
+                messages.insert(i, {"role": "user", "content": OPENING_USER_TURN})
+            return
 
 
 def _add_instruction(messages: list[dict[str, Any]], text: str) -> None:

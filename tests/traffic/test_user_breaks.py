@@ -218,3 +218,38 @@ async def test_llama_index_structured_predict_accepts_any_schema_title(schema: t
     assert isinstance(llm.structured_predict(schema, prompt, text="Ada Lovelace, 36"), schema)
     assert isinstance(await llm.astructured_predict(schema, prompt, text="Ada Lovelace, 36"), schema)
     assert {r.body["tools"][0]["function"]["name"] for r in emu.requests} <= {"structured_output", "Person_Info"}
+
+
+# -- 5. a chat history that opens with the assistant's greeting, on the Z.ai family ------------
+
+
+@pytest.mark.parametrize("provider", ["zai", "zai_coding", "bigmodel"])
+def test_a_history_opening_with_an_assistant_greeting_works(provider: str) -> None:
+    from langchain_core.messages import AIMessage, SystemMessage
+
+    emu = Emulator(provider, api_key=KEY)
+    history = [SystemMessage("You are a helpful assistant."), AIMessage("Hi! How can I help?"),
+               HumanMessage("What is GLM?")]
+    answer = chat_glm(emu).invoke(history)
+    assert answer.text == "Hello! You said: What is GLM?"
+    sent = emu.requests[-1].body["messages"]
+    # Everything the user wrote is there, in order; a user turn opens the conversation.
+    assert [(m["role"], m["content"]) for m in sent] == [
+        ("system", "You are a helpful assistant."),
+        ("user", "(The conversation starts.)"),
+        ("assistant", "Hi! How can I help?"),
+        ("user", "What is GLM?"),
+    ]
+
+
+async def test_llama_index_history_opening_with_an_assistant_greeting_works() -> None:
+    emu = Emulator("zai", api_key=KEY)
+    llm = glm(emu)
+    history = [ChatMessage(role="system", content="Be brief."), ChatMessage(role="assistant", content="Hi!"),
+               ChatMessage(role="user", content="What is GLM?")]
+    assert (await llm.achat(history)).message.content == "Hello! You said: What is GLM?"
+    last = None
+    for last in llm.stream_chat(history):
+        pass
+    assert last is not None and last.message.content == "Hello! You said: What is GLM?"
+    assert [m["role"] for m in emu.requests[-1].body["messages"]] == ["system", "user", "assistant", "user"]
