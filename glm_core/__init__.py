@@ -27,10 +27,10 @@ from glm_core.errors import (
     PermissionDeniedError,
     QuotaExceededError,
     RateLimitError,
+    RefusalError,
     ResponseDecodeError,
     ServerError,
     StreamInterruptedError,
-    RefusalError,
     ToolCallRequiredError,
 )
 from glm_core.models import MODEL_PROFILES, ModelProfile, model_profile
@@ -89,6 +89,7 @@ __all__ = [
     "ProviderProfile",
     "QuotaExceededError",
     "RateLimitError",
+    "RefusalError",
     "ResponseDecodeError",
     "RetryPolicy",
     "ServerError",
@@ -97,7 +98,6 @@ __all__ = [
     "TextPart",
     "ToolCall",
     "ToolCallDelta",
-    "RefusalError",
     "ToolCallRequiredError",
     "ToolChoice",
     "ToolMessage",

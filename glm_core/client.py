@@ -26,9 +26,9 @@ from glm_core.endpoint import Endpoint, PreparedRequest
 from glm_core.errors import ResponseDecodeError, ToolCallRequiredError
 from glm_core.http import shared_async_client, shared_client, without_shared
 from glm_core.providers import ProviderProfile
+from glm_core.refusals import refused_instead
 from glm_core.retry import DEFAULT_MAX_RETRIES, RetryPolicy
 from glm_core.streams import DEFAULT_MAX_EVENT_BYTES, AsyncChatStream, ChatStream, as_glm_error, check_answer
-from glm_core.refusals import refused_instead
 from glm_core.tool_policy import keep_first_call
 from glm_core.types import ChatRequest, ChatResponse
 

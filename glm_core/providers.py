@@ -227,6 +227,10 @@ PROVIDERS: dict[str, ProviderProfile] = {
         temperature_range=(0.0, 2.0),
         top_p_range=(0.0, 1.0),
         max_stop=None,
+        # Its Z.AI upstream refuses any tool_choice but "auto" ("Tool choice must be auto",
+        # real-traffic.md); which upstream serves a call is not known up front, so forcing is
+        # degraded as on Z.ai: asked for and verified (UNCERTAIN_CHOICES in testing/facts.py).
+        tool_choices=frozenset({"auto"}),
         thinking_switch="openrouter",
         supports_preserve_thinking=False,
         reasoning_input_field="reasoning_details",

@@ -279,6 +279,16 @@ UNCERTAIN_CHOICES: tuple[str, ...] = (
     "'call_<24 hex>'; OpenRouter and EmpirioLabs tool ids 'call_<24 hex>'.",
     "OpenRouter: missing key -> 401 'No auth credentials found'; wrong key -> 401 'User not found.'.",
     "SGLang checks the model name like vLLM (404 'The model `x` does not exist.').",
+    "OpenRouter: the emulated upstream is Z.AI, which answers any tool_choice but 'auto' (including "
+    "'none', 'required' and a named tool) with 400 'Tool choice must be auto' (one public report, "
+    "vectorize-io/hindsight#4246; whether other upstreams of z-ai/* models enforce a forced choice, and "
+    "whether OpenRouter falls back to one of them, is not known). The client degrades up front.",
+    "Captured shapes (real-traffic.md) are the defaults where the capture shows normal behaviour: Z.ai "
+    "chunks without `object`, finish_reason on every whole tool-call delta, no completion_tokens_details "
+    "in streamed usage; BigModel usage in its own choices:[] event; OpenRouter without comment lines, "
+    "3 keep-alive lines before a body, bare text/event-stream. The coding plan's leading '\\n' content "
+    "delta, OpenRouter's BaseTen/Novita upstream shapes and Z.ai's flat error body are opt-in Shape "
+    "variants (seen, but not shown to be the usual answer).",
     "Z.ai web_search: search_engine is required; Z.ai and the coding plan accept only search_pro_jina, "
     "BigModel search_std/search_pro/search_pro_sogou/search_pro_quark/search_pro_jina (1210 otherwise).",
 )

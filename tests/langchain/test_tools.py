@@ -44,8 +44,9 @@ OPENAI_TOOL = {
     "type": "function",
     "function": {"name": "search", "description": "Search.", "parameters": {"type": "object", "properties": {}}},
 }
-ZAI_FAMILY = ("zai", "zai_coding", "bigmodel", "empiriolabs")
-FORCING = ("cloudflare", "cloudflare_openai", "aimlapi", "openrouter", "vllm", "sglang")
+# "auto" only: the Z.ai family, and OpenRouter (its Z.AI upstream refuses a forced choice).
+ZAI_FAMILY = ("zai", "zai_coding", "bigmodel", "empiriolabs", "openrouter")
+FORCING = ("cloudflare", "cloudflare_openai", "aimlapi", "vllm", "sglang")
 
 CALL = completion("", tool_calls=[("call_1", "GetWeather", '{"city": "Rome"}')], finish_reason="tool_calls")
 NO_CALL = completion("It is sunny.")

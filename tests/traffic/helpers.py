@@ -125,16 +125,10 @@ def ways(emu: Emulator, **options: Any) -> dict[str, Callable[[], Seen]]:
         return _from_langchain("ChatGLM.astream", total)
 
     def li_stream() -> Seen:
-        last: Any = None
-        for last in li.stream_chat(li_prompt):
-            pass
-        return _from_llama("GLM.stream_chat", last)
+        return _from_llama("GLM.stream_chat", list(li.stream_chat(li_prompt))[-1])
 
     async def li_astream() -> Seen:
-        last: Any = None
-        async for last in await li.astream_chat(li_prompt):
-            pass
-        return _from_llama("GLM.astream_chat", last)
+        return _from_llama("GLM.astream_chat", [r async for r in await li.astream_chat(li_prompt)][-1])
 
     async def core_achat() -> Seen:
         return _from_core("AsyncGLMClient.chat", await asyn.chat(request()))

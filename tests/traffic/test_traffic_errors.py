@@ -11,7 +11,7 @@ from tests.traffic.helpers import KEY, ways
 
 OPENROUTER_402 = Fault(
     status=402,
-    body={"error": {"code": 402, "message": "Prompt tokens limit exceeded: 9000 > 4172. To increase, add more credits"}},
+    body={"error": {"code": 402, "message": "Prompt tokens limit exceeded: 9000 > 4172. Add more credits"}},
 )
 
 
@@ -27,7 +27,7 @@ OPENROUTER_402 = Fault(
         ("empiriolabs", Fault(status=402), None),
     ],
 )
-def test_no_credits_is_a_final_quota_error_every_way(provider: str, fault: Fault, shape: dict[str, bool] | None) -> None:
+def test_no_credits_is_a_final_quota_error_every_way(provider: str, fault: Fault, shape: dict[str, bool] | None) -> None:  # noqa: E501
     emu = Emulator(provider, api_key=KEY, shape=shape)
     for way, call in ways(emu).items():
         emu.queue(fault)

@@ -20,7 +20,7 @@ TOOL_REPLY = Reply(
     reasoning="两个城市都要查天气。",
     tool_calls=[ToolCallSpec("get_weather", {"city": "北京"}), ToolCallSpec("get_weather", {"city": "Paris"})],
 )
-TEXT_REPLY = Reply(content="你好！Hello, I am GLM.", reasoning="The user greets me. 用户在打招呼。")
+TEXT_REPLY = Reply(content="你好 Hello, I am GLM.", reasoning="The user greets me. 用户在打招呼。")
 EXPECTED_CALLS = [("get_weather", {"city": "北京"}), ("get_weather", {"city": "Paris"})]
 
 CASES: list[tuple[str, str, dict[str, Any] | Shape | None]] = [

@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict
 
 from glm_core import ContentFilterError, RefusalError
 from glm_core.testing import Emulator, Fault, Reply, ToolCallSpec
+from langchain_glm import GLMToolCallRequiredError
 from tests.traffic.helpers import KEY, chat_glm, glm
 
 TWO_CALLS = Reply(tool_calls=[ToolCallSpec("add", {"a": 1, "b": 2}), ToolCallSpec("multiply", {"a": 3, "b": 4})])
@@ -66,10 +67,8 @@ def test_llama_index_keeps_the_first_call_streamed_too(provider: str) -> None:
     emu.queue(TWO_CALLS, TWO_CALLS)
     answer = llm.chat_with_tools(tools, user_msg="add and multiply")
     assert [s.tool_name for s in llm.get_tool_calls_from_response(answer)] == ["add"]
-    last = None
-    for last in llm.stream_chat_with_tools(tools, user_msg="add and multiply"):
-        pass
-    assert last is not None and [s.tool_name for s in llm.get_tool_calls_from_response(last)] == ["add"]
+    last = list(llm.stream_chat_with_tools(tools, user_msg="add and multiply"))[-1]
+    assert [s.tool_name for s in llm.get_tool_calls_from_response(last)] == ["add"]
 
 
 def test_langgraph_supervisor_runs_on_zai() -> None:
@@ -169,10 +168,8 @@ async def test_llama_index_flags_the_refusal_and_structured_predict_raises(metho
     emu.queue(SENSITIVE, SENSITIVE, SENSITIVE, SENSITIVE)
     answer = llm.chat([ChatMessage(role="user", content="x")])
     assert answer.additional_kwargs["refusal"] and answer.message.additional_kwargs["refusal"]
-    last = None
-    async for last in await llm.astream_chat([ChatMessage(role="user", content="x")]):
-        pass
-    assert last is not None and last.additional_kwargs["refusal"]
+    last = [r async for r in await llm.astream_chat([ChatMessage(role="user", content="x")])][-1]
+    assert last.additional_kwargs["refusal"]
     with pytest.raises(RefusalError):
         llm.structured_predict(Person, PromptTemplate("{text}"), text="Ada, 36")
     with pytest.raises(RefusalError):
@@ -182,7 +179,7 @@ async def test_llama_index_flags_the_refusal_and_structured_predict_raises(metho
 # -- 3. structured output under a name no provider accepts --------------------------------------
 
 
-class 人物(BaseModel):  # noqa: N801 - a user's class name, as written
+class 人物(BaseModel):
     """A person: name and age."""
 
     姓名: str
@@ -248,8 +245,30 @@ async def test_llama_index_history_opening_with_an_assistant_greeting_works() ->
     history = [ChatMessage(role="system", content="Be brief."), ChatMessage(role="assistant", content="Hi!"),
                ChatMessage(role="user", content="What is GLM?")]
     assert (await llm.achat(history)).message.content == "Hello! You said: What is GLM?"
-    last = None
-    for last in llm.stream_chat(history):
-        pass
-    assert last is not None and last.message.content == "Hello! You said: What is GLM?"
+    last = list(llm.stream_chat(history))[-1]
+    assert last.message.content == "Hello! You said: What is GLM?"
     assert [m["role"] for m in emu.requests[-1].body["messages"]] == ["system", "user", "assistant", "user"]
+
+
+# -- OpenRouter's Z.AI upstream refuses a forced tool choice: degrade and verify ----------------
+
+
+def test_openrouter_forced_tool_choice_is_asked_for_and_verified() -> None:
+    emu = Emulator("openrouter", api_key=KEY)
+    llm = chat_glm(emu)
+    answer = llm.bind_tools([add, multiply], tool_choice="multiply").invoke("multiply 3 by 4")
+    assert [c["name"] for c in answer.tool_calls] == ["multiply"]
+    sent = emu.requests[-1].body
+    assert "tool_choice" not in sent and [t["function"]["name"] for t in sent["tools"]] == ["multiply"]
+    emu.queue(Reply(content="I would rather chat."))
+    with pytest.raises(GLMToolCallRequiredError):
+        llm.bind_tools([add, multiply], tool_choice="any").invoke("Hello!")
+
+
+def test_openrouter_structured_output_works_both_adapters() -> None:
+    emu = Emulator("openrouter", api_key=KEY)
+    assert isinstance(chat_glm(emu).with_structured_output(PersonInfo).invoke("Describe this person: Ada, 36"),
+                      PersonInfo)
+    prompt = PromptTemplate("Describe this person: {text}")
+    assert isinstance(glm(emu).structured_predict(PersonInfo, prompt, text="Ada, 36"), PersonInfo)
+    assert all(r.body.get("tool_choice") in (None, "auto") for r in emu.requests)
