@@ -73,6 +73,10 @@ class ProviderProfile:
     first_message_must_be_user: bool = False
     # Finish reasons that mean "the provider's filter stopped the answer" (a refusal, refusals.py).
     refusal_finish_reasons: frozenset[str] = frozenset({"content_filter", "sensitive"})
+    # An endpoint that counts a prompt's tokens exactly (Z.ai POST /paas/v4/tokenizer, models-2026.md
+    # §3.3), and the model ids it accepts (others are counted as the first: same tokenizer family).
+    tokenizer_path: str | None = None
+    tokenizer_models: tuple[str, ...] = ()
     error_shape: ErrorShape = "openai"
     # What the provider's business codes and statuses mean: retried, final, quota, ... (error_codes.py).
     error_codes: ErrorCodes = OPENAI_STYLE_CODES
@@ -146,6 +150,10 @@ PROVIDERS: dict[str, ProviderProfile] = {
         name="Z.ai",
         base_url="https://api.z.ai/api/paas/v4",
         api_key_env=("ZAI_API_KEY",),
+        # Only Z.ai's OpenAPI documents the tokenizer for GLM-4.5/4.6 (the coding plan's and BigModel's
+        # for these models are not documented).
+        tokenizer_path="/tokenizer",
+        tokenizer_models=("glm-4.6", "glm-4.6v", "glm-4.5"),
         **_ZAI_COMMON,  # type: ignore[arg-type]
     ),
     "zai_coding": ProviderProfile(

@@ -30,7 +30,10 @@ import json
 import math
 import re
 from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
+from glm_core.errors import InvalidRequestError, ResponseDecodeError
+from glm_core.providers import PROVIDERS, ProviderProfile
 from glm_core.types import (
     AssistantMessage,
     ChatRequest,
@@ -43,7 +46,16 @@ from glm_core.types import (
     UserMessage,
 )
 
-__all__ = ["estimate_message_tokens", "estimate_text_tokens", "estimate_tokens"]
+if TYPE_CHECKING:
+    from glm_core.endpoint import Endpoint
+
+__all__ = [
+    "estimate_message_tokens",
+    "estimate_text_tokens",
+    "estimate_tokens",
+    "tokenizer_body",
+    "tokenizer_count",
+]
 
 _CHARS_PER_TOKEN = 4.0  # English and other ASCII text
 _CJK_TOKENS_PER_CHAR = 0.7
@@ -116,3 +128,38 @@ def estimate_tokens(request: ChatRequest) -> int:
     return _PROMPT_FRAME + sum(estimate_message_tokens(m) for m in request.messages) + _tools_tokens(
         request.tools or ()
     )
+
+
+def tokenizer_body(endpoint: Endpoint, request: ChatRequest) -> tuple[str, bytes, dict[str, str]]:
+    """The URL, JSON body and headers that ask `endpoint`'s provider to count `request`'s prompt tokens.
+
+    Raises `InvalidRequestError` where the provider has no tokenizer endpoint (use
+    `estimate_tokens` there).
+    """
+    provider = endpoint.provider
+    if provider.tokenizer_path is None:
+        with_one = ", ".join(p.id for p in PROVIDERS.values() if p.tokenizer_path) or "none"
+        raise InvalidRequestError(
+            f"{provider.name} has no tokenizer endpoint (providers with one: {with_one}); "
+            "use glm_core.tokens.estimate_tokens, which needs no network",
+            provider=provider.id,
+        )
+    prepared = endpoint.prepare(request, stream=False)
+    encoded = prepared.body
+    wanted = request.model if request.model in provider.tokenizer_models else provider.tokenizer_models[0]
+    body: dict[str, Any] = {"model": wanted, "messages": encoded["messages"]}
+    tools = [t for t in encoded.get("tools") or () if t.get("type") == "function"]
+    if tools:
+        body["tools"] = tools
+    content = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+    return endpoint.base_url + provider.tokenizer_path, content, prepared.headers
+
+
+def tokenizer_count(provider: ProviderProfile, data: Any) -> int:
+    """`usage.prompt_tokens` of a tokenizer answer."""
+    usage = data.get("usage") if isinstance(data, dict) else None
+    count = usage.get("prompt_tokens") if isinstance(usage, dict) else None
+    if not isinstance(count, int):
+        raise ResponseDecodeError(f"{provider.name}'s tokenizer answered without usage.prompt_tokens: {data!r:.200}",
+                                  provider=provider.id)
+    return count

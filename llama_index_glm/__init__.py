@@ -6,5 +6,6 @@ Example:
 """
 
 from llama_index_glm.base import GLM
+from llama_index_glm.tokens import glm_tokenizer
 
-__all__ = ["GLM"]
+__all__ = ["GLM", "glm_tokenizer"]

@@ -27,6 +27,7 @@ from glm_core.testing.facts import DEFAULT_ACCOUNT_ID, PROVIDER_FACTS, ProviderF
 from glm_core.testing.outcome import Outcome, apply_body_fault, early_fault
 from glm_core.testing.script import Fault, Reply
 from glm_core.testing.shapes import DEFAULT_SHAPES, Shape, ShapeOverride, resolve_shape
+from glm_core.testing.tokenizer import tokenizer_answer
 from glm_core.testing.transport import EmulatorTransport
 
 __all__ = ["Emulator", "RecordedRequest"]
@@ -168,6 +169,9 @@ class Emulator:
             if early is not None:
                 return self._error(early) if item.body is None else early
         try:
+            if facts.tokenizer_endpoint is not None and path.rstrip("/") == self.base_path + facts.tokenizer_endpoint:
+                check_auth(facts, self.api_key, headers, path)
+                return tokenizer_answer(facts, _parse(raw))
             facts, path_model = self._route(method, path, headers)
             return self._answer(facts, path_model, path, raw, item)
         except WireError as e:

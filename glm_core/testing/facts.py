@@ -9,7 +9,7 @@ see that tuple at the bottom of this module.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 __all__ = [
@@ -71,6 +71,8 @@ class ProviderFacts:
     tool_id_style: Literal["zai", "vllm", "call_hex"] = "zai"
     error_style: Literal["zai", "cloudflare", "aimlapi", "openai", "openrouter", "vllm", "sglang"] = "zai"
     sse_content_type: str = "text/event-stream; charset=utf-8"
+    # The path after the base URL of a token-counting endpoint (Z.ai's /tokenizer), if any.
+    tokenizer_endpoint: str | None = None
 
     def resolved_base_url(self, account_id: str) -> str:
         """The real base URL with the account id filled in."""
@@ -90,7 +92,7 @@ def _zai(provider_id: str, base_url: str) -> ProviderFacts:
 
 
 PROVIDER_FACTS: dict[str, ProviderFacts] = {
-    "zai": _zai("zai", "https://api.z.ai/api/paas/v4"),
+    "zai": replace(_zai("zai", "https://api.z.ai/api/paas/v4"), tokenizer_endpoint="/tokenizer"),
     "zai_coding": _zai("zai_coding", "https://api.z.ai/api/coding/paas/v4"),
     "bigmodel": _zai("bigmodel", "https://open.bigmodel.cn/api/paas/v4"),
     "empiriolabs": ProviderFacts(

@@ -74,3 +74,66 @@ def test_chinese_costs_fewer_tokens_per_character_than_bytes_and_more_than_engli
     assert 8 <= estimate_text_tokens(chinese) <= 12
     # Mixed text: each script at its own rate (7 CJK characters at 0.7, 19 ASCII characters at 1/4).
     assert estimate_text_tokens("请用 Python 写一个 quicksort 函数") == 10
+
+
+# -- what a user writes -------------------------------------------------------------------------
+
+HISTORY_TEXT = [("system", "You are a helpful assistant."), ("user", "人工智能 is changing how we live"),
+                ("assistant", "是的，而且很快。"), ("user", "Why so fast?")]
+
+
+def test_get_num_tokens_and_trim_messages_need_no_extra_package() -> None:
+    from langchain_core.messages import trim_messages
+
+    from glm_core.testing import Emulator
+    from tests.traffic.helpers import KEY, chat_glm
+
+    emu = Emulator("zai", api_key=KEY)
+    llm = chat_glm(emu)
+    assert llm.get_num_tokens("人工智能正在改变我们的生活方式") == estimate_text_tokens("人工智能正在改变我们的生活方式")
+    total = llm.get_num_tokens_from_messages(HISTORY_TEXT)  # type: ignore[arg-type]
+    trimmed = trim_messages(HISTORY_TEXT, max_tokens=total - 5, token_counter=llm, strategy="last",
+                            include_system=True)
+    assert [m.type for m in trimmed] == ["system", "ai", "human"]  # the oldest question went
+    assert llm.get_num_tokens_from_messages(trimmed) <= total - 5
+    assert emu.requests == []  # counted offline
+
+
+def test_exact_counts_come_from_the_zai_tokenizer_and_match_the_billed_prompt() -> None:
+    from langchain_core.messages import HumanMessage, SystemMessage
+
+    from glm_core.testing import Emulator
+    from tests.traffic.helpers import KEY, chat_glm
+
+    emu = Emulator("zai", api_key=KEY)
+    llm = chat_glm(emu, exact_token_count=True)
+    messages = [SystemMessage("Be brief."), HumanMessage("人工智能 is changing how we live")]
+    counted = llm.get_num_tokens_from_messages(messages)
+    assert emu.requests[-1].path.endswith("/tokenizer")
+    assert emu.requests[-1].body["model"] == "glm-4.6"  # the tokenizer's models; 4.7 counts as 4.6
+    billed = llm.invoke(messages).usage_metadata
+    assert billed is not None and counted == billed["input_tokens"]
+
+
+async def test_llama_index_has_the_same_counter() -> None:
+    from llama_index.core.llms import ChatMessage
+
+    from glm_core.testing import Emulator
+    from llama_index_glm import glm_tokenizer
+    from tests.traffic.helpers import KEY, chat_glm, glm
+
+    emu = Emulator("zai", api_key=KEY)
+    messages = [ChatMessage(role=role, content=text) for role, text in HISTORY_TEXT]
+    assert glm(emu).count_tokens(messages) == chat_glm(emu).get_num_tokens_from_messages(HISTORY_TEXT)  # type: ignore[arg-type]
+    assert len(glm_tokenizer("你好，世界")) == estimate_text_tokens("你好，世界")
+    exact = glm(emu, exact_token_count=True)
+    assert exact.count_tokens(messages) == await exact.acount_tokens(messages) == exact.chat(messages).raw["usage"][
+        "prompt_tokens"]
+
+
+def test_exact_counts_where_no_tokenizer_exists_say_so_before_sending() -> None:
+    from glm_core import GLMClient, InvalidRequestError
+
+    client = GLMClient("cloudflare", api_key="k", account_id="a")
+    with pytest.raises(InvalidRequestError, match="no tokenizer endpoint.*estimate_tokens"):
+        client.count_tokens(ChatRequest("glm-4.7-flash", [UserMessage("Hi")]))
