@@ -77,6 +77,11 @@ class ProviderProfile:
     # §3.3), and the model ids it accepts (others are counted as the first: same tokenizer family).
     tokenizer_path: str | None = None
     tokenizer_models: tuple[str, ...] = ()
+    # Output log-probabilities (logprobs, top_logprobs up to max_top_logprobs) and several answers
+    # per request (n up to max_n; None: no documented limit). The Z.ai family has neither.
+    logprobs: bool = False
+    max_top_logprobs: int = 0
+    max_n: int | None = 1
     error_shape: ErrorShape = "openai"
     # What the provider's business codes and statuses mean: retried, final, quota, ... (error_codes.py).
     error_codes: ErrorCodes = OPENAI_STYLE_CODES
@@ -135,6 +140,10 @@ _ZAI_COMMON: dict[str, object] = dict(
 
 _CF_MODELS = {"glm-4.7-flash": "@cf/zai-org/glm-4.7-flash"}
 _CF_COMMON: dict[str, object] = dict(
+    # Cloudflare's published input schema: logprobs, top_logprobs 0-20, n 1-128 (providers.md §2).
+    logprobs=True,
+    max_top_logprobs=20,
+    max_n=128,
     api_key_env=("CLOUDFLARE_API_TOKEN",),
     account_id_env="CLOUDFLARE_ACCOUNT_ID",
     model_ids=_CF_MODELS,
@@ -219,6 +228,7 @@ PROVIDERS: dict[str, ProviderProfile] = {
         temperature_range=None,
         top_p_range=(0.01, 1.0),
         max_stop=4,
+        max_n=None,  # `n` is in its glm-4.7 schema; logprobs are not
         thinking_switch="none",
         supports_preserve_thinking=False,
         error_shape="aimlapi",
@@ -239,6 +249,10 @@ PROVIDERS: dict[str, ProviderProfile] = {
         # real-traffic.md); which upstream serves a call is not known up front, so forcing is
         # degraded as on Z.ai: asked for and verified (UNCERTAIN_CHOICES in testing/facts.py).
         tool_choices=frozenset({"auto"}),
+        # OpenAI's logprobs / top_logprobs (0-20) are passed to upstreams that have them; `n` is not
+        # among OpenRouter's parameters (UNCERTAIN_CHOICES).
+        logprobs=True,
+        max_top_logprobs=20,
         thinking_switch="openrouter",
         supports_preserve_thinking=False,
         reasoning_input_field="reasoning_details",
@@ -255,6 +269,9 @@ PROVIDERS: dict[str, ProviderProfile] = {
         any_model=True,
         temperature_range=(0.0, 2.0),
         top_p_range=(0.0, 1.0),
+        logprobs=True,
+        max_top_logprobs=20,
+        max_n=None,
         max_stop=None,
         # vLLM #38488: newer vLLM reads only `reasoning` on input and drops `reasoning_content`.
         reasoning_input_field="reasoning",
@@ -270,6 +287,9 @@ PROVIDERS: dict[str, ProviderProfile] = {
         any_model=True,
         temperature_range=(0.0, 2.0),
         top_p_range=(0.0, 1.0),
+        logprobs=True,
+        max_top_logprobs=20,
+        max_n=None,
         max_stop=None,
     ),
 }

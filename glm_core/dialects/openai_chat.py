@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from glm_core.dialects.errors import error_from_body
-from glm_core.errors import ResponseDecodeError
+from glm_core.errors import InvalidRequestError, ResponseDecodeError
 from glm_core.models import ModelProfile
 from glm_core.providers import ProviderProfile
 from glm_core.types import (
@@ -86,6 +86,18 @@ class OpenAIChatDialect:
             body["stop"] = list(request.stop)
         if request.seed is not None:
             body["seed"] = request.seed
+        if request.logprobs is not None:
+            body["logprobs"] = request.logprobs
+        if request.top_logprobs is not None:
+            body["top_logprobs"] = request.top_logprobs
+        if request.n is not None and request.n != 1:
+            if stream:
+                # One stream carries one answer here (the assembly reads choices[0]).
+                raise InvalidRequestError(
+                    f"{provider.id}: n={request.n} cannot be streamed; call without streaming for several answers",
+                    provider=provider.id,
+                )
+            body["n"] = request.n
         self._encode_thinking(request, body)
 
         tool_call_required = self._encode_tools(request, body, messages)
@@ -252,17 +264,27 @@ class OpenAIChatDialect:
                 f"{self.provider.name} answered without choices[0].message", provider=self.provider.id
             ) from None
         usage = completion.get("usage")
+        response = self._choice_response(choice, message, completion)
+        response.usage = decode_usage(usage) if usage else None
+        response.web_search = completion.get("web_search")
+        others = completion["choices"][1:]
+        if others:  # n > 1: every other answer, in order
+            response.alternatives = [
+                self._choice_response(c, c.get("message") or {}, completion) for c in others if isinstance(c, dict)
+            ]
+        return response
+
+    def _choice_response(self, choice: dict[str, Any], message: dict[str, Any], completion: dict[str, Any]) -> ChatResponse:
         return ChatResponse(
             content=message.get("content") or "",
             reasoning=_reasoning_of(message) or None,
             tool_calls=[_decode_tool_call(c, i) for i, c in enumerate(message.get("tool_calls") or ())],
             finish_reason=choice.get("finish_reason"),
-            usage=decode_usage(usage) if usage else None,
-            web_search=completion.get("web_search"),
             model=completion.get("model"),
             id=completion.get("id"),
             provider=self.provider.id,
             raw=completion,
+            logprobs=_logprobs_of(choice),
         )
 
     def decode_event(self, event: dict[str, Any]) -> ChatChunk:
@@ -283,6 +305,9 @@ class OpenAIChatDialect:
                 if calls:
                     chunk.tool_calls = [_decode_tool_call_delta(c, i) for i, c in enumerate(calls)]
             chunk.finish_reason = choice.get("finish_reason")
+            logprobs = choice.get("logprobs")
+            if logprobs:
+                chunk.logprobs = _logprobs_of(choice)
         usage = event.get("usage")
         if usage:
             chunk.usage = decode_usage(usage)
@@ -345,6 +370,15 @@ def _reasoning_of(message: dict[str, Any]) -> str:
     if details:
         return "".join(d.get("text") or "" for d in details if isinstance(d, dict))
     return ""
+
+
+def _logprobs_of(choice: dict[str, Any]) -> list[dict[str, Any]] | None:
+    # OpenAI shape {"content": [{token, logprob, bytes, top_logprobs}]}; null where not asked for.
+    logprobs = choice.get("logprobs")
+    if isinstance(logprobs, dict):
+        content = logprobs.get("content")
+        return list(content) if isinstance(content, list) else None
+    return None
 
 
 def _arguments_text(arguments: Any) -> str:
