@@ -136,6 +136,13 @@ class ChatGLM(BaseChatModel):
     """Keep earlier turns' reasoning in context (GLM-4.7 preserved thinking)."""
     web_search: bool | dict[str, Any] | None = None
     """Built-in web search: True, or the provider's settings as a dict."""
+    logprobs: bool | None = None
+    """Return the output tokens' log-probabilities in `response_metadata["logprobs"]` (streamed
+    too), where the provider has them (Cloudflare, vLLM, SGLang, OpenRouter); a ValueError elsewhere."""
+    top_logprobs: int | None = None
+    """With logprobs: how many likeliest alternatives per token (0-20)."""
+    n: int | None = None
+    """Answers per prompt (`generate` returns them all; Cloudflare, vLLM, SGLang, AI/ML API)."""
     exact_token_count: bool = False
     """`get_num_tokens*` / `trim_messages(token_counter=llm)`: False counts offline with a GLM-aware
     estimate (no package, no request; see `glm_core.tokens`); True asks the provider's tokenizer
@@ -227,7 +234,8 @@ class ChatGLM(BaseChatModel):
     @property
     def _identifying_params(self) -> dict[str, Any]:
         params: dict[str, Any] = {"model": self.model, "provider": self.provider}
-        for name in ("temperature", "top_p", "max_tokens", "stop", "seed", "thinking", "preserve_thinking"):
+        for name in ("temperature", "top_p", "max_tokens", "stop", "seed", "thinking", "preserve_thinking", "logprobs",
+                     "top_logprobs", "n"):
             value = getattr(self, name)
             if value is not None:
                 params[name] = value
@@ -268,6 +276,9 @@ class ChatGLM(BaseChatModel):
             web_search=self.web_search,
             extra_body=self.__pydantic_private__["_extra_body"],
             extra_headers=None,
+            logprobs=self.logprobs,
+            top_logprobs=self.top_logprobs,
+            n=self.n,
         )
         if kwargs:
             apply_call_kwargs(request, kwargs)
@@ -277,7 +288,10 @@ class ChatGLM(BaseChatModel):
         # No llm_output: LangChain would merge it into response_metadata, which already has
         # model_name and the provider's own usage object (token_usage).
         message = to_ai_message(response, request.model, self.provider)
-        return ChatResult(generations=[ChatGeneration(message=message)])
+        generations = [ChatGeneration(message=message)]
+        for other in response.alternatives:  # n > 1
+            generations.append(ChatGeneration(message=to_ai_message(other, request.model, self.provider)))
+        return ChatResult(generations=generations)
 
     def _last_chunk(self, response: ChatResponse, request: ChatRequest, stream_usage: bool) -> ChatGenerationChunk:
         usage = response.usage if stream_usage else None
@@ -507,4 +521,8 @@ def _piece(chunk: ChatChunk, tracker: ToolCallChunkTracker, keep: FirstCallOnly 
     calls = tracker.chunks(deltas) if deltas else None
     if not (chunk.content or chunk.reasoning or calls):
         return None
-    return ChatGenerationChunk(message=chunk_message(chunk.content, chunk.reasoning, calls, chunk.id))
+    message = chunk_message(chunk.content, chunk.reasoning, calls, chunk.id)
+    if chunk.logprobs:
+        # Chunks add up: LangChain concatenates the lists into the whole answer's logprobs.
+        message.response_metadata["logprobs"] = {"content": chunk.logprobs}
+    return ChatGenerationChunk(message=message)

@@ -294,6 +294,8 @@ def response_metadata(response: ChatResponse, model: str, provider: str) -> dict
         metadata["token_usage"] = usage.raw
     if response.web_search:
         metadata["web_search"] = response.web_search
+    if response.logprobs is not None:
+        metadata["logprobs"] = {"content": response.logprobs}  # as ChatOpenAI puts them
     return metadata
 
 

@@ -124,6 +124,11 @@ class GLM(FunctionCallingLLM):
     thinking: bool | None = Field(default=None, description="Reasoning on/off; None = provider default.")
     preserve_thinking: bool | None = Field(default=None, description="Keep earlier turns' reasoning.")
     web_search: bool | dict[str, Any] | None = Field(default=None, description="Built-in web search.")
+    logprobs: bool | None = Field(
+        default=None,
+        description="Token log-probabilities on ChatResponse.logprobs (Cloudflare, vLLM, SGLang, OpenRouter).",
+    )
+    top_logprobs: int | None = Field(default=None, description="With logprobs: alternatives per token (0-20).")
     tool_choice: str | dict[str, Any] | None = Field(
         default=None, description="Default tool_choice when tools are given: auto, none, required or a name."
     )

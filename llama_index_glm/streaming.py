@@ -31,7 +31,7 @@ from glm_core.tool_policy import FirstCallOnly, keep_first_call
 from glm_core.types import ChatChunk, ToolCall
 from glm_core.types import ChatResponse as GLMResponse
 from llama_index_glm.messages import assistant_message, message_from_response, tool_call_block
-from llama_index_glm.responses import flag_refusal
+from llama_index_glm.responses import flag_refusal, to_logprobs
 from llama_index_glm.usage import raw_with_usage, usage_kwargs
 
 __all__ = [
@@ -107,7 +107,11 @@ class StreamState:
             flag_refusal(GLMResponse(finish_reason=chunk.finish_reason), self._provider, extra,
                          message.additional_kwargs)
         return ChatResponse(
-            message=message, delta=chunk.content, raw=raw_with_usage(chunk.raw, usage), additional_kwargs=extra
+            message=message,
+            delta=chunk.content,
+            raw=raw_with_usage(chunk.raw, usage),
+            additional_kwargs=extra,
+            logprobs=to_logprobs(chunk.logprobs),  # this delta's tokens
         )
 
     def completion(self, chunk: ChatChunk) -> CompletionResponse | None:

@@ -19,6 +19,7 @@ from glm_core.testing.brain import rules_answer
 from glm_core.testing.context import build_context
 from glm_core.testing.facts import ProviderFacts
 from glm_core.testing.ids import response_id, tool_call_id
+from glm_core.testing.logprobs import token_logprobs
 from glm_core.testing.outcome import JSON, Outcome
 from glm_core.testing.plan import Plan, completion_tokens, plan_from_reply, prompt_tokens
 from glm_core.testing.render_body import render_body
@@ -77,6 +78,7 @@ def build_template(
     plan = plan_from_reply(reply, prompt) if reply is not None else rules_answer(ctx, prompt)
     if huge is not None:
         make_huge(plan, huge)
+    _logprobs_and_n(facts, body, plan, reply)
     call_ids: list[str | None] = []
     for i, call in enumerate(plan.tool_calls):
         call_ids.append(call.id)
@@ -92,12 +94,39 @@ def build_template(
         content_type = shape.sse_content_type or facts.sse_content_type
         return Template(True, content_type, b"\x00".join(frames), tuple(call_ids), fixed_rid)
     payload: dict[str, Any] = render_body(ctx, plan, _RID, created)
+    _add_choices(payload, plan)
     if facts.envelope:
         payload = {"result": payload, "success": True, "errors": [], "messages": []}
     data = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
     if shape.body_keepalive_lines:
         data = b"\n" + _KEEPALIVE_LINE * shape.body_keepalive_lines + data
     return Template(False, JSON, data, tuple(call_ids), fixed_rid)
+
+
+# Providers that return logprobs (providers.md §2, §5) and that honour `n`; the Z.ai family ignores both.
+_LOGPROB_FAMILIES = ("cloudflare", "vllm", "sglang", "openrouter")
+_N_FAMILIES = ("cloudflare", "vllm", "sglang", "aimlapi")
+
+
+def _logprobs_and_n(facts: ProviderFacts, body: dict[str, Any], plan: Plan, reply: Reply | None) -> None:
+    if facts.family in _LOGPROB_FAMILIES and body.get("logprobs") is True and (reply is None or reply.logprobs):
+        top = body.get("top_logprobs")
+        plan.logprobs = top if isinstance(top, int) and not isinstance(top, bool) else 0
+    n = body.get("n")
+    if facts.family in _N_FAMILIES and isinstance(n, int) and not isinstance(n, bool) and n > 1:
+        plan.n = n
+
+
+def _add_choices(payload: dict[str, Any], plan: Plan) -> None:
+    """Logprobs on the choice, and `n` copies of it (index 0..n-1): deterministic alternatives."""
+    choices = payload.get("choices")
+    if not isinstance(choices, list) or not choices:
+        return
+    first = choices[0]
+    if plan.logprobs is not None:
+        first["logprobs"] = {"content": token_logprobs(first["message"].get("content") or "", plan.logprobs)}
+    if plan.n > 1:
+        payload["choices"] = [first] + [{**json.loads(json.dumps(first)), "index": i} for i in range(1, plan.n)]
 
 
 def fill(facts: ProviderFacts, tpl: Template) -> Outcome:

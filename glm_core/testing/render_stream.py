@@ -17,6 +17,7 @@ import json
 from typing import Any
 
 from glm_core.testing.context import RequestContext
+from glm_core.testing.logprobs import token_logprobs
 from glm_core.testing.plan import Plan
 from glm_core.testing.render_body import reasoning_details, usage_object
 
@@ -114,7 +115,10 @@ def render_stream(ctx: RequestContext, plan: Plan, rid: str, created: int) -> li
         pieces = [plan.content] if plan.single_content_event else _pieces(plan.content, plan.chunk_size)
         for piece in pieces:
             delta = {"role": "assistant", "content": piece} if zai_like or openrouter else {"content": piece}
-            frames.append(emit([choice(delta)]))
+            content_choice = choice(delta)
+            if plan.logprobs is not None:
+                content_choice["logprobs"] = {"content": token_logprobs(piece, plan.logprobs)}
+            frames.append(emit([content_choice]))
 
     fr = plan.finish_reason
     role: dict[str, Any] = {"role": "assistant", "content": ""} if openrouter else {}

@@ -272,3 +272,63 @@ def test_openrouter_structured_output_works_both_adapters() -> None:
     prompt = PromptTemplate("Describe this person: {text}")
     assert isinstance(glm(emu).structured_predict(PersonInfo, prompt, text="Ada, 36"), PersonInfo)
     assert all(r.body.get("tool_choice") in (None, "auto") for r in emu.requests)
+
+
+# -- log-probabilities and several answers ------------------------------------------------------
+
+LOGPROB_PROVIDERS = ["cloudflare", "cloudflare_openai", "vllm", "sglang", "openrouter"]
+
+
+@pytest.mark.parametrize("provider", LOGPROB_PROVIDERS)
+async def test_langchain_logprobs_land_in_response_metadata_streamed_too(provider: str) -> None:
+    emu = Emulator(provider, api_key=KEY)
+    llm = chat_glm(emu, logprobs=True, top_logprobs=3)
+    whole = llm.invoke("Hi there")
+    tokens = whole.response_metadata["logprobs"]["content"]
+    assert "".join(t["token"] for t in tokens) == whole.text
+    assert all(len(t["top_logprobs"]) == 3 for t in tokens)
+    streamed = None
+    async for chunk in llm.astream("Hi there"):
+        streamed = chunk if streamed is None else streamed + chunk
+    assert streamed is not None
+    assert "".join(t["token"] for t in streamed.response_metadata["logprobs"]["content"]) == streamed.text
+    assert emu.requests[-1].body["top_logprobs"] == 3
+
+
+@pytest.mark.parametrize("provider", ["cloudflare", "vllm", "sglang", "aimlapi"])
+def test_n_gives_several_generations(provider: str) -> None:
+    emu = Emulator(provider, api_key=KEY)
+    result = chat_glm(emu, n=3).generate([[HumanMessage("Hi")]])
+    assert len(result.generations[0]) == 3
+    assert emu.requests[-1].body["n"] == 3
+
+
+@pytest.mark.parametrize("provider", ["zai", "zai_coding", "bigmodel", "empiriolabs", "aimlapi"])
+def test_logprobs_where_the_provider_has_none_is_a_value_error_before_sending(provider: str) -> None:
+    emu = Emulator(provider, api_key=KEY)
+    with pytest.raises(ValueError, match="logprobs are not available"):
+        chat_glm(emu, logprobs=True).invoke("Hi")
+    with pytest.raises(ValueError, match="logprobs are not available"):
+        glm(emu, logprobs=True).chat([ChatMessage(role="user", content="Hi")])
+    assert emu.requests == []
+
+
+def test_n_beyond_the_provider_is_refused_and_n_cannot_be_streamed() -> None:
+    with pytest.raises(ValueError, match="one answer per request"):
+        chat_glm(Emulator("zai", api_key=KEY), n=2).invoke("Hi")
+    with pytest.raises(ValueError, match="1 to 128"):
+        chat_glm(Emulator("cloudflare", api_key=KEY), n=129).invoke("Hi")
+    with pytest.raises(ValueError, match="cannot be streamed"):
+        list(chat_glm(Emulator("vllm", api_key=KEY), n=2).stream("Hi"))
+
+
+@pytest.mark.parametrize("provider", LOGPROB_PROVIDERS)
+async def test_llama_index_exposes_chat_response_logprobs(provider: str) -> None:
+    emu = Emulator(provider, api_key=KEY)
+    llm = glm(emu, logprobs=True, top_logprobs=2)
+    answer = await llm.achat([ChatMessage(role="user", content="Hi there")])
+    assert answer.logprobs is not None
+    assert "".join(alternatives[0].token for alternatives in answer.logprobs) == answer.message.content
+    assert all(len(alternatives) == 2 for alternatives in answer.logprobs)
+    pieces = [r.logprobs for r in llm.stream_chat([ChatMessage(role="user", content="Hi there")]) if r.logprobs]
+    assert "".join(a[0].token for piece in pieces for a in piece) == answer.message.content
