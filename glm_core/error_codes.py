@@ -96,8 +96,9 @@ CLOUDFLARE_CODES = ErrorCodes(
 )
 
 # AI/ML API bodies carry no business code: the decoder uses the status as the code.
-AIMLAPI_CODES = ErrorCodes(quota=frozenset({"403"}), final=frozenset({"403"}),
-                           quota_statuses=_PAYMENT_REQUIRED | {403}, code_is_status=True)
+AIMLAPI_CODES = ErrorCodes(
+    quota=frozenset({"403"}), final=frozenset({"403"}), quota_statuses=_PAYMENT_REQUIRED | {403}, code_is_status=True
+)
 
 # vLLM, SGLang, OpenRouter, EmpirioLabs: `code` is the HTTP status, or OpenAI's string codes.
 OPENAI_STYLE_CODES = ErrorCodes(

@@ -75,8 +75,8 @@ def estimate_text_tokens(text: str) -> int:
     """Tokens GLM spends on `text` alone (no role markup).
 
     Example:
-        >>> estimate_text_tokens("Hello, world"), estimate_text_tokens("你好，世界")
-        (3, 4)
+        >>> estimate_text_tokens("Hello, world"), estimate_text_tokens("你好世界")
+        (3, 3)
     """
     if not text:
         return 0
@@ -116,8 +116,9 @@ def _tools_tokens(tools: Iterable[ToolSpec]) -> int:
     if not tools:
         return 0
     schemas = sum(
-        _json_tokens(json.dumps({"name": t.name, "description": t.description, "parameters": t.parameters},
-                                ensure_ascii=False))
+        _json_tokens(
+            json.dumps({"name": t.name, "description": t.description, "parameters": t.parameters}, ensure_ascii=False)
+        )
         for t in tools
     )
     return _TOOLS_PREAMBLE + schemas
@@ -125,8 +126,8 @@ def _tools_tokens(tools: Iterable[ToolSpec]) -> int:
 
 def estimate_tokens(request: ChatRequest) -> int:
     """The prompt tokens GLM will count for `request` (messages and tools), estimated offline."""
-    return _PROMPT_FRAME + sum(estimate_message_tokens(m) for m in request.messages) + _tools_tokens(
-        request.tools or ()
+    return (
+        _PROMPT_FRAME + sum(estimate_message_tokens(m) for m in request.messages) + _tools_tokens(request.tools or ())
     )
 
 
@@ -160,6 +161,7 @@ def tokenizer_count(provider: ProviderProfile, data: Any) -> int:
     usage = data.get("usage") if isinstance(data, dict) else None
     count = usage.get("prompt_tokens") if isinstance(usage, dict) else None
     if not isinstance(count, int):
-        raise ResponseDecodeError(f"{provider.name}'s tokenizer answered without usage.prompt_tokens: {data!r:.200}",
-                                  provider=provider.id)
+        raise ResponseDecodeError(
+            f"{provider.name}'s tokenizer answered without usage.prompt_tokens: {data!r:.200}", provider=provider.id
+        )
     return count

@@ -20,8 +20,8 @@ from glm_core.errors import GLMError, ToolCallRequiredError
 from glm_core.providers import ProviderProfile, get_provider
 from glm_core.redaction import redact_headers
 from glm_core.refusals import refusal_text, refused_instead
-from glm_core.tool_policy import FirstCallOnly, first_call_only
 from glm_core.tokens import estimate_text_tokens, estimate_tokens
+from glm_core.tool_policy import FirstCallOnly, first_call_only
 from glm_core.types import ChatChunk, ChatRequest, ChatResponse, UserMessage
 from langchain_glm.call_options import apply_call_kwargs
 from langchain_glm.content_blocks import register

@@ -274,7 +274,9 @@ class OpenAIChatDialect:
             ]
         return response
 
-    def _choice_response(self, choice: dict[str, Any], message: dict[str, Any], completion: dict[str, Any]) -> ChatResponse:
+    def _choice_response(
+        self, choice: dict[str, Any], message: dict[str, Any], completion: dict[str, Any]
+    ) -> ChatResponse:
         return ChatResponse(
             content=message.get("content") or "",
             reasoning=_reasoning_of(message) or None,

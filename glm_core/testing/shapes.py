@@ -76,10 +76,7 @@ DEFAULT_SHAPES: dict[str, Shape] = {
     "zai_coding": _ZAI,
     "bigmodel": Shape(usage_event="separate", usage_details=False),
     "openrouter": Shape(
-        tool_deltas="one_per_delta",
-        finish_on_tool_deltas=True,
-        usage_event="separate",
-        body_keepalive_lines=3
+        tool_deltas="one_per_delta", finish_on_tool_deltas=True, usage_event="separate", body_keepalive_lines=3
     ),
 }
 
@@ -91,7 +88,7 @@ OPENROUTER_UPSTREAMS: dict[str, Shape] = {
         tool_deltas="in_finish_event",
         usage_event="separate_null_finish",
         reasoning_details=False,
-        body_keepalive_lines=12
+        body_keepalive_lines=12,
     ),
     # glm-4.6 via Novita / DeepInfra (2026-03): arguments fragmented by index.
     "Novita": Shape(tool_deltas="fragmented", usage_event="separate", body_keepalive_lines=5),

@@ -36,8 +36,12 @@ def tokenizer_answer(facts: ProviderFacts, body: Any) -> Outcome:
         raise provider_error(facts, code="1213", field="messages", detail="messages is required")
     roles = {m.get("role") for m in messages if isinstance(m, dict)}
     if roles <= {"system", "assistant"}:
-        raise provider_error(facts, code="1214", field="messages",
-                             detail="messages must not consist only of system or assistant messages")
+        raise provider_error(
+            facts,
+            code="1214",
+            field="messages",
+            detail="messages must not consist only of system or assistant messages",
+        )
     tools = body.get("tools")
     if tools is not None and (not isinstance(tools, list) or len(tools) > 128):
         raise provider_error(facts, code="1210", detail="tools must be a list of at most 128")

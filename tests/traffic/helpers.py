@@ -47,16 +47,24 @@ def settings(emu: Emulator) -> dict[str, Any]:
 def chat_glm(emu: Emulator, **options: Any) -> ChatGLM:
     transport = emu.transport()
     return ChatGLM(
-        model=model(emu.provider), provider=emu.provider, http_client=httpx2.Client(transport=transport),
-        http_async_client=httpx2.AsyncClient(transport=transport), **settings(emu), **options,
+        model=model(emu.provider),
+        provider=emu.provider,
+        http_client=httpx2.Client(transport=transport),
+        http_async_client=httpx2.AsyncClient(transport=transport),
+        **settings(emu),
+        **options,
     )
 
 
 def glm(emu: Emulator, **options: Any) -> GLM:
     transport = emu.transport()
     return GLM(
-        model=model(emu.provider), provider=emu.provider, http_client=httpx2.Client(transport=transport),
-        async_http_client=httpx2.AsyncClient(transport=transport), **settings(emu), **options,
+        model=model(emu.provider),
+        provider=emu.provider,
+        http_client=httpx2.Client(transport=transport),
+        async_http_client=httpx2.AsyncClient(transport=transport),
+        **settings(emu),
+        **options,
     )
 
 
@@ -69,14 +77,24 @@ def clients(emu: Emulator) -> tuple[GLMClient, AsyncGLMClient]:
 
 
 def _from_core(way: str, r: ChatResponse) -> Seen:
-    return Seen(way, r.content, r.reasoning or "", [(c.name, json.loads(c.arguments)) for c in r.tool_calls],
-                r.usage.total_tokens if r.usage else None)
+    return Seen(
+        way,
+        r.content,
+        r.reasoning or "",
+        [(c.name, json.loads(c.arguments)) for c in r.tool_calls],
+        r.usage.total_tokens if r.usage else None,
+    )
 
 
 def _from_langchain(way: str, m: AIMessage | AIMessageChunk) -> Seen:
     usage = m.usage_metadata["total_tokens"] if m.usage_metadata else None
-    return Seen(way, m.text, m.additional_kwargs.get("reasoning_content", ""),
-                [(c["name"], c["args"]) for c in m.tool_calls], usage)
+    return Seen(
+        way,
+        m.text,
+        m.additional_kwargs.get("reasoning_content", ""),
+        [(c["name"], c["args"]) for c in m.tool_calls],
+        usage,
+    )
 
 
 def _from_llama(way: str, r: Any) -> Seen:
@@ -84,8 +102,11 @@ def _from_llama(way: str, r: Any) -> Seen:
 
     blocks = r.message.blocks
     reasoning = "".join(b.content or "" for b in blocks if isinstance(b, ThinkingBlock))
-    calls = [(b.tool_name, b.tool_kwargs if isinstance(b.tool_kwargs, dict) else json.loads(b.tool_kwargs))
-             for b in blocks if isinstance(b, ToolCallBlock)]
+    calls = [
+        (b.tool_name, b.tool_kwargs if isinstance(b.tool_kwargs, dict) else json.loads(b.tool_kwargs))
+        for b in blocks
+        if isinstance(b, ToolCallBlock)
+    ]
     usage = (r.raw or {}).get("usage") if isinstance(r.raw, dict) else None
     total = usage.get("total_tokens") if isinstance(usage, dict) else None
     return Seen(way, r.message.content or "", reasoning, calls, total)

@@ -14,16 +14,21 @@ HELPFUL = SystemMessage("You are a helpful assistant")
 WEATHER = ToolSpec(
     "weather",
     "Get weather information for a location",
-    {"properties": {"location": {"description": "the city", "type": "string"}}, "required": ["location"],
-     "type": "object"},
+    {
+        "properties": {"location": {"description": "the city", "type": "string"}},
+        "required": ["location"],
+        "type": "object",
+    },
     strict=False,
 )
 
 
 def _number_tool(name: str, description: str) -> ToolSpec:
     parameters = {
-        "properties": {"a": {"description": "first number", "type": "integer"},
-                       "b": {"description": "second number", "type": "integer"}},
+        "properties": {
+            "a": {"description": "first number", "type": "integer"},
+            "b": {"description": "second number", "type": "integer"},
+        },
         "required": ["a", "b"],
         "type": "object",
     }
@@ -31,30 +36,74 @@ def _number_tool(name: str, description: str) -> ToolSpec:
 
 
 MATH_TOOLS = [_number_tool("add", "Add two numbers"), _number_tool("multiply", "Multiply two numbers")]
-MATH_SYSTEM = SystemMessage("You are a helpful assistant. CRITICAL: Always use both add and multiply at the same time ALWAYS.")
+MATH_SYSTEM = SystemMessage(
+    "You are a helpful assistant. CRITICAL: Always use both add and multiply at the same time ALWAYS."
+)
 MATH_USER = UserMessage("Add and multiply the number 2 and 3")
-MATH_CALLS = AssistantMessage("\n\nI'll add and multiply the numbers 2 and 3 for you.\n", tool_calls=[
-    ToolCall("c1", "add", '{"a": 2, "b": 3}'), ToolCall("c2", "multiply", '{"a": 2, "b": 3}')])
+MATH_CALLS = AssistantMessage(
+    "\n\nI'll add and multiply the numbers 2 and 3 for you.\n",
+    tool_calls=[ToolCall("c1", "add", '{"a": 2, "b": 3}'), ToolCall("c2", "multiply", '{"a": 2, "b": 3}')],
+)
 
 CAPTURED: list[tuple[str, ChatRequest, int]] = [
     ("plain", ChatRequest("glm-4.5", [HELPFUL, UserMessage("Say hi in Portuguese")]), 18),
-    ("one tool", ChatRequest("glm-4.5", [HELPFUL, UserMessage("What's the weather in Florence,Italy?")],
-                             tools=[WEATHER]), 179),
-    ("tool result", ChatRequest("glm-4.5", [
-        HELPFUL, UserMessage("What's the weather in Florence,Italy?"),
-        AssistantMessage("\n\n", tool_calls=[ToolCall("c", "weather", '{"location": "Florence,Italy"}')]),
-        ToolMessage("40 C", tool_call_id="c")], tools=[WEATHER]), 207),
-    ("one tool, thinking", ChatRequest("glm-4.5", [HELPFUL, UserMessage("What's the weather in Florence, Italy?")],
-                                       tools=[WEATHER]), 179),
-    ("tool result, thinking", ChatRequest("glm-4.5", [
-        HELPFUL, UserMessage("What's the weather in Florence, Italy?"),
-        AssistantMessage("\n\nI'll get the weather information for Florence, Italy for you.\n",
-                         tool_calls=[ToolCall("c", "weather", '{"location": "Florence, Italy"}')]),
-        ToolMessage("40 C", tool_call_id="c")], tools=[WEATHER]), 220),
+    (
+        "one tool",
+        ChatRequest("glm-4.5", [HELPFUL, UserMessage("What's the weather in Florence,Italy?")], tools=[WEATHER]),
+        179,
+    ),
+    (
+        "tool result",
+        ChatRequest(
+            "glm-4.5",
+            [
+                HELPFUL,
+                UserMessage("What's the weather in Florence,Italy?"),
+                AssistantMessage("\n\n", tool_calls=[ToolCall("c", "weather", '{"location": "Florence,Italy"}')]),
+                ToolMessage("40 C", tool_call_id="c"),
+            ],
+            tools=[WEATHER],
+        ),
+        207,
+    ),
+    (
+        "one tool, thinking",
+        ChatRequest("glm-4.5", [HELPFUL, UserMessage("What's the weather in Florence, Italy?")], tools=[WEATHER]),
+        179,
+    ),
+    (
+        "tool result, thinking",
+        ChatRequest(
+            "glm-4.5",
+            [
+                HELPFUL,
+                UserMessage("What's the weather in Florence, Italy?"),
+                AssistantMessage(
+                    "\n\nI'll get the weather information for Florence, Italy for you.\n",
+                    tool_calls=[ToolCall("c", "weather", '{"location": "Florence, Italy"}')],
+                ),
+                ToolMessage("40 C", tool_call_id="c"),
+            ],
+            tools=[WEATHER],
+        ),
+        220,
+    ),
     ("two tools", ChatRequest("glm-4.5", [MATH_SYSTEM, MATH_USER], tools=MATH_TOOLS), 286),
-    ("two tool results", ChatRequest("glm-4.5", [
-        MATH_SYSTEM, MATH_USER, MATH_CALLS, ToolMessage("5", tool_call_id="c1"), ToolMessage("6", tool_call_id="c2")],
-        tools=MATH_TOOLS), 360),
+    (
+        "two tool results",
+        ChatRequest(
+            "glm-4.5",
+            [
+                MATH_SYSTEM,
+                MATH_USER,
+                MATH_CALLS,
+                ToolMessage("5", tool_call_id="c1"),
+                ToolMessage("6", tool_call_id="c2"),
+            ],
+            tools=MATH_TOOLS,
+        ),
+        360,
+    ),
 ]
 
 
@@ -78,8 +127,12 @@ def test_chinese_costs_fewer_tokens_per_character_than_bytes_and_more_than_engli
 
 # -- what a user writes -------------------------------------------------------------------------
 
-HISTORY_TEXT = [("system", "You are a helpful assistant."), ("user", "人工智能 is changing how we live"),
-                ("assistant", "是的，而且很快。"), ("user", "Why so fast?")]
+HISTORY_TEXT = [
+    ("system", "You are a helpful assistant."),
+    ("user", "人工智能 is changing how we live"),
+    ("assistant", "是的而且很快。"),
+    ("user", "Why so fast?"),
+]
 
 
 def test_get_num_tokens_and_trim_messages_need_no_extra_package() -> None:
@@ -90,10 +143,11 @@ def test_get_num_tokens_and_trim_messages_need_no_extra_package() -> None:
 
     emu = Emulator("zai", api_key=KEY)
     llm = chat_glm(emu)
-    assert llm.get_num_tokens("人工智能正在改变我们的生活方式") == estimate_text_tokens("人工智能正在改变我们的生活方式")
+    assert llm.get_num_tokens("人工智能正在改变我们的生活方式") == estimate_text_tokens(
+        "人工智能正在改变我们的生活方式"
+    )
     total = llm.get_num_tokens_from_messages(HISTORY_TEXT)  # type: ignore[arg-type]
-    trimmed = trim_messages(HISTORY_TEXT, max_tokens=total - 5, token_counter=llm, strategy="last",
-                            include_system=True)
+    trimmed = trim_messages(HISTORY_TEXT, max_tokens=total - 5, token_counter=llm, strategy="last", include_system=True)
     assert [m.type for m in trimmed] == ["system", "ai", "human"]  # the oldest question went
     assert llm.get_num_tokens_from_messages(trimmed) <= total - 5
     assert emu.requests == []  # counted offline
@@ -125,15 +179,18 @@ async def test_llama_index_has_the_same_counter() -> None:
     emu = Emulator("zai", api_key=KEY)
     messages = [ChatMessage(role=role, content=text) for role, text in HISTORY_TEXT]
     assert glm(emu).count_tokens(messages) == chat_glm(emu).get_num_tokens_from_messages(HISTORY_TEXT)  # type: ignore[arg-type]
-    assert len(glm_tokenizer("你好，世界")) == estimate_text_tokens("你好，世界")
+    assert len(glm_tokenizer("你好世界")) == estimate_text_tokens("你好世界")
     exact = glm(emu, exact_token_count=True)
-    assert exact.count_tokens(messages) == await exact.acount_tokens(messages) == exact.chat(messages).raw["usage"][
-        "prompt_tokens"]
+    assert (
+        exact.count_tokens(messages)
+        == await exact.acount_tokens(messages)
+        == exact.chat(messages).raw["usage"]["prompt_tokens"]
+    )
 
 
 def test_exact_counts_where_no_tokenizer_exists_say_so_before_sending() -> None:
     from glm_core import GLMClient, InvalidRequestError
 
     client = GLMClient("cloudflare", api_key="k", account_id="a")
-    with pytest.raises(InvalidRequestError, match="no tokenizer endpoint.*estimate_tokens"):
+    with pytest.raises(InvalidRequestError, match=r"no tokenizer endpoint.*estimate_tokens"):
         client.count_tokens(ChatRequest("glm-4.7-flash", [UserMessage("Hi")]))

@@ -27,7 +27,9 @@ OPENROUTER_402 = Fault(
         ("empiriolabs", Fault(status=402), None),
     ],
 )
-def test_no_credits_is_a_final_quota_error_every_way(provider: str, fault: Fault, shape: dict[str, bool] | None) -> None:  # noqa: E501
+def test_no_credits_is_a_final_quota_error_every_way(
+    provider: str, fault: Fault, shape: dict[str, bool] | None
+) -> None:
     emu = Emulator(provider, api_key=KEY, shape=shape)
     for way, call in ways(emu).items():
         emu.queue(fault)

@@ -30,14 +30,20 @@ CASES: list[tuple[str, str, dict[str, Any] | Shape | None]] = [
     ("zai", "all calls in one delta, each delta with a finish reason", {"tool_deltas": "together"}),
     ("bigmodel", "default: usage in its own choices:[] event", None),
     ("openrouter", "default (Z.AI upstream): no comments, whole call per delta, keep-alive lines", None),
-    ("openrouter", "BaseTen upstream: whole call in the finish event, usage with finish_reason null",
-     OPENROUTER_UPSTREAMS["BaseTen"]),
+    (
+        "openrouter",
+        "BaseTen upstream: whole call in the finish event, usage with finish_reason null",
+        OPENROUTER_UPSTREAMS["BaseTen"],
+    ),
     ("openrouter", "Novita upstream: arguments fragmented by index", OPENROUTER_UPSTREAMS["Novita"]),
     ("openrouter", "documented: processing comment lines", {"comment_lines": True}),
     ("openrouter", "twelve keep-alive lines before the body", {"body_keepalive_lines": 12}),
     ("vllm", "usage on the finish chunk", {"usage_event": "finish"}),
-    ("cloudflare_openai", "usage event with a choice whose finish_reason is null",
-     {"usage_event": "separate_null_finish"}),
+    (
+        "cloudflare_openai",
+        "usage event with a choice whose finish_reason is null",
+        {"usage_event": "separate_null_finish"},
+    ),
 ]
 
 
@@ -74,8 +80,9 @@ def test_usage_reaches_every_path(provider: str) -> None:
 def test_a_shape_can_be_chosen_per_reply() -> None:
     emu = Emulator("openrouter", api_key=KEY)
     emu.queue(Reply(content="Hi", shape={"comment_lines": True}), Reply(content="Hi"))
-    with httpx2.Client(transport=emu.transport(), base_url=emu.base_url,
-                       headers={"Authorization": f"Bearer {KEY}"}) as http:
+    with httpx2.Client(
+        transport=emu.transport(), base_url=emu.base_url, headers={"Authorization": f"Bearer {KEY}"}
+    ) as http:
         body = {"model": "z-ai/glm-4.7", "messages": [{"role": "user", "content": "Hi"}], "stream": True}
         assert http.post("/chat/completions", json=body).text.startswith(": OPENROUTER PROCESSING")
         assert http.post("/chat/completions", json=body).text.startswith("data: ")
@@ -88,19 +95,22 @@ def test_captured_defaults() -> None:
     assert DEFAULT_SHAPES["openrouter"].body_keepalive_lines >= 3
 
 
-@pytest.mark.parametrize(("provider", "content_type"), [("zai", "text/event-stream;charset=UTF-8"),
-                                                         ("openrouter", "text/event-stream")])
+@pytest.mark.parametrize(
+    ("provider", "content_type"), [("zai", "text/event-stream;charset=UTF-8"), ("openrouter", "text/event-stream")]
+)
 def test_streams_are_sent_with_the_captured_content_type(provider: str, content_type: str) -> None:
     emu = Emulator(provider, api_key=KEY)
     model = "z-ai/glm-4.7" if provider == "openrouter" else "glm-4.7"
-    with httpx2.Client(transport=emu.transport(), base_url=emu.base_url,
-                       headers={"Authorization": f"Bearer {KEY}"}) as http:
+    with httpx2.Client(
+        transport=emu.transport(), base_url=emu.base_url, headers={"Authorization": f"Bearer {KEY}"}
+    ) as http:
         body = {"model": model, "messages": [{"role": "user", "content": "Hi"}], "stream": True}
         assert http.post("/chat/completions", json=body).headers["content-type"] == content_type
 
 
-@pytest.mark.parametrize("content_type", ["text/event-stream;charset=UTF-8", "TEXT/EVENT-STREAM; charset=utf-8",
-                                          "text/event-stream"])
+@pytest.mark.parametrize(
+    "content_type", ["text/event-stream;charset=UTF-8", "TEXT/EVENT-STREAM; charset=utf-8", "text/event-stream"]
+)
 def test_every_content_type_spelling_streams(content_type: str) -> None:
     for seen in every_way(Emulator("vllm", api_key=KEY, shape={"sse_content_type": content_type}), TEXT_REPLY):
         assert seen.content == TEXT_REPLY.content, seen.way

@@ -77,10 +77,12 @@ def test_langgraph_supervisor_runs_on_zai() -> None:
 
     emu = Emulator("zai", api_key=KEY)
     model = chat_glm(emu)
-    math_agent = create_agent(model=model, tools=[add, multiply], name="math_expert",
-                              system_prompt="You are a math expert.")
-    supervisor = create_supervisor([math_agent], model=model,
-                                   prompt="You manage a math expert. Hand math questions to math_expert.").compile()
+    math_agent = create_agent(
+        model=model, tools=[add, multiply], name="math_expert", system_prompt="You are a math expert."
+    )
+    supervisor = create_supervisor(
+        [math_agent], model=model, prompt="You manage a math expert. Hand math questions to math_expert."
+    ).compile()
     emu.queue(
         Reply(tool_calls=[ToolCallSpec("transfer_to_math_expert", {}), ToolCallSpec("transfer_to_math_expert", {})]),
         Reply(tool_calls=[ToolCallSpec("add", {"a": 2, "b": 3})]),
@@ -91,7 +93,6 @@ def test_langgraph_supervisor_runs_on_zai() -> None:
     assert result["messages"][-1].content == "The math expert says 2 + 3 = 5."
     assert emu.pending == 0
     assert all("parallel_tool_calls" not in r.body for r in emu.requests)
-
 
 
 # -- 2. Z.ai's content filter (finish_reason "sensitive", code 1301) is a refusal ---------------
@@ -225,8 +226,11 @@ def test_a_history_opening_with_an_assistant_greeting_works(provider: str) -> No
     from langchain_core.messages import AIMessage, SystemMessage
 
     emu = Emulator(provider, api_key=KEY)
-    history = [SystemMessage("You are a helpful assistant."), AIMessage("Hi! How can I help?"),
-               HumanMessage("What is GLM?")]
+    history = [
+        SystemMessage("You are a helpful assistant."),
+        AIMessage("Hi! How can I help?"),
+        HumanMessage("What is GLM?"),
+    ]
     answer = chat_glm(emu).invoke(history)
     assert answer.text == "Hello! You said: What is GLM?"
     sent = emu.requests[-1].body["messages"]
@@ -242,8 +246,11 @@ def test_a_history_opening_with_an_assistant_greeting_works(provider: str) -> No
 async def test_llama_index_history_opening_with_an_assistant_greeting_works() -> None:
     emu = Emulator("zai", api_key=KEY)
     llm = glm(emu)
-    history = [ChatMessage(role="system", content="Be brief."), ChatMessage(role="assistant", content="Hi!"),
-               ChatMessage(role="user", content="What is GLM?")]
+    history = [
+        ChatMessage(role="system", content="Be brief."),
+        ChatMessage(role="assistant", content="Hi!"),
+        ChatMessage(role="user", content="What is GLM?"),
+    ]
     assert (await llm.achat(history)).message.content == "Hello! You said: What is GLM?"
     last = list(llm.stream_chat(history))[-1]
     assert last.message.content == "Hello! You said: What is GLM?"
@@ -267,8 +274,9 @@ def test_openrouter_forced_tool_choice_is_asked_for_and_verified() -> None:
 
 def test_openrouter_structured_output_works_both_adapters() -> None:
     emu = Emulator("openrouter", api_key=KEY)
-    assert isinstance(chat_glm(emu).with_structured_output(PersonInfo).invoke("Describe this person: Ada, 36"),
-                      PersonInfo)
+    assert isinstance(
+        chat_glm(emu).with_structured_output(PersonInfo).invoke("Describe this person: Ada, 36"), PersonInfo
+    )
     prompt = PromptTemplate("Describe this person: {text}")
     assert isinstance(glm(emu).structured_predict(PersonInfo, prompt, text="Ada, 36"), PersonInfo)
     assert all(r.body.get("tool_choice") in (None, "auto") for r in emu.requests)
