@@ -340,3 +340,27 @@ async def test_llama_index_exposes_chat_response_logprobs(provider: str) -> None
     assert all(len(alternatives) == 2 for alternatives in answer.logprobs)
     pieces = [r.logprobs for r in llm.stream_chat([ChatMessage(role="user", content="Hi there")]) if r.logprobs]
     assert "".join(a[0].token for piece in pieces for a in piece) == answer.message.content
+
+
+# -- README: recovering from a missing required call in an agent --------------------------------
+
+
+def test_model_retry_middleware_recovers_a_missing_required_call_in_an_agent() -> None:
+    from langchain.agents import create_agent
+    from langchain.agents.middleware import ModelRetryMiddleware
+    from langchain.agents.structured_output import ToolStrategy
+
+    emu = Emulator("zai", api_key=KEY)
+    agent = create_agent(
+        model=chat_glm(emu),
+        tools=[add],
+        response_format=ToolStrategy(PersonInfo),
+        middleware=[ModelRetryMiddleware(retry_on=(GLMToolCallRequiredError,), initial_delay=0, jitter=False)],
+    )
+    emu.queue(
+        Reply(content="Ada is 36."),  # no call although one was required: GLMToolCallRequiredError
+        Reply(tool_calls=[ToolCallSpec("PersonInfo", {"name": "Ada", "age": 36})]),  # the retry
+    )
+    result = agent.invoke({"messages": [HumanMessage("Ada Lovelace is 36.")]})
+    assert result["structured_response"] == PersonInfo(name="Ada", age=36)
+    assert emu.pending == 0
