@@ -8,9 +8,9 @@ byte-level BPE, which spends 2-3 per character), 3 characters of JSON per token 
 call arguments), 2 tokens of role markup per message, 3 for the prompt's frame, and a fixed
 tool-use preamble of 88 tokens when tools are offered.
 
-Accuracy, measured against `usage.prompt_tokens` of 7 real Z.ai glm-4.5 requests captured
+Accuracy, measured against `usage.prompt_tokens` of 9 real Z.ai glm-4.5 requests captured
 outside this project (charmbracelet/fantasy providertests, coding endpoint, 2025-09: plain chat,
-one and two tools, tool-result turns; 18 to 360 prompt tokens): within 6% on every request
+one and two tools, tool-result turns, streamed and not; 18 to 360 prompt tokens): within 6% on every request
 (worst: +1 token on the 18-token plain chat), mean absolute error 2.9%
 (tests/traffic/test_token_counting.py recomputes this). English only: no
 public capture pairs a Chinese prompt with its GLM token count, so the CJK rate is an estimate

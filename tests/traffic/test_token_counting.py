@@ -45,6 +45,8 @@ MATH_CALLS = AssistantMessage(
     tool_calls=[ToolCall("c1", "add", '{"a": 2, "b": 3}'), ToolCall("c2", "multiply", '{"a": 2, "b": 3}')],
 )
 
+STREAM_SYSTEM = SystemMessage("You are a helpful assistant. Always use both add and multiply at the same time.")
+
 CAPTURED: list[tuple[str, ChatRequest, int]] = [
     ("plain", ChatRequest("glm-4.5", [HELPFUL, UserMessage("Say hi in Portuguese")]), 18),
     (
@@ -103,6 +105,23 @@ CAPTURED: list[tuple[str, ChatRequest, int]] = [
             tools=MATH_TOOLS,
         ),
         360,
+    ),
+    # The same, streamed (multi_tool_streaming.yaml), with a shorter system prompt.
+    ("two tools, streamed", ChatRequest("glm-4.5", [STREAM_SYSTEM, MATH_USER], tools=MATH_TOOLS), 282),
+    (
+        "two tool results, streamed",
+        ChatRequest(
+            "glm-4.5",
+            [
+                STREAM_SYSTEM,
+                MATH_USER,
+                MATH_CALLS,
+                ToolMessage("5", tool_call_id="c1"),
+                ToolMessage("6", tool_call_id="c2"),
+            ],
+            tools=MATH_TOOLS,
+        ),
+        356,
     ),
 ]
 
