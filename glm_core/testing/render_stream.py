@@ -138,7 +138,9 @@ def render_stream(ctx: RequestContext, plan: Plan, rid: str, created: int) -> li
             first = {"index": i, "id": c.id, "type": "function", "function": {"name": c.name, "arguments": ""}}
             frames.append(emit([choice({**role, "tool_calls": [first]})]))
             for frag in _fragments(c.arguments, plan.fragments):
-                part = {"index": i, "function": {"arguments": frag}}
+                part: dict[str, Any] = {"index": i, "function": {"arguments": frag}}
+                if shape.fragment_ids:
+                    part = {"index": i, "id": c.id, "function": {"arguments": frag}}
                 frames.append(emit([choice({**role, "tool_calls": [part]})]))
     in_finish = {"tool_calls": whole} if plan.tool_calls and mode == "in_finish_event" else {}
 

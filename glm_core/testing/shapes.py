@@ -44,6 +44,8 @@ class Shape:
       in its own delta), "fragmented" (id and name first, arguments in pieces, by index),
       "in_finish_event" (the whole calls only in the event that carries the finish reason).
     - `finish_on_tool_deltas`: every tool-call delta also carries `finish_reason: "tool_calls"`.
+    - `fragment_ids`: with "fragmented", every fragment repeats its call's id (assembly must not
+      assume the id comes only in the first fragment, real-traffic.md).
     - `usage_event`: "finish" (usage on the finish chunk), "separate" (its own `choices: []`
       event), "separate_null_finish" (its own event with `choices: [{..., "finish_reason": null}]`).
     - `usage_details`: streamed usage has `completion_tokens_details`.
@@ -58,6 +60,7 @@ class Shape:
     leading_newline: bool = False
     tool_deltas: ToolDeltas = "provider"
     finish_on_tool_deltas: bool = False
+    fragment_ids: bool = False
     usage_event: UsageEvent = "provider"
     usage_details: bool = True
     reasoning_details: bool = True

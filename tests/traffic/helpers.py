@@ -51,8 +51,7 @@ def chat_glm(emu: Emulator, **options: Any) -> ChatGLM:
         provider=emu.provider,
         http_client=httpx2.Client(transport=transport),
         http_async_client=httpx2.AsyncClient(transport=transport),
-        **settings(emu),
-        **options,
+        **{**settings(emu), **options},
     )
 
 
@@ -63,8 +62,7 @@ def glm(emu: Emulator, **options: Any) -> GLM:
         provider=emu.provider,
         http_client=httpx2.Client(transport=transport),
         async_http_client=httpx2.AsyncClient(transport=transport),
-        **settings(emu),
-        **options,
+        **{**settings(emu), **options},
     )
 
 

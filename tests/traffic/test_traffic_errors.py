@@ -65,3 +65,41 @@ def test_a_stream_cut_inside_an_event_is_an_interruption_with_the_partial_answer
             call()
         assert caught.value.partial is not None, way
         emu.reset()
+
+
+@pytest.mark.parametrize("provider", ["zai", "openrouter"])
+def test_a_stream_cut_inside_its_first_event_is_retried_without_gluing_the_fragment(provider: str) -> None:
+    # opencode#8282: a retry glued the next connection's first event onto the cut fragment. Nothing
+    # reached the caller yet, so the stream is retried on a fresh connection, the fragment dropped.
+    import httpx2
+    from llama_index.core.llms import ChatMessage
+
+    from glm_core import ChatRequest, GLMClient, UserMessage
+    from tests.traffic.helpers import chat_glm, glm, model
+
+    emu = Emulator(provider, api_key=KEY)
+    reply = Reply(content="Whole answer.", reasoning="Think.")
+    cut = Fault(kind="cut_stream_after", after_events=0, inside_event=True)
+
+    emu.queue(cut, reply)
+    client = GLMClient(
+        provider,
+        api_key=KEY,
+        base_url=emu.base_url,
+        max_retries=1,
+        http_client=httpx2.Client(transport=emu.transport()),
+        sleep=lambda _: None,
+    )
+    with client.stream(ChatRequest(model(provider), [UserMessage("Hi")])) as stream:
+        assert "".join(c.content for c in stream) == "Whole answer."
+
+    emu.queue(cut, reply)
+    llm = chat_glm(emu, max_retries=1)
+    llm._client.sleep = lambda _: None  # no backoff wait in a test
+    assert "".join(c.text for c in llm.stream("Hi")) == "Whole answer."
+
+    emu.queue(cut, reply)
+    li = glm(emu, max_retries=1)
+    li._sync_client.sleep = lambda _: None
+    assert list(li.stream_chat([ChatMessage(role="user", content="Hi")]))[-1].message.content == "Whole answer."
+    assert emu.pending == 0

@@ -36,6 +36,7 @@ CASES: list[tuple[str, str, dict[str, Any] | Shape | None]] = [
         OPENROUTER_UPSTREAMS["BaseTen"],
     ),
     ("openrouter", "Novita upstream: arguments fragmented by index", OPENROUTER_UPSTREAMS["Novita"]),
+    ("openrouter", "fragments that repeat the call's id", {"tool_deltas": "fragmented", "fragment_ids": True}),
     ("openrouter", "documented: processing comment lines", {"comment_lines": True}),
     ("openrouter", "twelve keep-alive lines before the body", {"body_keepalive_lines": 12}),
     ("vllm", "usage on the finish chunk", {"usage_event": "finish"}),
