@@ -285,6 +285,19 @@ UNCERTAIN_CHOICES: tuple[str, ...] = (
     "'none', 'required' and a named tool) with 400 'Tool choice must be auto' (one public report, "
     "vectorize-io/hindsight#4246; whether other upstreams of z-ai/* models enforce a forced choice, and "
     "whether OpenRouter falls back to one of them, is not known). The client degrades up front.",
+    "Z.ai tokenizer (POST /paas/v4/tokenizer): served on the zai base only (the coding plan's and "
+    "BigModel's are not documented for GLM-4.5+); it takes glm-4.6/glm-4.6v/glm-4.5, so the client counts "
+    "glm-4.7* as glm-4.6 (same tokenizer family, assumed); the count is the emulator's own prompt count.",
+    "Logprobs: answered (deterministically) on Cloudflare, vLLM, SGLang and OpenRouter; `n` honoured on "
+    "Cloudflare (1-128), vLLM, SGLang and AI/ML API (in its glm-4.7 schema). OpenRouter's `n` is not in its "
+    "documented parameters, so the client refuses n>1 there; the Z.ai family has neither (not documented).",
+    "Errors: EmpirioLabs' quota answer is undocumented; OpenAI's `insufficient_quota` code and HTTP 402 are "
+    "taken as 'no credits' there (and 402 everywhere).",
+    "Refusal: finish_reason 'sensitive' (Z.ai, documented) and 'content_filter' (OpenAI convention) are "
+    "read as refusals on every provider.",
+    "A conversation opening with an assistant turn on the Z.ai family: the client puts a user turn "
+    "'(The conversation starts.)' before it; whether Z.ai would accept the greeting as is is not known "
+    "(the emulator refuses it with 1214, as assumed above).",
     "Captured shapes (real-traffic.md) are the defaults where the capture shows normal behaviour: Z.ai "
     "chunks without `object`, finish_reason on every whole tool-call delta, no completion_tokens_details "
     "in streamed usage; BigModel usage in its own choices:[] event; OpenRouter without comment lines, "
