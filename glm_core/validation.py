@@ -134,8 +134,10 @@ def _check_logprobs(request: ChatRequest, provider: ProviderProfile) -> None:
     top = request.top_logprobs
     if top is not None:
         if not 0 <= top <= provider.max_top_logprobs:
-            raise _fail(provider, f"top_logprobs={top} is out of range; {provider.name} accepts 0 to "
-                        f"{provider.max_top_logprobs}")
+            raise _fail(
+                provider,
+                f"top_logprobs={top} is out of range; {provider.name} accepts 0 to {provider.max_top_logprobs}",
+            )
         if not request.logprobs:
             raise _fail(provider, "top_logprobs needs logprobs=True")
     n = request.n

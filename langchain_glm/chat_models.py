@@ -234,8 +234,18 @@ class ChatGLM(BaseChatModel):
     @property
     def _identifying_params(self) -> dict[str, Any]:
         params: dict[str, Any] = {"model": self.model, "provider": self.provider}
-        for name in ("temperature", "top_p", "max_tokens", "stop", "seed", "thinking", "preserve_thinking", "logprobs",
-                     "top_logprobs", "n"):
+        for name in (
+            "temperature",
+            "top_p",
+            "max_tokens",
+            "stop",
+            "seed",
+            "thinking",
+            "preserve_thinking",
+            "logprobs",
+            "top_logprobs",
+            "n",
+        ):
             value = getattr(self, name)
             if value is not None:
                 params[name] = value
@@ -406,9 +416,7 @@ class ChatGLM(BaseChatModel):
             return self._count(ChatRequest(self.model, [UserMessage(text)]))
         return estimate_text_tokens(text)
 
-    def get_num_tokens_from_messages(
-        self, messages: list[BaseMessage], tools: Sequence[Any] | None = None
-    ) -> int:
+    def get_num_tokens_from_messages(self, messages: list[BaseMessage], tools: Sequence[Any] | None = None) -> int:
         """Prompt tokens of `messages` (and `tools`) as GLM counts them, chat template included.
 
         The offline estimate is within 6% of Z.ai's billed prompt tokens on captured English

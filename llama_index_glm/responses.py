@@ -30,8 +30,9 @@ def to_logprobs(content: list[dict[str, Any]] | None) -> list[list[LogProb]] | N
     out = []
     for token in content:
         top = token.get("top_logprobs") or [token]
-        out.append([LogProb(token=t.get("token", ""), logprob=t.get("logprob", 0.0), bytes=t.get("bytes") or [])
-                    for t in top])
+        out.append(
+            [LogProb(token=t.get("token", ""), logprob=t.get("logprob", 0.0), bytes=t.get("bytes") or []) for t in top]
+        )
     return out
 
 

@@ -46,9 +46,7 @@ __all__ = [
 class StreamState:
     """The running answer of one stream; `chat(chunk)` / `completion(chunk)` give what to yield."""
 
-    __slots__ = (
-        "_assembler", "_blocks", "_calls", "_closed", "_had_usage", "_keep", "_provider", "reasoning", "text"
-    )
+    __slots__ = ("_assembler", "_blocks", "_calls", "_closed", "_had_usage", "_keep", "_provider", "reasoning", "text")
 
     def __init__(self, keep: FirstCallOnly | None = None, provider: str | None = None) -> None:
         self._keep = keep  # parallel calls not allowed: only the first call is kept
@@ -104,8 +102,9 @@ class StreamState:
         if chunk.web_search:
             extra["web_search"] = chunk.web_search
         if chunk.finish_reason is not None and self._provider is not None:
-            flag_refusal(GLMResponse(finish_reason=chunk.finish_reason), self._provider, extra,
-                         message.additional_kwargs)
+            flag_refusal(
+                GLMResponse(finish_reason=chunk.finish_reason), self._provider, extra, message.additional_kwargs
+            )
         return ChatResponse(
             message=message,
             delta=chunk.content,

@@ -182,8 +182,14 @@ CASES: list[tuple[str, int, Any, type[APIError], bool, str | None]] = [
         "402",
     ),
     # Z.ai's flat body (no `error` wrapper, crush#1237) decodes like the wrapped one.
-    ("zai", 400, {"code": "1210", "message": "Invalid API parameter, please check the documentation."},
-     BadRequestError, False, "1210"),
+    (
+        "zai",
+        400,
+        {"code": "1210", "message": "Invalid API parameter, please check the documentation."},
+        BadRequestError,
+        False,
+        "1210",
+    ),
     ("zai", 429, {"code": "1113", "message": "余额不足或无可用资源包,请充值。"}, QuotaExceededError, False, "1113"),
     ("zai", 400, {"code": "1301", "message": "contentFilter"}, ContentFilterError, False, "1301"),
     ("bigmodel", 429, {"code": "1302", "message": "并发过高"}, RateLimitError, True, "1302"),
@@ -191,8 +197,13 @@ CASES: list[tuple[str, int, Any, type[APIError], bool, str | None]] = [
     (
         "empiriolabs",
         429,
-        {"error": {"message": "You exceeded your current quota", "type": "insufficient_quota",
-                   "code": "insufficient_quota"}},
+        {
+            "error": {
+                "message": "You exceeded your current quota",
+                "type": "insufficient_quota",
+                "code": "insufficient_quota",
+            }
+        },
         QuotaExceededError,
         False,
         "insufficient_quota",
