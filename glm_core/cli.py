@@ -33,7 +33,7 @@ from glm_core.errors import (
     QuotaExceededError,
 )
 from glm_core.models import EFFORT_LEVELS
-from glm_core.offline import EMULATOR_ACCOUNT_ID, EMULATOR_API_KEY, has_credentials
+from glm_core.offline import EMULATOR_ACCOUNT_ID, EMULATOR_API_KEY, env_base_url, has_credentials
 from glm_core.providers import PROVIDERS, get_provider
 from glm_core.types import ChatRequest, ChatResponse, UserMessage
 
@@ -60,9 +60,9 @@ def _client(args: argparse.Namespace, *, allow_emulator: bool) -> tuple[GLMClien
             http_client=http,
         )
         return client, True
-    return GLMClient(
-        profile.id, base_url=args.base_url, account_id=args.account_id, max_retries=args.max_retries
-    ), False
+    # --base-url wins; vLLM/SGLang otherwise take GLM_VLLM_BASE_URL / GLM_SGLANG_BASE_URL.
+    base_url = args.base_url or env_base_url(profile)
+    return GLMClient(profile.id, base_url=base_url, account_id=args.account_id, max_retries=args.max_retries), False
 
 
 @contextmanager

@@ -25,14 +25,17 @@ from glm_core.dialects.errors import error_from_response
 from glm_core.dialects.markers import MarkerSplittingDialect
 from glm_core.embeddings import EmbeddingRequest, EmbeddingResponse, RerankRequest, RerankResponse
 from glm_core.endpoint import Endpoint, PreparedRequest
-from glm_core.errors import ModelNotFoundError, ResponseDecodeError
+from glm_core.errors import ModelNotFoundError, ResponseDecodeError, ToolCallRequiredError
 from glm_core.http import shared_async_client, shared_client, without_shared
 from glm_core.markers import clean_response, splits_markers
 from glm_core.models import EffortLevel
 from glm_core.providers import ProviderProfile
+from glm_core.refusals import refused_instead
 from glm_core.retrieval import aembed, arerank, embed, rerank
 from glm_core.retry import DEFAULT_MAX_RETRIES, RetryPolicy
 from glm_core.streams import DEFAULT_MAX_EVENT_BYTES, AsyncChatStream, ChatStream, as_glm_error, check_answer
+from glm_core.tokens import tokenizer_body, tokenizer_count
+from glm_core.tool_policy import keep_first_call
 from glm_core.types import ChatRequest, ChatResponse
 
 if TYPE_CHECKING:
@@ -111,6 +114,17 @@ class _ClientBase:
     def __repr__(self) -> str:
         return f"{type(self).__name__}(provider={self.provider.id!r}, base_url={self.endpoint.base_url!r})"
 
+    def _tokens(self, response: httpx2.Response) -> int:
+        if response.status_code >= 400:
+            raise error_from_response(self.provider, response.status_code, response.headers, response.content)
+        try:
+            data: Any = json.loads(response.content)
+        except ValueError:
+            raise ResponseDecodeError(
+                f"{self.provider.name}'s tokenizer answered with a body that is not JSON", provider=self.provider.id
+            ) from None
+        return tokenizer_count(self.provider, data)
+
     def _decode(self, prepared: PreparedRequest, response: httpx2.Response) -> ChatResponse:
         if response.status_code >= 400:
             error = error_from_response(self.provider, response.status_code, response.headers, response.content)
@@ -129,7 +143,12 @@ class _ClientBase:
         answer = self.endpoint.dialect.decode_response(data)
         if splits_markers(prepared.model):
             answer = clean_response(answer)
-        check_answer(prepared, answer, self.provider)
+        try:
+            check_answer(prepared, answer, self.provider)
+        except ToolCallRequiredError as missing:
+            # The filter stopped the answer before any call: a refusal, returned flagged as such.
+            if refused_instead(missing, self.provider) is None:
+                raise
         return answer
 
     def _json_body(self, response: httpx2.Response) -> Any:
@@ -217,7 +236,7 @@ class GLMClient(_ClientBase):
                     # What timeout=self.timeout becomes, without httpx2 copying the Timeout per call.
                     extensions={"timeout": self.timeout.as_dict()},
                 )
-                return self._decode(prepared, response)
+                return _one_call_if_asked(request, self._decode(prepared, response))
             except Exception as exc:
                 error = as_glm_error(exc, self.provider)
                 if not error.retryable or attempt >= self.retry_policy.max_retries:
@@ -265,6 +284,30 @@ class GLMClient(_ClientBase):
     def rerank(self, request: RerankRequest) -> RerankResponse:
         """Score documents against a query; results best first."""
         return rerank(self, request)
+
+    def count_tokens(self, request: ChatRequest) -> int:
+        """The exact prompt tokens of `request`, counted by the provider's tokenizer endpoint (Z.ai).
+
+        Providers without one raise `InvalidRequestError`; `glm_core.tokens.estimate_tokens`
+        counts offline everywhere (within a few percent on English, see its docstring).
+        """
+        url, content, headers = tokenizer_body(self.endpoint, request)
+        attempt = 0
+        while True:
+            try:
+                response = self.http.post(
+                    self._http_url(url),
+                    content=content,
+                    headers=self._headers(headers),
+                    extensions={"timeout": self.timeout.as_dict()},
+                )
+                return self._tokens(response)
+            except Exception as exc:
+                error = as_glm_error(exc, self.provider)
+                if not error.retryable or attempt >= self.retry_policy.max_retries:
+                    raise error from (None if error is exc else exc)
+                self.sleep(self.retry_policy.delay(attempt, getattr(error, "retry_after", None)))
+                attempt += 1
 
     def close(self) -> None:
         """Close your own http_client if you passed one; the shared client stays open."""
@@ -331,7 +374,7 @@ class AsyncGLMClient(_ClientBase):
                     # What timeout=self.timeout becomes, without httpx2 copying the Timeout per call.
                     extensions={"timeout": self.timeout.as_dict()},
                 )
-                return self._decode(prepared, response)
+                return _one_call_if_asked(request, self._decode(prepared, response))
             except Exception as exc:
                 error = as_glm_error(exc, self.provider)
                 if not error.retryable or attempt >= self.retry_policy.max_retries:
@@ -378,7 +421,34 @@ class AsyncGLMClient(_ClientBase):
         """Score documents against a query; results best first."""
         return await arerank(self, request)
 
+    async def count_tokens(self, request: ChatRequest) -> int:
+        """The exact prompt tokens of `request` from the provider's tokenizer (see `GLMClient.count_tokens`)."""
+        url, content, headers = tokenizer_body(self.endpoint, request)
+        attempt = 0
+        while True:
+            try:
+                response = await self.http.post(
+                    self._http_url(url),
+                    content=content,
+                    headers=self._headers(headers),
+                    extensions={"timeout": self.timeout.as_dict()},
+                )
+                return self._tokens(response)
+            except Exception as exc:
+                error = as_glm_error(exc, self.provider)
+                if not error.retryable or attempt >= self.retry_policy.max_retries:
+                    raise error from (None if error is exc else exc)
+                await self.sleep(self.retry_policy.delay(attempt, getattr(error, "retry_after", None)))
+                attempt += 1
+
     async def aclose(self) -> None:
         """Close your own http_client if you passed one; the shared client stays open."""
         if self._own_http is not None:
             await self._own_http.aclose()
+
+
+def _one_call_if_asked(request: ChatRequest, answer: ChatResponse) -> ChatResponse:
+    # parallel_tool_calls=False is not sent where the provider has no switch: keep the first call.
+    if request.parallel_tool_calls is False:
+        keep_first_call(answer)
+    return answer

@@ -18,7 +18,8 @@ GLMError
 │   └── APITimeoutError                    connect/read timeout, or a stream idle too long
 ├── StreamInterruptedError                 a stream broke after its first event; `partial` keeps what came
 ├── ResponseDecodeError                    a body or event that is not what the dialect expects
-└── ToolCallRequiredError                  a tool call was required but the model answered without one
+├── ToolCallRequiredError                  a tool call was required but the model answered without one
+└── RefusalError                           the provider's filter stopped the answer (finish_reason "sensitive")
 ```
 
 Every error carries `provider`; API errors also carry `status_code`, the provider's business `code`
@@ -49,6 +50,7 @@ __all__ = [
     "PermissionDeniedError",
     "QuotaExceededError",
     "RateLimitError",
+    "RefusalError",
     "ResponseDecodeError",
     "ServerError",
     "StreamInterruptedError",
@@ -220,6 +222,22 @@ class ToolCallRequiredError(GLMError):
 
     Raised when the provider cannot enforce tool_choice itself (the Z.ai family only accepts
     "auto"), so the client asked with "auto" and checked the answer. `response` holds the answer.
+    """
+
+    def __init__(self, message: str, *, provider: str | None = None, response: ChatResponse | None = None):
+        super().__init__(message, provider=provider)
+        self.response = response
+
+
+class RefusalError(GLMError):
+    """The answer was refused: the provider's content filter stopped it (Z.ai `finish_reason:
+    "sensitive"`), so what was asked for (structured output) is not there. `response` holds the
+    answer as it came (any text before the stop included); retrying the same request will not help.
+
+    A plain chat call does not raise it: the answer is returned, flagged as a refusal (LangChain: a
+    `refusal` content block and `additional_kwargs["refusal"]`; LlamaIndex:
+    `additional_kwargs["refusal"]`). Structured output raises it (in LangChain as the class that is
+    also langchain-core's `ModelRefusalError`, where langchain-core has it).
     """
 
     def __init__(self, message: str, *, provider: str | None = None, response: ChatResponse | None = None):

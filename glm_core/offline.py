@@ -32,6 +32,14 @@ def _self_hosted_url_env(profile: ProviderProfile) -> str:
     return f"GLM_{profile.id.upper()}_BASE_URL"
 
 
+def env_base_url(provider: str | ProviderProfile) -> str | None:
+    """A self-hosted server's URL from `GLM_VLLM_BASE_URL` / `GLM_SGLANG_BASE_URL` (None elsewhere)."""
+    profile = provider if isinstance(provider, ProviderProfile) else get_provider(provider)
+    if profile.base_url is not None:
+        return None
+    return os.environ.get(_self_hosted_url_env(profile)) or None
+
+
 def has_credentials(provider: str | ProviderProfile) -> bool:
     """Whether the environment names a real endpoint for `provider` (its key; for vLLM/SGLang a URL)."""
     profile = provider if isinstance(provider, ProviderProfile) else get_provider(provider)

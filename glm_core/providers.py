@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
+from glm_core.error_codes import AIMLAPI_CODES, CLOUDFLARE_CODES, OPENAI_STYLE_CODES, ZAI_CODES, ErrorCodes
 from glm_core.errors import ConfigurationError
 from glm_core.services import (
     CF_EMBEDDINGS,
@@ -153,12 +154,23 @@ class ProviderProfile:
     tool_stream_param: bool = False
     # Whether streamed usage must be asked for with stream_options.include_usage.
     stream_usage_needs_option: bool = True
+    # The first non-system turn must be the user's (Z.ai 1214): an opening assistant turn gets a
+    # user turn put before it by the dialect (openai_chat.OPENING_USER_TURN).
     first_message_must_be_user: bool = False
+    # Finish reasons that mean "the provider's filter stopped the answer" (a refusal, refusals.py).
+    refusal_finish_reasons: frozenset[str] = frozenset({"content_filter", "sensitive"})
+    # An endpoint that counts a prompt's tokens exactly (Z.ai POST /paas/v4/tokenizer, models-2026.md
+    # §3.3), and the model ids it accepts (others are counted as the first: same tokenizer family).
+    tokenizer_path: str | None = None
+    tokenizer_models: tuple[str, ...] = ()
+    # Output log-probabilities (logprobs, top_logprobs up to max_top_logprobs) and several answers
+    # per request (n up to max_n; None: no documented limit). The Z.ai family has neither.
+    logprobs: bool = False
+    max_top_logprobs: int = 0
+    max_n: int | None = 1
     error_shape: ErrorShape = "openai"
-    # Business codes that mean "try again later" / "do not retry", whatever the HTTP status.
-    retryable_codes: frozenset[str] = frozenset()
-    final_codes: frozenset[str] = frozenset()
-    quota_codes: frozenset[str] = frozenset()
+    # What the provider's business codes and statuses mean: retried, final, quota, ... (error_codes.py).
+    error_codes: ErrorCodes = OPENAI_STYLE_CODES
     auth_scheme: Literal["bearer"] = "bearer"
     extra_headers: dict[str, str] = field(default_factory=dict)
     # Vision input (for the models whose catalogue `inputs` say they take it): which part kinds
@@ -220,14 +232,14 @@ _ZAI_COMMON: dict[str, object] = dict(
     file_ids=True,
     media_rules=ZAI_MEDIA_RULES,
     vision_schema=True,
-    # §1.9: 1302/1303/1305/1312 are load; 1234 a network error; 500 internal.
-    retryable_codes=frozenset({"500", "1230", "1234", "1302", "1303", "1305", "1312"}),
-    # 1113 arrears (sent as 429), 1301 content filter, 1304/1308/1310 usage caps, 1309 plan expired.
-    final_codes=frozenset({"1113", "1301", "1304", "1308", "1309", "1310", "1311", "1313"}),
-    quota_codes=frozenset({"1113", "1304", "1308", "1309", "1310", "1313"}),
+    error_codes=ZAI_CODES,
 )
 
 _CF_COMMON: dict[str, object] = dict(
+    # Cloudflare's published input schema: logprobs, top_logprobs 0-20, n 1-128 (providers.md §2).
+    logprobs=True,
+    max_top_logprobs=20,
+    max_n=128,
     api_key_env=("CLOUDFLARE_API_TOKEN",),
     account_id_env="CLOUDFLARE_ACCOUNT_ID",
     naming=(NamingRule(prefix="@cf/zai-org/"),),
@@ -238,9 +250,7 @@ _CF_COMMON: dict[str, object] = dict(
     media_parts=frozenset({"image", "video", "file"}),
     file_ids=True,
     image_detail=True,
-    retryable_codes=frozenset({"3040", "3007", "3008"}),
-    final_codes=frozenset({"3036"}),
-    quota_codes=frozenset({"3036"}),
+    error_codes=CLOUDFLARE_CODES,
 )
 
 PROVIDERS: dict[str, ProviderProfile] = {
@@ -251,6 +261,10 @@ PROVIDERS: dict[str, ProviderProfile] = {
         api_key_env=("ZAI_API_KEY",),
         embeddings=ZAI_EMBEDDINGS,
         rerank=ZAI_RERANK,
+        # Only Z.ai's OpenAPI documents the tokenizer for GLM-4.5/4.6 (the coding plan's and BigModel's
+        # for these models are not documented).
+        tokenizer_path="/tokenizer",
+        tokenizer_models=("glm-4.6", "glm-4.6v", "glm-4.5"),
         **_ZAI_COMMON,  # type: ignore[arg-type]
     ),
     "zai_coding": ProviderProfile(
@@ -328,13 +342,13 @@ PROVIDERS: dict[str, ProviderProfile] = {
         temperature_range=None,
         top_p_range=(0.01, 1.0),
         max_stop=4,
+        max_n=None,  # `n` is in its glm-4.7 schema; logprobs are not
         thinking_switch="none",
         supports_preserve_thinking=False,
         error_shape="aimlapi",
         # §7: the z-ai/ vision ids take OpenRouter-style image_url parts; video and files undocumented.
         media_parts=frozenset({"image"}),
-        quota_codes=frozenset({"403"}),
-        final_codes=frozenset({"403"}),
+        error_codes=AIMLAPI_CODES,
     ),
     "openrouter": ProviderProfile(
         id="openrouter",
@@ -353,6 +367,14 @@ PROVIDERS: dict[str, ProviderProfile] = {
         temperature_range=(0.0, 2.0),
         top_p_range=(0.0, 1.0),
         max_stop=None,
+        # Its Z.AI upstream refuses any tool_choice but "auto" ("Tool choice must be auto",
+        # real-traffic.md); which upstream serves a call is not known up front, so forcing is
+        # degraded as on Z.ai: asked for and verified (UNCERTAIN_CHOICES in testing/facts.py).
+        tool_choices=frozenset({"auto"}),
+        # OpenAI's logprobs / top_logprobs (0-20) are passed to upstreams that have them; `n` is not
+        # among OpenRouter's parameters (UNCERTAIN_CHOICES).
+        logprobs=True,
+        max_top_logprobs=20,
         thinking_switch="openrouter",
         supports_preserve_thinking=False,
         reasoning_input_field="reasoning_details",
@@ -371,6 +393,9 @@ PROVIDERS: dict[str, ProviderProfile] = {
         effort_field="chat_template_kwargs",
         temperature_range=(0.0, 2.0),
         top_p_range=(0.0, 1.0),
+        logprobs=True,
+        max_top_logprobs=20,
+        max_n=None,
         max_stop=None,
         image_detail=True,
         # vLLM #38488: newer vLLM reads only `reasoning` on input and drops `reasoning_content`.
@@ -389,6 +414,9 @@ PROVIDERS: dict[str, ProviderProfile] = {
         effort_field="chat_template_kwargs",
         temperature_range=(0.0, 2.0),
         top_p_range=(0.0, 1.0),
+        logprobs=True,
+        max_top_logprobs=20,
+        max_n=None,
         max_stop=None,
         image_detail=True,
         embeddings=openai_style_embeddings(base64=False),

@@ -179,6 +179,11 @@ class ChatRequest:
     extra_headers: dict[str, str] | None = None
     # none | minimal | low | medium | high | xhigh | max; checked per model (glm_core/thinking.py).
     reasoning_effort: EffortLevel | None = None
+    # Log-probabilities of the output tokens (and the `top_logprobs` likeliest alternatives at
+    # each), and `n` answers to one prompt: where the provider has them (ProviderProfile.logprobs).
+    logprobs: bool | None = None
+    top_logprobs: int | None = None
+    n: int | None = None
 
 
 @dataclass(slots=True)
@@ -205,6 +210,10 @@ class ChatResponse:
     id: str | None = None
     provider: str | None = None
     raw: dict[str, Any] | None = None
+    # OpenAI's `choices[i].logprobs.content`: [{"token", "logprob", "bytes", "top_logprobs": [...]}].
+    logprobs: list[dict[str, Any]] | None = None
+    # With n > 1: the other answers (choices[1:]), each a whole ChatResponse.
+    alternatives: list[ChatResponse] = field(default_factory=list)
 
     def to_message(self) -> AssistantMessage:
         """The assistant turn to append to the history (reasoning included, for interleaved thinking)."""
@@ -234,3 +243,4 @@ class ChatChunk:
     model: str | None = None
     id: str | None = None
     raw: dict[str, Any] | None = None
+    logprobs: list[dict[str, Any]] | None = None

@@ -11,14 +11,13 @@ from functools import lru_cache
 
 from glm_core.errors import InvalidRequestError
 from glm_core.models import ModelProfile
-from glm_core.providers import ProviderProfile
+from glm_core.providers import PROVIDERS, ProviderProfile
 from glm_core.types import (
     AssistantMessage,
     ChatRequest,
     NamedToolChoice,
     SystemMessage,
     ToolMessage,
-    UserMessage,
 )
 from glm_core.vision_checks import check_vision
 
@@ -89,13 +88,9 @@ def validate_request(request: ChatRequest, provider: ProviderProfile, model: Mod
             f"web_search is not supported by {provider.name}; providers with built-in web search: "
             "zai, zai_coding, bigmodel, empiriolabs",
         )
-    if request.parallel_tool_calls is not None and not provider.supports_parallel_tool_calls:
-        # Only "no parallel calls" is unenforceable; True is what these providers do anyway.
-        if request.parallel_tool_calls is False:
-            raise _fail(
-                provider,
-                f"parallel_tool_calls=False cannot be enforced on {provider.name}; leave it unset",
-            )
+    # parallel_tool_calls=False where the provider has no switch: not sent, and the answer keeps
+    # its first call (glm_core.tool_policy), so nothing to refuse here.
+    _check_logprobs(request, provider)
     _check_tools(request, provider)
     _check_response_format(request, provider)
 
@@ -107,8 +102,10 @@ def _check_messages(request: ChatRequest, provider: ProviderProfile, model: Mode
     if all(isinstance(m, SystemMessage | AssistantMessage) for m in messages):
         raise _fail(provider, "the conversation has no user message; add one")
     if provider.first_message_must_be_user:
+        # An opening assistant greeting is fine: the dialect puts a user turn before it. A tool
+        # result cannot open a conversation anywhere it is checked.
         first = next((m for m in messages if not isinstance(m, SystemMessage)), None)
-        if not isinstance(first, UserMessage):
+        if isinstance(first, ToolMessage):
             raise _fail(
                 provider,
                 f"{provider.name} requires the first non-system message to be a user message "
@@ -118,6 +115,33 @@ def _check_messages(request: ChatRequest, provider: ProviderProfile, model: Mode
     for message in messages:
         if isinstance(message, ToolMessage) and not message.tool_call_id:
             raise _fail(provider, "a tool message has no tool_call_id; set it to the id of the call it answers")
+
+
+def _check_logprobs(request: ChatRequest, provider: ProviderProfile) -> None:
+    with_logprobs = ", ".join(p.id for p in PROVIDERS.values() if p.logprobs)
+    if (request.logprobs or request.top_logprobs is not None) and not provider.logprobs:
+        raise _fail(
+            provider,
+            f"logprobs are not available on {provider.name}; remove logprobs/top_logprobs, or use a provider "
+            f"that returns them ({with_logprobs})",
+        )
+    top = request.top_logprobs
+    if top is not None:
+        if not 0 <= top <= provider.max_top_logprobs:
+            raise _fail(
+                provider,
+                f"top_logprobs={top} is out of range; {provider.name} accepts 0 to {provider.max_top_logprobs}",
+            )
+        if not request.logprobs:
+            raise _fail(provider, "top_logprobs needs logprobs=True")
+    n = request.n
+    if n is not None and n != 1:
+        if n < 1:
+            raise _fail(provider, f"n={n} is out of range; ask for at least 1 answer")
+        if provider.max_n is not None and n > provider.max_n:
+            if provider.max_n == 1:
+                raise _fail(provider, f"n={n}: {provider.name} returns one answer per request; send n requests")
+            raise _fail(provider, f"n={n} is out of range; {provider.name} accepts 1 to {provider.max_n}")
 
 
 def _check_tools(request: ChatRequest, provider: ProviderProfile) -> None:

@@ -32,6 +32,9 @@ _REQUEST_FIELDS = (
     "web_search",
     "parallel_tool_calls",
     "response_format",
+    "logprobs",
+    "top_logprobs",
+    "n",
 )
 # Keyword arguments LangChain itself may pass down; never sent.
 _IGNORED_KWARGS = frozenset({"stream", "stream_usage", "ls_structured_output_format", "structured_output_format"})

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Self
 import httpx2
 from langchain_core.callbacks import AsyncCallbackManagerForLLMRun, CallbackManagerForLLMRun
 from langchain_core.language_models import BaseChatModel, LangSmithParams, LanguageModelInput, ModelProfile
-from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
+from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage, convert_to_messages
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 from langchain_core.runnables import Runnable
 from langchain_core.tools import BaseTool
@@ -16,12 +16,15 @@ from langchain_core.utils.utils import _build_model_kwargs, get_pydantic_field_n
 from pydantic import ConfigDict, Field, PrivateAttr, SecretStr, field_serializer, field_validator, model_validator
 
 from glm_core.client import DEFAULT_STREAM_IDLE_TIMEOUT, DEFAULT_TIMEOUT, AsyncGLMClient, GLMClient
-from glm_core.errors import GLMError
+from glm_core.errors import GLMError, ToolCallRequiredError
 from glm_core.models import EffortLevel
 from glm_core.providers import ProviderProfile, get_provider
 from glm_core.redaction import redact_headers
+from glm_core.refusals import refusal_text, refused_instead
 from glm_core.thinking import with_default_effort
-from glm_core.types import ChatChunk, ChatRequest, ChatResponse
+from glm_core.tokens import estimate_text_tokens, estimate_tokens
+from glm_core.tool_policy import FirstCallOnly, first_call_only
+from glm_core.types import ChatChunk, ChatRequest, ChatResponse, UserMessage
 from langchain_glm.call_options import apply_call_kwargs
 from langchain_glm.content_blocks import register
 from langchain_glm.errors import to_langchain_error
@@ -34,7 +37,7 @@ from langchain_glm.messages import (
     usage_to_metadata,
 )
 from langchain_glm.profiles import model_profile_for
-from langchain_glm.tools import bound_names, convert_tools, normalize_tool_choice
+from langchain_glm.tools import bound_names, convert_tools, normalize_tool_choice, tool_specs
 
 if TYPE_CHECKING:
     from langchain_glm.structured import StructuredMethod
@@ -141,6 +144,17 @@ class ChatGLM(BaseChatModel):
     """How hard the model thinks (GLM-5.2 and later); None keeps the server default, "max"."""
     web_search: bool | dict[str, Any] | None = None
     """Built-in web search: True, or the provider's settings as a dict."""
+    logprobs: bool | None = None
+    """Return the output tokens' log-probabilities in `response_metadata["logprobs"]` (streamed
+    too), where the provider has them (Cloudflare, vLLM, SGLang, OpenRouter); a ValueError elsewhere."""
+    top_logprobs: int | None = None
+    """With logprobs: how many likeliest alternatives per token (0-20)."""
+    n: int | None = None
+    """Answers per prompt (`generate` returns them all; Cloudflare, vLLM, SGLang, AI/ML API)."""
+    exact_token_count: bool = False
+    """`get_num_tokens*` / `trim_messages(token_counter=llm)`: False counts offline with a GLM-aware
+    estimate (no package, no request; see `glm_core.tokens`); True asks the provider's tokenizer
+    endpoint for the exact count (Z.ai), one request per count."""
 
     # Pydantic serves private attributes through __getattr__, which raises and catches an
     # AttributeError on every read (~5 us each); the per-call paths below read them from
@@ -237,6 +251,9 @@ class ChatGLM(BaseChatModel):
             "thinking",
             "preserve_thinking",
             "reasoning_effort",
+            "logprobs",
+            "top_logprobs",
+            "n",
         ):
             value = getattr(self, name)
             if value is not None:
@@ -278,6 +295,9 @@ class ChatGLM(BaseChatModel):
             web_search=self.web_search,
             extra_body=self.__pydantic_private__["_extra_body"],
             extra_headers=None,
+            logprobs=self.logprobs,
+            top_logprobs=self.top_logprobs,
+            n=self.n,
         )
         if kwargs:
             apply_call_kwargs(request, kwargs)
@@ -288,12 +308,17 @@ class ChatGLM(BaseChatModel):
         # No llm_output: LangChain would merge it into response_metadata, which already has
         # model_name and the provider's own usage object (token_usage).
         message = to_ai_message(response, request.model, self.provider)
-        return ChatResult(generations=[ChatGeneration(message=message)])
+        generations = [ChatGeneration(message=message)]
+        for other in response.alternatives:  # n > 1
+            generations.append(ChatGeneration(message=to_ai_message(other, request.model, self.provider)))
+        return ChatResult(generations=generations)
 
     def _last_chunk(self, response: ChatResponse, request: ChatRequest, stream_usage: bool) -> ChatGenerationChunk:
         usage = response.usage if stream_usage else None
+        refusal = refusal_text(response, self.provider)
         message = AIMessageChunk(
             content="",
+            additional_kwargs={"refusal": refusal} if refusal is not None else {},
             response_metadata=response_metadata(response, request.model, self.provider),
             usage_metadata=usage_to_metadata(usage) if usage is not None else None,
             chunk_position="last",
@@ -340,15 +365,21 @@ class ChatGLM(BaseChatModel):
     ) -> Iterator[ChatGenerationChunk]:
         request = self._request(messages, stop, kwargs)
         tracker = ToolCallChunkTracker()
+        keep = first_call_only(request)
         try:
             with self.__pydantic_private__["_client"].stream(request) as stream:
                 for chunk in stream:
-                    piece = _piece(chunk, tracker)
+                    piece = _piece(chunk, tracker, keep)
                     if piece is not None:
                         if run_manager:
                             run_manager.on_llm_new_token(chunk.content, chunk=piece)
                         yield piece
                 response = stream.response
+        except ToolCallRequiredError as exc:
+            refused = refused_instead(exc, self.provider)  # the filter stopped it: a refusal
+            if refused is None:
+                raise to_langchain_error(exc) from exc.__cause__
+            response = refused
         except GLMError as exc:
             raise to_langchain_error(exc) from exc.__cause__
         last = self._last_chunk(response, request, kwargs.get("stream_usage", self.stream_usage))
@@ -365,21 +396,55 @@ class ChatGLM(BaseChatModel):
     ) -> AsyncIterator[ChatGenerationChunk]:
         request = self._request(messages, stop, kwargs)
         tracker = ToolCallChunkTracker()
+        keep = first_call_only(request)
         try:
             async with self.__pydantic_private__["_async_client"].stream(request) as stream:
                 async for chunk in stream:
-                    piece = _piece(chunk, tracker)
+                    piece = _piece(chunk, tracker, keep)
                     if piece is not None:
                         if run_manager:
                             await run_manager.on_llm_new_token(chunk.content, chunk=piece)
                         yield piece
                 response = stream.response
+        except ToolCallRequiredError as exc:
+            refused = refused_instead(exc, self.provider)  # the filter stopped it: a refusal
+            if refused is None:
+                raise to_langchain_error(exc) from exc.__cause__
+            response = refused
         except GLMError as exc:
             raise to_langchain_error(exc) from exc.__cause__
         last = self._last_chunk(response, request, kwargs.get("stream_usage", self.stream_usage))
         if run_manager:
             await run_manager.on_llm_new_token("", chunk=last)
         yield last
+
+    # ------------------------------------------------------------------ token counting
+
+    def get_num_tokens(self, text: str) -> int:
+        """GLM tokens in `text` (no transformers needed; see `exact_token_count`)."""
+        if self.exact_token_count:
+            return self._count(ChatRequest(self.model, [UserMessage(text)]))
+        return estimate_text_tokens(text)
+
+    def get_num_tokens_from_messages(self, messages: list[BaseMessage], tools: Sequence[Any] | None = None) -> int:
+        """Prompt tokens of `messages` (and `tools`) as GLM counts them, chat template included.
+
+        The offline estimate is within 6% of Z.ai's billed prompt tokens on captured English
+        requests (`glm_core.tokens`); `exact_token_count=True` asks Z.ai's tokenizer instead.
+
+        Example:
+            >>> trim_messages(history, max_tokens=4000, token_counter=llm)   # doctest: +SKIP
+        """
+        request = ChatRequest(self.model, to_core_messages(convert_to_messages(messages)))
+        if tools:
+            request.tools = tool_specs(convert_tools(tools))[0] or None
+        return self._count(request) if self.exact_token_count else estimate_tokens(request)
+
+    def _count(self, request: ChatRequest) -> int:
+        try:
+            return self.__pydantic_private__["_client"].count_tokens(request)
+        except GLMError as exc:
+            raise to_langchain_error(exc) from exc.__cause__
 
     # ------------------------------------------------------------------ tools and structured output
 
@@ -402,8 +467,9 @@ class ChatGLM(BaseChatModel):
                 tool's name. Providers that only accept "auto" (the Z.ai family) are never sent
                 anything else: "none" sends no tools, a named tool is the only tool offered, and a
                 required call that does not come back raises `GLMToolCallRequiredError`.
-            parallel_tool_calls: allow several calls in one answer (False cannot be enforced on
-                the Z.ai family or EmpirioLabs, and raises there).
+            parallel_tool_calls: allow several calls in one answer. False is sent where the
+                provider has the switch; elsewhere (the Z.ai family, EmpirioLabs) the answer keeps
+                its first call, streamed or not (as langgraph-supervisor relies on).
             strict: ask the provider to hold the arguments to the schema (OpenAI `strict`).
 
         Example:
@@ -465,9 +531,16 @@ def _field_names(cls: type) -> set[str]:
     return names
 
 
-def _piece(chunk: ChatChunk, tracker: ToolCallChunkTracker) -> ChatGenerationChunk | None:
+def _piece(chunk: ChatChunk, tracker: ToolCallChunkTracker, keep: FirstCallOnly | None) -> ChatGenerationChunk | None:
     """The LangChain chunk for one stream event, or None when it carries nothing new."""
-    calls = tracker.chunks(chunk.tool_calls) if chunk.tool_calls else None
+    deltas = chunk.tool_calls
+    if deltas and keep is not None:
+        deltas = keep.deltas(deltas)  # parallel_tool_calls=False: only the first call
+    calls = tracker.chunks(deltas) if deltas else None
     if not (chunk.content or chunk.reasoning or calls):
         return None
-    return ChatGenerationChunk(message=chunk_message(chunk.content, chunk.reasoning, calls, chunk.id))
+    message = chunk_message(chunk.content, chunk.reasoning, calls, chunk.id)
+    if chunk.logprobs:
+        # Chunks add up: LangChain concatenates the lists into the whole answer's logprobs.
+        message.response_metadata["logprobs"] = {"content": chunk.logprobs}
+    return ChatGenerationChunk(message=message)

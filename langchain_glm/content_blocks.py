@@ -61,10 +61,21 @@ def _tool_call_blocks(message: AIMessage, body: list[types.ContentBlock]) -> lis
     ]
 
 
+# langchain-core >= 1.7.5 has the standard `refusal` block; older versions get none (feature-detected).
+_HAS_REFUSAL_BLOCK = "refusal" in types.KNOWN_BLOCK_TYPES
+
+
+def _refusal(message: AIMessage | AIMessageChunk) -> list[types.ContentBlock]:
+    text = message.additional_kwargs.get("refusal")
+    if not _HAS_REFUSAL_BLOCK or not isinstance(text, str):
+        return []
+    return [cast("types.ContentBlock", {"type": "refusal", "refusal": text})]
+
+
 def translate_content(message: AIMessage) -> list[types.ContentBlock]:
     """Blocks for a whole message."""
     body = _body(message.content)
-    return _with_reasoning(message, body) + _tool_call_blocks(message, body)
+    return _with_reasoning(message, body) + _tool_call_blocks(message, body) + _refusal(message)
 
 
 def translate_content_chunk(chunk: AIMessageChunk) -> list[types.ContentBlock]:
@@ -72,7 +83,7 @@ def translate_content_chunk(chunk: AIMessageChunk) -> list[types.ContentBlock]:
     body = _body(chunk.content)
     blocks = _with_reasoning(chunk, body)
     if chunk.chunk_position == "last":
-        return blocks + _tool_call_blocks(chunk, body)
+        return blocks + _tool_call_blocks(chunk, body) + _refusal(chunk)
     for piece in chunk.tool_call_chunks:
         block: types.ToolCallChunk = {
             "type": "tool_call_chunk",

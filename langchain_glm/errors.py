@@ -32,6 +32,13 @@ from langchain_core.exceptions import (
 
 from glm_core import errors as core
 
+try:  # langchain-core >= 1.7.5; older versions have no refusal error (feature-detected, not required)
+    from langchain_core.exceptions import ModelRefusalError
+
+    _REFUSAL_BASES: tuple[type[Exception], ...] = (ModelRefusalError,)
+except ImportError:  # pragma: no cover - exercised with langchain-core 1.7.x
+    _REFUSAL_BASES = (OutputParserException,)
+
 __all__ = [
     "GLMAPIError",
     "GLMAuthenticationError",
@@ -45,6 +52,7 @@ __all__ = [
     "GLMPermissionDeniedError",
     "GLMQuotaExceededError",
     "GLMRateLimitError",
+    "GLMRefusalError",
     "GLMResponseDecodeError",
     "GLMServerError",
     "GLMStreamInterruptedError",
@@ -84,11 +92,13 @@ class GLMContextOverflowError(_Retryable, core.ContextOverflowError, LCContextOv
     """The prompt is longer than the model's context window."""
 
 
-class GLMContentFilterError(_Retryable, core.ContentFilterError, ModelInvalidRequestError):
+class GLMContentFilterError(_Retryable, core.ContentFilterError, ModelInvalidRequestError, *_REFUSAL_BASES):  # type: ignore[misc]
     """The provider's safety filter blocked the input or output (Z.ai 1301). Never retryable.
 
-    langchain-core 1.7.2 has no `ModelRefusalError`, so this is a `ModelInvalidRequestError`.
+    A `ModelInvalidRequestError`, and also langchain-core's `ModelRefusalError` where it exists.
     """
+
+    raw_message = None
 
 
 class GLMAuthenticationError(_Retryable, core.AuthenticationError, ModelAuthenticationError):
@@ -160,6 +170,17 @@ class GLMToolCallRequiredError(core.ToolCallRequiredError, OutputParserException
     send_to_llm: bool = False
 
 
+class GLMRefusalError(core.RefusalError, *_REFUSAL_BASES):  # type: ignore[misc]
+    """The answer was refused (Z.ai `finish_reason: "sensitive"`), so structured output has nothing
+    to parse. langchain-core's `ModelRefusalError` where it exists (>= 1.7.5), else an
+    `OutputParserException`. `response` holds the core answer, `raw_message` the AIMessage."""
+
+    raw_message = None
+    observation: str | None = None
+    llm_output: str | None = None
+    send_to_llm: bool = False
+
+
 # Most specific first: the first class the error is an instance of wins.
 _MAPPING: tuple[tuple[type[core.GLMError], type[core.GLMError]], ...] = (
     (core.ContextOverflowError, GLMContextOverflowError),
@@ -178,6 +199,7 @@ _MAPPING: tuple[tuple[type[core.GLMError], type[core.GLMError]], ...] = (
     (core.StreamInterruptedError, GLMStreamInterruptedError),
     (core.ResponseDecodeError, GLMResponseDecodeError),
     (core.ToolCallRequiredError, GLMToolCallRequiredError),
+    (core.RefusalError, GLMRefusalError),
     (core.InvalidRequestError, GLMInvalidRequestError),
 )
 _BY_CLASS: dict[type[BaseException], type[core.GLMError] | None] = {}

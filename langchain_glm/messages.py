@@ -25,6 +25,7 @@ from langchain_core.messages.tool import ToolCallChunk, tool_call_chunk
 
 from glm_core.errors import InvalidRequestError
 from glm_core.media import MediaKind, media_part
+from glm_core.refusals import refusal_text
 from glm_core.types import (
     AssistantMessage,
     ChatResponse,
@@ -320,6 +321,8 @@ def response_metadata(response: ChatResponse, model: str, provider: str) -> dict
         metadata["token_usage"] = usage.raw
     if response.web_search:
         metadata["web_search"] = response.web_search
+    if response.logprobs is not None:
+        metadata["logprobs"] = {"content": response.logprobs}  # as ChatOpenAI puts them
     return metadata
 
 
@@ -329,6 +332,10 @@ def to_ai_message(response: ChatResponse, model: str, provider: str) -> AIMessag
     fields: dict[str, Any] = {"response_metadata": response_metadata(response, model, provider), "id": response.id}
     if response.reasoning:
         fields["additional_kwargs"] = {"reasoning_content": response.reasoning}
+    refusal = refusal_text(response, provider)
+    if refusal is not None:
+        # A refusal, not an empty answer: read as a `refusal` content block (content_blocks.py).
+        fields.setdefault("additional_kwargs", {})["refusal"] = refusal
     if response.tool_calls:
         fields["tool_calls"], fields["invalid_tool_calls"] = _parse_tool_calls(response.tool_calls)
     if response.usage is not None:

@@ -15,7 +15,6 @@ Streaming yields partial objects as they arrive, and checks the last one.
 
 from __future__ import annotations
 
-import re
 from collections.abc import AsyncIterator, Iterator
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -27,7 +26,8 @@ from langchain_core.runnables import Runnable, RunnableConfig, RunnableGenerator
 from langchain_core.utils.function_calling import convert_to_json_schema, convert_to_openai_tool
 from langchain_core.utils.pydantic import is_basemodel_subclass
 
-from langchain_glm.errors import GLMToolCallRequiredError
+from glm_core.tool_policy import safe_tool_name
+from langchain_glm.errors import GLMRefusalError, GLMToolCallRequiredError
 from langchain_glm.schema_validation import schema_errors
 
 if TYPE_CHECKING:
@@ -39,8 +39,6 @@ __all__ = ["StructuredMethod", "structured_output"]
 
 StructuredMethod = Literal["function_calling", "json_mode", "json_schema"]
 _METHODS = ("function_calling", "json_mode", "json_schema")
-# response_format json_schema names follow the tool-name rule: letters, digits, '_' and '-'.
-_NAME_CHARS = re.compile(r"[^a-zA-Z0-9_-]")
 
 
 class _SchemaCheck:
@@ -138,6 +136,28 @@ def _missing_call(error: GLMToolCallRequiredError, llm: ChatGLM) -> dict[str, An
     return {"raw": message, "error": error}
 
 
+def _refused(message: Any) -> None:
+    text = getattr(message, "additional_kwargs", {}).get("refusal")
+    if isinstance(text, str):
+        error = GLMRefusalError(f"{text}; nothing to parse. Rephrase the request.")
+        error.raw_message = message
+        raise error
+
+
+def _refusals(messages: Iterator[Any]) -> Iterator[Any]:
+    """Passes the answer (or its chunks) on; a refused answer raises `GLMRefusalError` (also
+    langchain-core's `ModelRefusalError`) instead of a JSON parsing error."""
+    for message in messages:
+        _refused(message)
+        yield message
+
+
+async def _arefusals(messages: AsyncIterator[Any]) -> AsyncIterator[Any]:
+    async for message in messages:
+        _refused(message)
+        yield message
+
+
 def _public_keys(values: dict[str, Any]) -> dict[str, Any]:
     return {"raw": values["raw"], "parsed": values["parsed"], "parsing_error": values["parsing_error"]}
 
@@ -160,19 +180,23 @@ def structured_output(
         if schema is None:
             raise ValueError("method='function_calling' needs a schema (a pydantic model, TypedDict or JSON schema)")
         tool = convert_to_openai_tool(schema, strict=strict)
-        name = tool["function"]["name"]
-        bind_kwargs: dict[str, Any] = {}
-        if llm._provider_profile.supports_parallel_tool_calls:
-            bind_kwargs["parallel_tool_calls"] = False
+        title = tool["function"]["name"]
+        # The tool name is ours to choose: a title like "Person Info" or "人物" is made valid.
+        name = safe_tool_name(title)
+        if name != title:
+            tool = {**tool, "function": {**tool["function"], "name": name}}
+        bind_kwargs: dict[str, Any] = {"parallel_tool_calls": False}
         bound = llm.bind_tools(
-            [schema],
+            [schema if name == title else tool],
             tool_choice=name,
             strict=strict,
             ls_structured_output_format={"kwargs": {"method": method, "strict": strict}, "schema": tool},
             **bind_kwargs,
         )
-        if is_pydantic:
+        if is_pydantic and name == title:
             parser = PydanticToolsParser(tools=[schema], first_tool_only=True)
+        elif is_pydantic:
+            parser = JsonOutputKeyToolsParser(key_name=name, first_tool_only=True) | _pydantic(schema)
         else:
             parser = JsonOutputKeyToolsParser(key_name=name, first_tool_only=True)
     else:
@@ -192,18 +216,33 @@ def structured_output(
         bound = llm.bind(**bind_kwargs)
         parser = PydanticOutputParser(pydantic_object=schema) if is_pydantic else JsonOutputParser()
     parser = _checked(parser, schema, is_pydantic, name if method == "function_calling" else None)
+    parser = RunnableGenerator(_refusals, _arefusals, name="RefusalCheck") | parser
     if not include_raw:
         return bound | parser
     return _with_raw(bound, parser, llm)
 
 
+def _pydantic(schema: Any) -> Runnable[Any, Any]:
+    """Validates the (first) tool call's arguments into `schema`; a partial object while streaming."""
+
+    def validate(value: Any) -> Any:
+        if value is None:
+            return None
+        try:
+            return schema.model_validate(value) if hasattr(schema, "model_validate") else schema.parse_obj(value)
+        except ValueError as exc:  # pydantic's ValidationError is a ValueError
+            raise OutputParserException(str(exc), llm_output=repr(value)[:2000]) from exc
+
+    return RunnableLambda(validate, name="ValidateSchema")
+
+
 def _schema_name(schema: Any) -> str:
     if isinstance(schema, type):
-        return _NAME_CHARS.sub("_", schema.__name__)[:64]
+        return safe_tool_name(schema.__name__)
     if isinstance(schema, dict):
         function = schema.get("function") if schema.get("type") == "function" else schema
         if isinstance(function, dict):
             name = function.get("name") or function.get("title")
             if isinstance(name, str) and name:
-                return _NAME_CHARS.sub("_", name)[:64]
+                return safe_tool_name(name)
     return "output"

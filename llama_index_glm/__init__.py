@@ -10,5 +10,6 @@ Example:
 from llama_index_glm.base import GLM
 from llama_index_glm.embeddings import GLMEmbedding
 from llama_index_glm.rerank import GLMRerank
+from llama_index_glm.tokens import glm_tokenizer
 
-__all__ = ["GLM", "GLMEmbedding", "GLMRerank"]
+__all__ = ["GLM", "GLMEmbedding", "GLMRerank", "glm_tokenizer"]

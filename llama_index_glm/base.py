@@ -17,6 +17,7 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from llama_index.core.base.llms.types import (
@@ -40,7 +41,9 @@ from glm_core.client import DEFAULT_STREAM_IDLE_TIMEOUT, DEFAULT_TIMEOUT, AsyncG
 from glm_core.models import EffortLevel
 from glm_core.redaction import redact_headers
 from glm_core.retry import DEFAULT_MAX_RETRIES
-from glm_core.types import ChatRequest, Message, UserMessage
+from glm_core.tokens import estimate_tokens
+from glm_core.tool_policy import first_call_only, restore_tool_name, safe_tool_name
+from glm_core.types import ChatRequest, Message, NamedToolChoice, UserMessage
 from glm_core.vision_checks import accepted_inputs
 from llama_index_glm.messages import to_glm_messages
 from llama_index_glm.request import build_request
@@ -51,7 +54,7 @@ from llama_index_glm.streaming import (
     stream_chat_responses,
     stream_completion_responses,
 )
-from llama_index_glm.structured import JSONPlan, StructuredMethod
+from llama_index_glm.structured import JSONPlan, StructuredMethod, raise_if_refused
 from llama_index_glm.tools import resolve_tool_choice, to_tool_specs, tool_selections
 
 if TYPE_CHECKING:
@@ -130,11 +133,20 @@ class GLM(FunctionCallingLLM):
         default=None, description="none|minimal|low|medium|high|xhigh|max, per model; None = server default (max)."
     )
     web_search: bool | dict[str, Any] | None = Field(default=None, description="Built-in web search.")
+    logprobs: bool | None = Field(
+        default=None,
+        description="Token log-probabilities on ChatResponse.logprobs (Cloudflare, vLLM, SGLang, OpenRouter).",
+    )
+    top_logprobs: int | None = Field(default=None, description="With logprobs: alternatives per token (0-20).")
     tool_choice: str | dict[str, Any] | None = Field(
         default=None, description="Default tool_choice when tools are given: auto, none, required or a name."
     )
     structured_output_method: StructuredMethod = Field(
         default="function_calling", description="function_calling, json_schema or json_mode."
+    )
+    exact_token_count: bool = Field(
+        default=False,
+        description="count_tokens: False estimates offline (glm_core.tokens); True asks Z.ai's tokenizer endpoint.",
     )
     context_window: int | None = Field(
         default=None, description="Overrides the model profile's context window (e.g. a vLLM --max-model-len)."
@@ -282,33 +294,33 @@ class GLM(FunctionCallingLLM):
 
     @llm_chat_callback()
     def chat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponse:
-        return chat_response(self._sync_client.chat(self._chat_request(messages, kwargs)))
+        return chat_response(self._sync_client.chat(self._chat_request(messages, kwargs)), self.provider)
 
     @llm_chat_callback()
     async def achat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponse:
-        return chat_response(await self._async_client.chat(self._chat_request(messages, kwargs)))
+        return chat_response(await self._async_client.chat(self._chat_request(messages, kwargs)), self.provider)
 
     @llm_chat_callback()
     def stream_chat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponseGen:
         # Validated and encoded now, so a bad option raises here; connects on iteration.
-        stream = self._sync_client.stream(self._chat_request(messages, kwargs))
-        return stream_chat_responses(stream)
+        request = self._chat_request(messages, kwargs)
+        return stream_chat_responses(self._sync_client.stream(request), first_call_only(request), self.provider)
 
     @llm_chat_callback()
     async def astream_chat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponseAsyncGen:
-        stream = self._async_client.stream(self._chat_request(messages, kwargs))
-        return astream_chat_responses(stream)
+        request = self._chat_request(messages, kwargs)
+        return astream_chat_responses(self._async_client.stream(request), first_call_only(request), self.provider)
 
     # ------------------------------------------------------------------ complete
 
     @llm_completion_callback()
     def complete(self, prompt: str, formatted: bool = False, **kwargs: Any) -> CompletionResponse:
-        return completion_response(self._sync_client.chat(self._request([UserMessage(prompt)], kwargs)))
+        return completion_response(self._sync_client.chat(self._request([UserMessage(prompt)], kwargs)), self.provider)
 
     @llm_completion_callback()
     async def acomplete(self, prompt: str, formatted: bool = False, **kwargs: Any) -> CompletionResponse:
         request = self._request([UserMessage(prompt)], kwargs)
-        return completion_response(await self._async_client.chat(request))
+        return completion_response(await self._async_client.chat(request), self.provider)
 
     @llm_completion_callback()
     def stream_complete(self, prompt: str, formatted: bool = False, **kwargs: Any) -> CompletionResponseGen:
@@ -319,6 +331,28 @@ class GLM(FunctionCallingLLM):
     async def astream_complete(self, prompt: str, formatted: bool = False, **kwargs: Any) -> CompletionResponseAsyncGen:
         stream = self._async_client.stream(self._request([UserMessage(prompt)], kwargs))
         return astream_completion_responses(stream)
+
+    # ------------------------------------------------------------------ token counting
+
+    def count_tokens(self, messages: Sequence[ChatMessage], tools: Sequence[BaseTool] | None = None) -> int:
+        """Prompt tokens of `messages` (and `tools`) as GLM counts them, chat template included.
+
+        Offline by default (within 6% of Z.ai's billed count on captured English prompts, see
+        `glm_core.tokens`); `exact_token_count=True` asks the provider's tokenizer (Z.ai).
+
+        Example:
+            >>> llm.count_tokens([ChatMessage(role="user", content="你好")])   # doctest: +SKIP
+        """
+        request = self._count_request(messages, tools)
+        return self._sync_client.count_tokens(request) if self.exact_token_count else estimate_tokens(request)
+
+    async def acount_tokens(self, messages: Sequence[ChatMessage], tools: Sequence[BaseTool] | None = None) -> int:
+        """The async twin of `count_tokens`."""
+        request = self._count_request(messages, tools)
+        return await self._async_client.count_tokens(request) if self.exact_token_count else estimate_tokens(request)
+
+    def _count_request(self, messages: Sequence[ChatMessage], tools: Sequence[BaseTool] | None) -> ChatRequest:
+        return ChatRequest(self.model, to_glm_messages(messages), tools=to_tool_specs(tools))
 
     # ------------------------------------------------------------------ tools
 
@@ -348,12 +382,17 @@ class GLM(FunctionCallingLLM):
         chat_kwargs: dict[str, Any] = {"messages": messages, **kwargs}
         specs = to_tool_specs(tools)
         if specs:
-            chat_kwargs["tools"] = specs
+            # A name no provider accepts ("Person Info", "人物": structured_predict names the tool
+            # after the class) is sent made valid, and mapped back in the answer.
+            chat_kwargs["tools"] = [replace(s, name=safe_tool_name(s.name)) for s in specs]
             # Without a choice here, the LLM's own tool_choice applies (in build_request).
             choice = resolve_tool_choice(tool_choice, tool_required)
+            if isinstance(choice, NamedToolChoice):
+                choice = NamedToolChoice(safe_tool_name(choice.name))
             if choice is not None:
                 chat_kwargs["tool_choice"] = choice
-            if not allow_parallel_tool_calls and self._client.provider.supports_parallel_tool_calls:
+            if not allow_parallel_tool_calls:
+                # Sent where the provider has the switch; elsewhere glm_core keeps the first call.
                 chat_kwargs["parallel_tool_calls"] = False
         return chat_kwargs
 
@@ -366,6 +405,7 @@ class GLM(FunctionCallingLLM):
     ) -> ChatResponse:
         if not allow_parallel_tool_calls:
             _keep_first_tool_call(response.message)
+        _restore_tool_names(response.message, [t.metadata.get_name() for t in tools])
         return response
 
     def get_tool_calls_from_response(
@@ -377,6 +417,7 @@ class GLM(FunctionCallingLLM):
         """Every tool call of the response; partial arguments (mid-stream) parse as far as they go."""
         selections = tool_selections(response.message)
         if not selections and error_on_no_tool_call:
+            raise_if_refused(response)  # a refusal says so, rather than "0 tool calls"
             raise ValueError("Expected at least one tool call, but got 0 tool calls.")
         return selections
 
@@ -443,6 +484,17 @@ class GLM(FunctionCallingLLM):
         if plan is None:
             return await super()._structured_astream_call(output_cls, prompt, llm_kwargs, **prompt_args)
         return plan.apartials(await self.astream_chat(plan.messages, **plan.kwargs))
+
+
+def _restore_tool_names(message: ChatMessage, names: list[str]) -> None:
+    """Calls come back under the valid name that was sent; give them the tool's own name."""
+    for block in message.blocks:
+        if isinstance(block, ToolCallBlock):
+            block.tool_name = restore_tool_name(block.tool_name, names)
+    for call in message.additional_kwargs.get("tool_calls") or ():
+        function = call.get("function") if isinstance(call, dict) else None
+        if isinstance(function, dict) and isinstance(function.get("name"), str):
+            function["name"] = restore_tool_name(function["name"], names)
 
 
 def _keep_first_tool_call(message: ChatMessage) -> None:

@@ -35,6 +35,9 @@ REQUEST_FIELDS = frozenset(
         "response_format",
         "extra_body",
         "extra_headers",
+        "logprobs",
+        "top_logprobs",
+        "n",
     }
 )
 
@@ -51,6 +54,8 @@ def build_request(llm: GLM, messages: list[Message], kwargs: dict[str, Any]) -> 
         llm.thinking,
         llm.preserve_thinking,
         llm.web_search,
+        logprobs=llm.logprobs,
+        top_logprobs=llm.top_logprobs,
     )
     extra = llm.extra_body
     if llm.additional_kwargs:

@@ -24,10 +24,14 @@ from llama_index.core.base.llms.types import (
 )
 
 from glm_core.assembly import StreamAssembler
+from glm_core.errors import ToolCallRequiredError
+from glm_core.refusals import refused_instead
 from glm_core.streams import AsyncChatStream, ChatStream
+from glm_core.tool_policy import FirstCallOnly, keep_first_call
 from glm_core.types import ChatChunk, ToolCall
 from glm_core.types import ChatResponse as GLMResponse
 from llama_index_glm.messages import assistant_message, message_from_response, tool_call_block
+from llama_index_glm.responses import flag_refusal, to_logprobs
 from llama_index_glm.usage import raw_with_usage, usage_kwargs
 
 __all__ = [
@@ -42,9 +46,11 @@ __all__ = [
 class StreamState:
     """The running answer of one stream; `chat(chunk)` / `completion(chunk)` give what to yield."""
 
-    __slots__ = ("_assembler", "_blocks", "_calls", "_closed", "_had_usage", "reasoning", "text")
+    __slots__ = ("_assembler", "_blocks", "_calls", "_closed", "_had_usage", "_keep", "_provider", "reasoning", "text")
 
-    def __init__(self) -> None:
+    def __init__(self, keep: FirstCallOnly | None = None, provider: str | None = None) -> None:
+        self._keep = keep  # parallel calls not allowed: only the first call is kept
+        self._provider = provider  # to flag a refused answer (finish_reason "sensitive")
         self.text = ""
         self.reasoning = ""
         self._assembler: StreamAssembler | None = None
@@ -61,11 +67,14 @@ class StreamState:
         if chunk.reasoning:
             self.reasoning += chunk.reasoning
         complete = chunk.finish_reason is not None or chunk.usage is not None
-        if chunk.tool_calls:
+        deltas = chunk.tool_calls
+        if deltas and self._keep is not None:
+            deltas = self._keep.deltas(deltas)
+        if deltas:
             assembler = self._assembler
             if assembler is None:
                 assembler = self._assembler = StreamAssembler()
-            assembler.add(ChatChunk(tool_calls=chunk.tool_calls))
+            assembler.add(ChatChunk(tool_calls=deltas))
             self._calls = assembler.tool_calls()
             self._blocks = [tool_call_block(c, complete=False) for c in self._calls]
         elif not (chunk.content or chunk.reasoning or complete or chunk.web_search):
@@ -92,8 +101,16 @@ class StreamState:
             extra.update(usage_kwargs(usage))
         if chunk.web_search:
             extra["web_search"] = chunk.web_search
+        if chunk.finish_reason is not None and self._provider is not None:
+            flag_refusal(
+                GLMResponse(finish_reason=chunk.finish_reason), self._provider, extra, message.additional_kwargs
+            )
         return ChatResponse(
-            message=message, delta=chunk.content, raw=raw_with_usage(chunk.raw, usage), additional_kwargs=extra
+            message=message,
+            delta=chunk.content,
+            raw=raw_with_usage(chunk.raw, usage),
+            additional_kwargs=extra,
+            logprobs=to_logprobs(chunk.logprobs),  # this delta's tokens
         )
 
     def completion(self, chunk: ChatChunk) -> CompletionResponse | None:
@@ -118,11 +135,16 @@ class StreamState:
         """One more (empty-delta) chunk holding the whole answer, if the last one was not it."""
         if not self._needs_closing(final):
             return None
+        if self._keep is not None:
+            keep_first_call(final)
         extra = usage_kwargs(final.usage)
         if final.web_search:
             extra["web_search"] = final.web_search
+        message = message_from_response(final)
+        if self._provider is not None:
+            flag_refusal(final, self._provider, extra, message.additional_kwargs)
         return ChatResponse(
-            message=message_from_response(final),
+            message=message,
             delta="",
             raw=raw_with_usage(final.raw, final.usage),
             additional_kwargs=extra,
@@ -139,29 +161,45 @@ class StreamState:
         )
 
 
+def _refusal_or_raise(error: ToolCallRequiredError, provider: str | None) -> None:
+    """A required call missing because the filter stopped the answer is a refusal (already flagged)."""
+    if provider is None or refused_instead(error, provider) is None:
+        raise error
+
+
 # The generators `stream_chat` & co return. The core stream was validated and encoded when it
 # was created (a bad option raises at the call); it connects on the first iteration.
 
 
-def stream_chat_responses(stream: ChatStream) -> ChatResponseGen:
-    state = StreamState()
-    with stream:
-        for chunk in stream:
-            response = state.chat(chunk)
-            if response is not None:
-                yield response
+def stream_chat_responses(
+    stream: ChatStream, keep: FirstCallOnly | None = None, provider: str | None = None
+) -> ChatResponseGen:
+    state = StreamState(keep, provider)
+    try:
+        with stream:
+            for chunk in stream:
+                response = state.chat(chunk)
+                if response is not None:
+                    yield response
+    except ToolCallRequiredError as exc:
+        _refusal_or_raise(exc, provider)
     closing = state.close_chat(stream.response)
     if closing is not None:
         yield closing
 
 
-async def astream_chat_responses(stream: AsyncChatStream) -> ChatResponseAsyncGen:
-    state = StreamState()
-    async with stream:
-        async for chunk in stream:
-            response = state.chat(chunk)
-            if response is not None:
-                yield response
+async def astream_chat_responses(
+    stream: AsyncChatStream, keep: FirstCallOnly | None = None, provider: str | None = None
+) -> ChatResponseAsyncGen:
+    state = StreamState(keep, provider)
+    try:
+        async with stream:
+            async for chunk in stream:
+                response = state.chat(chunk)
+                if response is not None:
+                    yield response
+    except ToolCallRequiredError as exc:
+        _refusal_or_raise(exc, provider)
     closing = state.close_chat(stream.response)
     if closing is not None:
         yield closing

@@ -20,7 +20,16 @@ from typing import Any, Literal
 from llama_index.core.base.llms.types import ChatMessage, ChatResponse, MessageRole
 from pydantic import BaseModel
 
-__all__ = ["JSONPlan", "StructuredMethod", "json_messages", "parse_json_answer", "response_format_for"]
+from glm_core.errors import RefusalError
+
+__all__ = [
+    "JSONPlan",
+    "StructuredMethod",
+    "json_messages",
+    "parse_json_answer",
+    "raise_if_refused",
+    "response_format_for",
+]
 
 StructuredMethod = Literal["function_calling", "json_schema", "json_mode"]
 
@@ -56,6 +65,13 @@ def json_messages(
     return [ChatMessage(role=MessageRole.SYSTEM, content=instruction), *messages]
 
 
+def raise_if_refused(response: ChatResponse) -> None:
+    """A refused answer (flagged by glm_core: the provider's filter stopped it) has nothing to parse."""
+    text = response.additional_kwargs.get("refusal") or response.message.additional_kwargs.get("refusal")
+    if isinstance(text, str):
+        raise RefusalError(f"{text}; nothing to parse. Rephrase the request.")
+
+
 def parse_json_answer(output_cls: type[BaseModel], content: str | None) -> BaseModel:
     """Validate the answer against the class (a ```json fence, which some models add, is accepted)."""
     text = content or ""
@@ -88,6 +104,7 @@ class JSONPlan:
         self.kwargs.pop("tool_choice", None)
 
     def parse(self, response: ChatResponse) -> BaseModel:
+        raise_if_refused(response)
         return parse_json_answer(self.output_cls, response.message.content)
 
     def partials(self, responses: Iterator[ChatResponse]) -> Iterator[Any]:
@@ -96,6 +113,7 @@ class JSONPlan:
 
         current = None
         for response in responses:
+            raise_if_refused(response)
             current = process_streaming_content_incremental(response, self.output_cls, current)
             yield current
 
@@ -104,5 +122,6 @@ class JSONPlan:
 
         current = None
         async for response in responses:
+            raise_if_refused(response)
             current = process_streaming_content_incremental(response, self.output_cls, current)
             yield current

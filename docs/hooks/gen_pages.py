@@ -26,8 +26,7 @@ _SHOWN = {
     "max_tokens_field", "max_stop", "tool_choices", "max_tools", "tool_name_pattern", "response_formats",
     "supports_parallel_tool_calls", "thinking_switch", "supports_preserve_thinking",
     "preserve_thinking_default", "reasoning_input_field", "web_search", "tool_stream_param",
-    "stream_usage_needs_option", "first_message_must_be_user", "error_shape", "retryable_codes",
-    "final_codes", "quota_codes",
+    "stream_usage_needs_option", "first_message_must_be_user", "error_shape", "error_codes", "naming",
 }  # fmt: skip
 
 _THINKING = {
@@ -196,9 +195,15 @@ def provider_page(profile: ProviderProfile) -> str:
         "",
         f"Error bodies are read in the `{profile.error_shape}` shape. Business codes, whatever the HTTP status:",
         "",
-        f"- retried: {_value(profile.retryable_codes)}",
-        f"- never retried: {_value(profile.final_codes)}",
-        f"- reported as `QuotaExceededError`: {_value(profile.quota_codes)}",
+        f"- retried: {_value(profile.error_codes.retryable)}",
+        f"- never retried: {_value(profile.error_codes.final)}",
+        f"- reported as `QuotaExceededError`: {_value(profile.error_codes.quota)}"
+        + (
+            f" (and HTTP {', '.join(str(s) for s in sorted(profile.error_codes.quota_statuses))})"
+            if profile.error_codes.quota_statuses
+            else ""
+        ),
+        f"- reported as `ModelNotFoundError`: {_value(profile.error_codes.model_not_found)}",
         "",
     ]
     other = [f for f in dataclasses.fields(profile) if f.name not in _SHOWN]

@@ -34,8 +34,6 @@ from glm_core.retry import parse_retry_after
 
 __all__ = ["error_from_body", "error_from_response"]
 
-_CONTENT_FILTER_CODES = frozenset({"1301"})
-_CONTEXT_OVERFLOW_CODES = frozenset({"1261"})
 _CONTEXT_OVERFLOW_PHRASES = (
     "context length",
     "context window",
@@ -44,27 +42,11 @@ _CONTEXT_OVERFLOW_PHRASES = (
     "prompt is too long",
     "too many tokens",
 )
-# "This model is not served", in each provider's words (models-2026.md §2.4; emulator facts):
-# Z.ai 1211, Cloudflare 5007 / 3042, EmpirioLabs `model_not_found`, vLLM/SGLang "The model `x`
-# does not exist.", OpenRouter "x is not a valid model ID".
-_MODEL_NOT_FOUND_CODES = frozenset({"1211", "5007", "3042", "model_not_found"})
+# "This model is not served" in the words of servers without a code for it (vLLM/SGLang "The
+# model `x` does not exist.", OpenRouter "x is not a valid model ID"); codes are the profile's.
 _MODEL_NOT_FOUND_PHRASES = ("is not a valid model id", "does not exist")
-# The HTTP status each business code comes with (providers.md §1.9, §2.5). An error inside a 200
-# answer (Cloudflare's `success: false`, an error event in a stream) is classified as if it had
-# that status, so a bad input (Cloudflare 5006 is seen with 200) is not retried as a server failure.
-_CODE_STATUS: dict[str, dict[str, int]] = {
-    "zai": {
-        **dict.fromkeys(("1000", "1001", "1002", "1003", "1004"), 401),
-        **dict.fromkeys(("1210", "1211", "1212", "1213", "1214", "1215", "1261"), 400),
-    },
-    "cloudflare": {
-        **dict.fromkeys(("3003", "3039", "5004", "5006", "5007", "7000"), 400),
-        **dict.fromkeys(("3023", "3041", "5016", "5018"), 403),
-        **dict.fromkeys(("3042", "7003"), 404),
-        "3006": 413,
-        "10000": 401,
-    },
-}
+# Which code means what (and the HTTP status each business code comes with, so an error inside
+# a 200 answer is classified as if it had that status) is the provider's `error_codes` record.
 _STATUS_CLASSES: dict[int, type[APIError]] = {
     400: BadRequestError,
     401: AuthenticationError,
@@ -94,7 +76,7 @@ def error_from_body(provider: ProviderProfile, status: int, data: Any, headers: 
     message, code, request_id = _parse_body(data)
     request_id = request_id or headers.get("x-request-id") or headers.get("cf-ray")
     if provider.error_shape == "aimlapi" and code is None and status >= 400:
-        code = str(status)  # AI/ML API has no business codes; 403 alone means "out of credits"
+        code = str(status)  # AI/ML API has no business codes: its status stands in for one
     error_class, retryable = _classify(provider, status, code, message)
     return error_class(
         message or f"{provider.name} returned HTTP {status}",
@@ -135,37 +117,27 @@ def _text(value: Any) -> str | None:
     return str(value) if value else None
 
 
-def _status_of_code(provider: ProviderProfile, code: str) -> int:
-    """The HTTP status an error inside a 200 answer stands for (200 when unknown)."""
-    known = _CODE_STATUS.get(provider.error_shape, {}).get(code)
-    if known is not None:
-        return known
-    # OpenAI-style servers (vLLM, SGLang, OpenRouter) and AI/ML put the HTTP status in `code`.
-    if provider.error_shape in ("openai", "aimlapi") and code.isdigit() and 400 <= int(code) <= 599:
-        return int(code)
-    return 200
-
-
 def _names_a_missing_model(message: str) -> bool:
     lowered = message.lower()
     return "model" in lowered and any(phrase in lowered for phrase in _MODEL_NOT_FOUND_PHRASES)
 
 
 def _classify(provider: ProviderProfile, status: int, code: str | None, message: str) -> tuple[type[APIError], bool]:
+    codes = provider.error_codes
     if status == 200 and code is not None:
-        status = _status_of_code(provider, code)
-    if code in _MODEL_NOT_FOUND_CODES or (status in (400, 404) and _names_a_missing_model(message)):
+        status = codes.status_of(code)
+    if code in codes.model_not_found or (status in (400, 404) and _names_a_missing_model(message)):
         return ModelNotFoundError, False
+    if codes.is_quota(code, status):
+        return QuotaExceededError, False
     if code is not None:
-        if code in provider.quota_codes:
-            return QuotaExceededError, False
-        if code in _CONTENT_FILTER_CODES:
+        if code in codes.content_filter:
             return ContentFilterError, False
-        if code in _CONTEXT_OVERFLOW_CODES:
+        if code in codes.context_overflow:
             return ContextOverflowError, False
-        if code in provider.retryable_codes:
-            return (ServerError if status >= 500 or code in ("500", "1230", "1234") else RateLimitError), True
-        if code in provider.final_codes:
+        if code in codes.retryable:
+            return (ServerError if status >= 500 or code in codes.server_failures else RateLimitError), True
+        if code in codes.final:
             return _STATUS_CLASSES.get(status, APIError), False
     if status in (400, 413, 422):
         lowered = message.lower()

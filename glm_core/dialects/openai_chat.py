@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from glm_core.dialects.errors import error_from_body
-from glm_core.errors import ResponseDecodeError
+from glm_core.errors import InvalidRequestError, ResponseDecodeError
 from glm_core.media import data_uri
 from glm_core.models import ModelProfile
 from glm_core.providers import ProviderProfile
@@ -39,10 +39,15 @@ from glm_core.types import (
     VideoPart,
 )
 
-__all__ = ["EncodedRequest", "OpenAIChatDialect"]
+__all__ = ["OPENING_USER_TURN", "EncodedRequest", "OpenAIChatDialect"]
 
 # Z.ai's only documented web-search engine (providers.md §1.6).
 _DEFAULT_SEARCH_ENGINE = "search_pro_jina"
+# Where the first non-system turn must be the user's (the Z.ai family) and a conversation opens
+# with the assistant's greeting (Streamlit / Chainlit: [System, AI("Hi! How can I help?"), Human]),
+# this user turn is put before the greeting: the greeting is sent as the assistant's turn, as
+# written, and nothing the user wrote is dropped or moved.
+OPENING_USER_TURN = "(The conversation starts.)"
 
 
 @dataclass(slots=True)
@@ -67,6 +72,8 @@ class OpenAIChatDialect:
         provider = self.provider
         wire_model = provider.wire_model(request.model)
         messages = [self._encode_message(m) for m in request.messages]
+        if provider.first_message_must_be_user:
+            _open_with_user_turn(messages)
         body: dict[str, Any] = {"model": wire_model, "messages": messages}
 
         if request.temperature is not None:
@@ -83,6 +90,18 @@ class OpenAIChatDialect:
             body["stop"] = list(request.stop)
         if request.seed is not None:
             body["seed"] = request.seed
+        if request.logprobs is not None:
+            body["logprobs"] = request.logprobs
+        if request.top_logprobs is not None:
+            body["top_logprobs"] = request.top_logprobs
+        if request.n is not None and request.n != 1:
+            if stream:
+                # One stream carries one answer here (the assembly reads choices[0]).
+                raise InvalidRequestError(
+                    f"{provider.id}: n={request.n} cannot be streamed; call without streaming for several answers",
+                    provider=provider.id,
+                )
+            body["n"] = request.n
         self._encode_thinking(request, body)
         if request.reasoning_effort is not None:
             self._encode_effort(request.reasoning_effort, body)
@@ -296,17 +315,29 @@ class OpenAIChatDialect:
                 f"{self.provider.name} answered without choices[0].message", provider=self.provider.id
             ) from None
         usage = completion.get("usage")
+        response = self._choice_response(choice, message, completion)
+        response.usage = decode_usage(usage) if usage else None
+        response.web_search = completion.get("web_search")
+        others = completion["choices"][1:]
+        if others:  # n > 1: every other answer, in order
+            response.alternatives = [
+                self._choice_response(c, c.get("message") or {}, completion) for c in others if isinstance(c, dict)
+            ]
+        return response
+
+    def _choice_response(
+        self, choice: dict[str, Any], message: dict[str, Any], completion: dict[str, Any]
+    ) -> ChatResponse:
         return ChatResponse(
             content=message.get("content") or "",
             reasoning=_reasoning_of(message) or None,
             tool_calls=[_decode_tool_call(c, i) for i, c in enumerate(message.get("tool_calls") or ())],
             finish_reason=choice.get("finish_reason"),
-            usage=decode_usage(usage) if usage else None,
-            web_search=completion.get("web_search"),
             model=completion.get("model"),
             id=completion.get("id"),
             provider=self.provider.id,
             raw=completion,
+            logprobs=_logprobs_of(choice),
         )
 
     def decode_event(self, event: dict[str, Any]) -> ChatChunk:
@@ -327,6 +358,9 @@ class OpenAIChatDialect:
                 if calls:
                     chunk.tool_calls = [_decode_tool_call_delta(c, i) for i, c in enumerate(calls)]
             chunk.finish_reason = choice.get("finish_reason")
+            logprobs = choice.get("logprobs")
+            if logprobs:
+                chunk.logprobs = _logprobs_of(choice)
         usage = event.get("usage")
         if usage:
             chunk.usage = decode_usage(usage)
@@ -345,6 +379,15 @@ def _encode_tool(tool: ToolSpec) -> dict[str, Any]:
     if tool.strict is not None:
         function["strict"] = tool.strict
     return {"type": "function", "function": function}
+
+
+def _open_with_user_turn(messages: list[dict[str, Any]]) -> None:
+    """Put `OPENING_USER_TURN` before an assistant turn that opens the conversation."""
+    for i, message in enumerate(messages):
+        if message["role"] != "system":
+            if message["role"] == "assistant":
+                messages.insert(i, {"role": "user", "content": OPENING_USER_TURN})
+            return
 
 
 def _add_instruction(messages: list[dict[str, Any]], text: str) -> None:
@@ -374,6 +417,15 @@ def _reasoning_of(message: dict[str, Any]) -> str:
     if details:
         return "".join(d.get("text") or "" for d in details if isinstance(d, dict))
     return ""
+
+
+def _logprobs_of(choice: dict[str, Any]) -> list[dict[str, Any]] | None:
+    # OpenAI shape {"content": [{token, logprob, bytes, top_logprobs}]}; null where not asked for.
+    logprobs = choice.get("logprobs")
+    if isinstance(logprobs, dict):
+        content = logprobs.get("content")
+        return list(content) if isinstance(content, list) else None
+    return None
 
 
 def _arguments_text(arguments: Any) -> str:

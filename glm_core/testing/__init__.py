@@ -26,12 +26,15 @@ Over the network: ``with emu.serve() as base_url: ...`` or
 from glm_core.testing.emulator import Emulator, RecordedRequest
 from glm_core.testing.facts import DEFAULT_ACCOUNT_ID, PROVIDER_FACTS, UNCERTAIN_CHOICES
 from glm_core.testing.script import FAULT_KINDS, Fault, FaultKind, Reply, ToolCallSpec
+from glm_core.testing.shapes import DEFAULT_SHAPES, OPENROUTER_UPSTREAMS, Shape
 from glm_core.testing.transport import EmulatorTransport
 from glm_core.testing.vectors import overlap_score, text_vector
 
 __all__ = [
     "DEFAULT_ACCOUNT_ID",
+    "DEFAULT_SHAPES",
     "FAULT_KINDS",
+    "OPENROUTER_UPSTREAMS",
     "PROVIDER_FACTS",
     "UNCERTAIN_CHOICES",
     "Emulator",
@@ -40,6 +43,7 @@ __all__ = [
     "FaultKind",
     "RecordedRequest",
     "Reply",
+    "Shape",
     "ToolCallSpec",
     "overlap_score",
     "text_vector",

@@ -19,11 +19,13 @@ from glm_core.testing.brain import rules_answer
 from glm_core.testing.context import build_context
 from glm_core.testing.facts import ProviderFacts
 from glm_core.testing.ids import response_id, tool_call_id
+from glm_core.testing.logprobs import token_logprobs
 from glm_core.testing.outcome import JSON, Outcome
 from glm_core.testing.plan import Plan, completion_tokens, plan_from_reply, prompt_tokens
 from glm_core.testing.render_body import render_body
 from glm_core.testing.render_stream import render_stream
 from glm_core.testing.script import Reply
+from glm_core.testing.shapes import Shape, resolve_shape
 from glm_core.testing.validate import validate
 
 __all__ = ["MARKER", "Template", "build_template", "fill"]
@@ -32,7 +34,7 @@ MARKER = b"@@"  # bodies containing it are not cached, so a marker can never be 
 _RID = "@@RID@@"
 _CREATED = "@@CREATED@@"
 _OPENROUTER_STREAM_PRELUDE = b": OPENROUTER PROCESSING\n\n"
-_OPENROUTER_BODY_PRELUDE = b"\n         \n"
+_KEEPALIVE_LINE = b"         \n"  # OpenRouter's whitespace keep-alive, as captured
 _LOREM = "Lorem ipsum dolor sit amet, consectetur adipiscing elit. "
 
 
@@ -66,14 +68,17 @@ def build_template(
     served_model: str,
     reply: Reply | None = None,
     huge: int | None = None,
+    shape: Shape | None = None,
 ) -> Template:
     """Validate `body` (raising `WireError`), decide the answer and render it with markers."""
     model = validate(facts, body, path_model=path_model, served_model=served_model, path=path)
-    ctx = build_context(facts, body, model, path)
+    shape = resolve_shape(shape or Shape(), reply.shape if reply is not None else None)
+    ctx = build_context(facts, body, model, path, shape)
     prompt = prompt_tokens(body.get("messages"))
     plan = plan_from_reply(reply, prompt) if reply is not None else rules_answer(ctx, prompt)
     if huge is not None:
         make_huge(plan, huge)
+    _logprobs_and_n(facts, body, plan, reply)
     call_ids: list[str | None] = []
     for i, call in enumerate(plan.tool_calls):
         call_ids.append(call.id)
@@ -84,16 +89,44 @@ def build_template(
     created: Any = _CREATED
     if ctx.stream:
         frames = render_stream(ctx, plan, _RID, created)
-        if facts.family == "openrouter":
+        if shape.comment_lines:
             frames[0] = _OPENROUTER_STREAM_PRELUDE + frames[0]
-        return Template(True, facts.sse_content_type, b"\x00".join(frames), tuple(call_ids), fixed_rid)
+        content_type = shape.sse_content_type or facts.sse_content_type
+        return Template(True, content_type, b"\x00".join(frames), tuple(call_ids), fixed_rid)
     payload: dict[str, Any] = render_body(ctx, plan, _RID, created)
+    _add_choices(payload, plan)
     if facts.envelope:
         payload = {"result": payload, "success": True, "errors": [], "messages": []}
     data = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
-    if facts.family == "openrouter":
-        data = _OPENROUTER_BODY_PRELUDE + data
+    if shape.body_keepalive_lines:
+        data = b"\n" + _KEEPALIVE_LINE * shape.body_keepalive_lines + data
     return Template(False, JSON, data, tuple(call_ids), fixed_rid)
+
+
+# Providers that return logprobs (providers.md §2, §5) and that honour `n`; the Z.ai family ignores both.
+_LOGPROB_FAMILIES = ("cloudflare", "vllm", "sglang", "openrouter")
+_N_FAMILIES = ("cloudflare", "vllm", "sglang", "aimlapi")
+
+
+def _logprobs_and_n(facts: ProviderFacts, body: dict[str, Any], plan: Plan, reply: Reply | None) -> None:
+    if facts.family in _LOGPROB_FAMILIES and body.get("logprobs") is True and (reply is None or reply.logprobs):
+        top = body.get("top_logprobs")
+        plan.logprobs = top if isinstance(top, int) and not isinstance(top, bool) else 0
+    n = body.get("n")
+    if facts.family in _N_FAMILIES and isinstance(n, int) and not isinstance(n, bool) and n > 1:
+        plan.n = n
+
+
+def _add_choices(payload: dict[str, Any], plan: Plan) -> None:
+    """Logprobs on the choice, and `n` copies of it (index 0..n-1): deterministic alternatives."""
+    choices = payload.get("choices")
+    if not isinstance(choices, list) or not choices:
+        return
+    first = choices[0]
+    if plan.logprobs is not None:
+        first["logprobs"] = {"content": token_logprobs(first["message"].get("content") or "", plan.logprobs)}
+    if plan.n > 1:
+        payload["choices"] = [first] + [{**json.loads(json.dumps(first)), "index": i} for i in range(1, plan.n)]
 
 
 def fill(facts: ProviderFacts, tpl: Template) -> Outcome:

@@ -9,6 +9,7 @@ from typing import Any
 
 from glm_core.testing.facts import ProviderFacts
 from glm_core.testing.model_rules import served_profile, thinks
+from glm_core.testing.shapes import Shape
 
 __all__ = ["RequestContext", "build_context"]
 
@@ -28,6 +29,7 @@ class RequestContext:
     budget: int | None = None
     stops: list[str] = field(default_factory=list)
     path: str = ""
+    shape: Shape = field(default_factory=Shape)
 
 
 def _enable_thinking_kwarg(body: dict[str, Any]) -> bool:
@@ -42,7 +44,9 @@ def _zai_thinking(body: dict[str, Any]) -> bool:
     return not (isinstance(thinking, dict) and thinking.get("type") == "disabled")
 
 
-def build_context(facts: ProviderFacts, body: dict[str, Any], model: str, path: str) -> RequestContext:
+def build_context(
+    facts: ProviderFacts, body: dict[str, Any], model: str, path: str, shape: Shape | None = None
+) -> RequestContext:
     """Read a validated body into a `RequestContext`.
 
     Example:
@@ -104,4 +108,5 @@ def build_context(facts: ProviderFacts, body: dict[str, Any], model: str, path: 
         budget=budget,
         stops=stops,
         path=path,
+        shape=shape or Shape(),
     )

@@ -27,6 +27,8 @@ from glm_core.testing.facts import DEFAULT_ACCOUNT_ID, PROVIDER_FACTS, ProviderF
 from glm_core.testing.outcome import Outcome, apply_body_fault, early_fault
 from glm_core.testing.retrieval import serve_retrieval
 from glm_core.testing.script import Fault, Reply
+from glm_core.testing.shapes import DEFAULT_SHAPES, Shape, ShapeOverride, resolve_shape
+from glm_core.testing.tokenizer import tokenizer_answer
 from glm_core.testing.transport import EmulatorTransport
 
 __all__ = ["Emulator", "RecordedRequest"]
@@ -71,6 +73,9 @@ class Emulator:
         served_model: the model name vLLM/SGLang serve.
         base_url: override the base URL (for vLLM/SGLang on another host or path).
         max_recorded: how many requests `requests` keeps (the oldest are dropped).
+        shape: a wire-shape variant seen in real traffic (a `Shape` or a dict of its fields,
+            applied over the provider's default, `glm_core.testing.shapes.DEFAULT_SHAPES`);
+            a scripted `Reply(shape=...)` overrides it for one answer.
 
     Example:
         >>> import httpx2
@@ -91,9 +96,11 @@ class Emulator:
         served_model: str = "glm-4.7-flash",
         base_url: str | None = None,
         max_recorded: int = 1000,
+        shape: ShapeOverride | None = None,
     ) -> None:
         self.provider = provider
         self.facts: ProviderFacts = facts_for(provider)
+        self.shape: Shape = resolve_shape(DEFAULT_SHAPES.get(provider, Shape()), shape)
         self.api_key = api_key
         self.account_id = account_id
         self.served_model = served_model
@@ -161,15 +168,28 @@ class Emulator:
         if isinstance(item, Fault):
             early = early_fault(facts, item, path)
             if early is not None:
-                return early
+                return self._error(early) if item.body is None else early
         try:
             retrieval = serve_retrieval(self, method, path, headers, raw, item)  # embeddings, rerank
             if retrieval is not None:
                 return retrieval
+            if facts.tokenizer_endpoint is not None and path.rstrip("/") == self.base_path + facts.tokenizer_endpoint:
+                check_auth(facts, self.api_key, headers, path)
+                return tokenizer_answer(facts, _parse(raw))
             facts, path_model = self._route(method, path, headers)
             return self._answer(facts, path_model, path, raw, item)
         except WireError as e:
-            return Outcome(e.status, e.content_type, [e.body], e.headers)
+            return self._error(Outcome(e.status, e.content_type, [e.body], e.headers))
+
+    def _error(self, outcome: Outcome) -> Outcome:
+        """Z.ai's flat error body (`{"code", "message"}`, no wrapper) when the shape asks for it."""
+        if not self.shape.flat_errors or self.facts.family != "zai" or outcome.status < 400:
+            return outcome
+        data = _parse(outcome.body)
+        if isinstance(data, dict) and isinstance(data.get("error"), dict) and len(data) == 1:
+            flat = json.dumps(data["error"], ensure_ascii=False, separators=(",", ":")).encode()
+            return Outcome(outcome.status, outcome.content_type, [flat], outcome.headers)
+        return outcome
 
     def _route(self, method: str, path: str, headers: Mapping[str, str]) -> tuple[ProviderFacts, str | None]:
         facts = self.facts
@@ -222,7 +242,7 @@ class Emulator:
             if not isinstance(body, dict):
                 raise self._bad_body(facts, raw, path)
             tpl = build_template(facts, body, path_model=path_model, path=path, served_model=self.served_model,
-                                 reply=reply, huge=huge)
+                                 reply=reply, huge=huge, shape=self.shape)
             if cacheable:
                 if len(self._templates) >= _TEMPLATE_CACHE_SIZE:
                     self._templates.clear()

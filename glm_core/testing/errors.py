@@ -29,6 +29,7 @@ DETAIL_HEADER = "x-emulator-detail"
 _REASON = {
     400: "Bad Request",
     401: "Unauthorized",
+    402: "Payment Required",
     403: "Forbidden",
     404: "Not Found",
     405: "Method Not Allowed",

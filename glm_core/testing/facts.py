@@ -9,7 +9,7 @@ see that tuple at the bottom of this module.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from glm_core.testing.retrieval_facts import RETRIEVAL_UNCERTAIN_CHOICES
@@ -114,6 +114,8 @@ class ProviderFacts:
     tool_id_style: Literal["zai", "vllm", "call_hex"] = "zai"
     error_style: Literal["zai", "cloudflare", "aimlapi", "openai", "openrouter", "vllm", "sglang"] = "zai"
     sse_content_type: str = "text/event-stream; charset=utf-8"
+    # The path after the base URL of a token-counting endpoint (Z.ai's /tokenizer), if any.
+    tokenizer_endpoint: str | None = None
 
     def resolved_base_url(self, account_id: str) -> str:
         """The real base URL with the account id filled in."""
@@ -133,7 +135,7 @@ def _zai(provider_id: str, base_url: str) -> ProviderFacts:
 
 
 PROVIDER_FACTS: dict[str, ProviderFacts] = {
-    "zai": _zai("zai", "https://api.z.ai/api/paas/v4"),
+    "zai": replace(_zai("zai", "https://api.z.ai/api/paas/v4"), tokenizer_endpoint="/tokenizer"),
     "zai_coding": _zai("zai_coding", "https://api.z.ai/api/coding/paas/v4"),
     "bigmodel": _zai("bigmodel", "https://open.bigmodel.cn/api/paas/v4"),
     "empiriolabs": ProviderFacts(
@@ -199,6 +201,7 @@ PROVIDER_FACTS: dict[str, ProviderFacts] = {
         id_style="openrouter",
         tool_id_style="call_hex",
         error_style="openrouter",
+        sse_content_type="text/event-stream",  # as captured (real-traffic.md)
     ),
     "vllm": ProviderFacts(
         id="vllm",
@@ -360,6 +363,29 @@ UNCERTAIN_CHOICES: tuple[str, ...] = (
     "Model not found: Z.ai 1211, Cloudflare 5007/3042, EmpirioLabs 404 model_not_found, vLLM/SGLang "
     "404, OpenRouter 400 'is not a valid model ID' are ModelNotFoundError; AI/ML API's 400 'Body "
     "validation error!' cannot be told apart from other bad input and stays a BadRequestError.",
+    "OpenRouter: the emulated upstream is Z.AI, which answers any tool_choice but 'auto' (including "
+    "'none', 'required' and a named tool) with 400 'Tool choice must be auto' (one public report, "
+    "vectorize-io/hindsight#4246; whether other upstreams of z-ai/* models enforce a forced choice, and "
+    "whether OpenRouter falls back to one of them, is not known). The client degrades up front.",
+    "Z.ai tokenizer (POST /paas/v4/tokenizer): served on the zai base only (the coding plan's and "
+    "BigModel's are not documented for GLM-4.5+); it takes glm-4.6/glm-4.6v/glm-4.5, so the client counts "
+    "glm-4.7* as glm-4.6 (same tokenizer family, assumed); the count is the emulator's own prompt count.",
+    "Logprobs: answered (deterministically) on Cloudflare, vLLM, SGLang and OpenRouter; `n` honoured on "
+    "Cloudflare (1-128), vLLM, SGLang and AI/ML API (in its glm-4.7 schema). OpenRouter's `n` is not in its "
+    "documented parameters, so the client refuses n>1 there; the Z.ai family has neither (not documented).",
+    "Errors: EmpirioLabs' quota answer is undocumented; OpenAI's `insufficient_quota` code and HTTP 402 are "
+    "taken as 'no credits' there (and 402 everywhere).",
+    "Refusal: finish_reason 'sensitive' (Z.ai, documented) and 'content_filter' (OpenAI convention) are "
+    "read as refusals on every provider.",
+    "A conversation opening with an assistant turn on the Z.ai family: the client puts a user turn "
+    "'(The conversation starts.)' before it; whether Z.ai would accept the greeting as is is not known "
+    "(the emulator refuses it with 1214, as assumed above).",
+    "Captured shapes (real-traffic.md) are the defaults where the capture shows normal behaviour: Z.ai "
+    "chunks without `object`, finish_reason on every whole tool-call delta, no completion_tokens_details "
+    "in streamed usage; BigModel usage in its own choices:[] event; OpenRouter without comment lines, "
+    "3 keep-alive lines before a body, bare text/event-stream. The coding plan's leading '\\n' content "
+    "delta, OpenRouter's BaseTen/Novita upstream shapes and Z.ai's flat error body are opt-in Shape "
+    "variants (seen, but not shown to be the usual answer).",
     "Z.ai web_search: search_engine is required; Z.ai and the coding plan accept only search_pro_jina, "
     "BigModel search_std/search_pro/search_pro_sogou/search_pro_quark/search_pro_jina (1210 otherwise).",
     # Vision (models-2026.md §4; glm_core/testing/vision.py)

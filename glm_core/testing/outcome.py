@@ -130,6 +130,10 @@ def apply_body_fault(outcome: Outcome, fault: Fault, facts: ProviderFacts) -> Ou
     n = min(n, events)
     if kind == "cut_stream_after":
         outcome.cut_at = n
+        if fault.inside_event and n < events:
+            event = outcome.chunks[n]
+            outcome.chunks[n] = event[: max(len(b"data: {"), len(event) // 2)]
+            outcome.cut_at = n + 1
     elif kind == "stall_stream_after":
         outcome.stall_at, outcome.stall_seconds = n, fault.stall_seconds
     elif kind == "malformed_event":

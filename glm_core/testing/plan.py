@@ -45,6 +45,9 @@ class Plan:
     fragments: int = DEFAULT_FRAGMENTS
     # huge_event: the whole content goes out as one delta.
     single_content_event: bool = False
+    # Asked for with logprobs=true (and served): the top_logprobs count; None: no logprobs.
+    logprobs: int | None = None
+    n: int = 1  # answers to render (choices), where the provider honours `n`
     extra: dict[str, Any] = field(default_factory=dict)
 
 

@@ -17,6 +17,7 @@ import json
 from typing import Any
 
 from glm_core.testing.context import RequestContext
+from glm_core.testing.logprobs import token_logprobs
 from glm_core.testing.plan import Plan
 from glm_core.testing.render_body import reasoning_details, usage_object
 
@@ -46,9 +47,16 @@ def _fragments(arguments: str, count: int) -> list[str]:
     return _pieces(arguments, size)
 
 
+def _stream_usage(usage: dict[str, Any] | None, details: bool) -> dict[str, Any] | None:
+    if usage is None or details or "completion_tokens_details" not in usage:
+        return usage
+    return {k: v for k, v in usage.items() if k != "completion_tokens_details"}
+
+
 def render_stream(ctx: RequestContext, plan: Plan, rid: str, created: int) -> list[bytes]:
-    """Every SSE frame of the answer, ending with `data: [DONE]`."""
+    """Every SSE frame of the answer, ending with `data: [DONE]` (dressed as `ctx.shape` says)."""
     family = ctx.facts.family
+    shape = ctx.shape
     zai_like = family in ("zai", "aimlapi", "empiriolabs")
     openrouter = family == "openrouter"
 
@@ -60,6 +68,8 @@ def render_stream(ctx: RequestContext, plan: Plan, rid: str, created: int) -> li
         head_obj = {"id": rid, "created": created, "object": "chat.completion.chunk", "model": ctx.model}
     else:
         head_obj = {"id": rid, "object": "chat.completion.chunk", "created": created, "model": ctx.model}
+    if not shape.chunk_object:
+        del head_obj["object"]
     head = b"data: " + _dumps(head_obj)[:-1].encode() + b',"choices":'
 
     def emit(choices: list[dict[str, Any]], extra: dict[str, Any] | None = None) -> bytes:
@@ -67,19 +77,24 @@ def render_stream(ctx: RequestContext, plan: Plan, rid: str, created: int) -> li
         return head + _dumps(choices).encode() + tail + b"\n\n"
 
     if zai_like:
-        def choice(delta: dict[str, Any]) -> dict[str, Any]:
-            return {"index": 0, "delta": delta}
+        def choice(delta: dict[str, Any], finish: str | None = None) -> dict[str, Any]:
+            out: dict[str, Any] = {"index": 0, "delta": delta}
+            if finish is not None:
+                out["finish_reason"] = finish
+            return out
     elif openrouter:
-        def choice(delta: dict[str, Any]) -> dict[str, Any]:
-            return {"index": 0, "delta": delta, "finish_reason": None, "native_finish_reason": None,
+        def choice(delta: dict[str, Any], finish: str | None = None) -> dict[str, Any]:
+            return {"index": 0, "delta": delta, "finish_reason": finish, "native_finish_reason": finish,
                     "logprobs": None}
     else:
-        def choice(delta: dict[str, Any]) -> dict[str, Any]:
-            return {"index": 0, "delta": delta, "logprobs": None, "finish_reason": None}
+        def choice(delta: dict[str, Any], finish: str | None = None) -> dict[str, Any]:
+            return {"index": 0, "delta": delta, "logprobs": None, "finish_reason": finish}
 
     frames: list[bytes] = []
     if not zai_like and not openrouter:
         frames.append(emit([choice({"role": "assistant", "content": ""})]))
+    if shape.leading_newline:
+        frames.append(emit([choice({"role": "assistant", "content": "\n"})]))
 
     reasoning = plan.reasoning if ctx.show_reasoning else None
     if reasoning:
@@ -87,8 +102,9 @@ def render_stream(ctx: RequestContext, plan: Plan, rid: str, created: int) -> li
             if zai_like:
                 delta: dict[str, Any] = {"role": "assistant", "reasoning_content": piece}
             elif openrouter:
-                delta = {"role": "assistant", "content": "", "reasoning": piece,
-                         "reasoning_details": reasoning_details(piece)}
+                delta = {"role": "assistant", "content": "", "reasoning": piece}
+                if shape.reasoning_details:
+                    delta["reasoning_details"] = reasoning_details(piece)
             elif family == "sglang":
                 delta = {"reasoning_content": piece}
             else:
@@ -99,44 +115,69 @@ def render_stream(ctx: RequestContext, plan: Plan, rid: str, created: int) -> li
         pieces = [plan.content] if plan.single_content_event else _pieces(plan.content, plan.chunk_size)
         for piece in pieces:
             delta = {"role": "assistant", "content": piece} if zai_like or openrouter else {"content": piece}
-            frames.append(emit([choice(delta)]))
-
-    if plan.tool_calls:
-        role: dict[str, Any] = {"role": "assistant", "content": ""} if openrouter else {}
-        if not ctx.incremental_tools:
-            calls = [
-                {"id": c.id, "index": i, "type": "function", "function": {"name": c.name, "arguments": c.arguments}}
-                for i, c in enumerate(plan.tool_calls)
-            ]
-            frames.append(emit([choice({**role, "tool_calls": calls})]))
-        else:
-            for i, c in enumerate(plan.tool_calls):
-                first = {"index": i, "id": c.id, "type": "function", "function": {"name": c.name, "arguments": ""}}
-                frames.append(emit([choice({**role, "tool_calls": [first]})]))
-                for frag in _fragments(c.arguments, plan.fragments):
-                    part = {"index": i, "function": {"arguments": frag}}
-                    frames.append(emit([choice({**role, "tool_calls": [part]})]))
+            content_choice = choice(delta)
+            if plan.logprobs is not None:
+                content_choice["logprobs"] = {"content": token_logprobs(piece, plan.logprobs)}
+            frames.append(emit([content_choice]))
 
     fr = plan.finish_reason
-    usage = usage_object(ctx, plan) if ctx.include_usage else None
+    role: dict[str, Any] = {"role": "assistant", "content": ""} if openrouter else {}
+    mode = _tool_mode(ctx)
+    whole = [
+        {"id": c.id, "index": i, "type": "function", "function": {"name": c.name, "arguments": c.arguments}}
+        for i, c in enumerate(plan.tool_calls)
+    ]
+    on_delta = fr if shape.finish_on_tool_deltas else None
+    if plan.tool_calls and mode == "together":
+        frames.append(emit([choice({**role, "tool_calls": whole}, on_delta)]))
+    elif plan.tool_calls and mode == "one_per_delta":
+        for call in whole:
+            frames.append(emit([choice({**role, "tool_calls": [call]}, on_delta)]))
+    elif plan.tool_calls and mode == "fragmented":
+        for i, c in enumerate(plan.tool_calls):
+            first = {"index": i, "id": c.id, "type": "function", "function": {"name": c.name, "arguments": ""}}
+            frames.append(emit([choice({**role, "tool_calls": [first]})]))
+            for frag in _fragments(c.arguments, plan.fragments):
+                part: dict[str, Any] = {"index": i, "function": {"arguments": frag}}
+                if shape.fragment_ids:
+                    part = {"index": i, "id": c.id, "function": {"arguments": frag}}
+                frames.append(emit([choice({**role, "tool_calls": [part]})]))
+    in_finish = {"tool_calls": whole} if plan.tool_calls and mode == "in_finish_event" else {}
+
+    usage = _stream_usage(usage_object(ctx, plan), shape.usage_details) if ctx.include_usage else None
+    placement = shape.usage_event
+    if placement == "provider":
+        placement = "finish" if zai_like else "separate"
+    extra: dict[str, Any] = {}
+    if usage is not None and placement == "finish":
+        extra["usage"] = usage
     if zai_like:
-        extra: dict[str, Any] = {}
-        if usage is not None:
-            extra["usage"] = usage
         if plan.web_search is not None:
             extra["web_search"] = plan.web_search
-        frames.append(emit([{"index": 0, "finish_reason": fr, "delta": {"role": "assistant", "content": ""}}],
-                           extra or None))
+        last = {"index": 0, "finish_reason": fr, "delta": {"role": "assistant", "content": "", **in_finish}}
+    elif openrouter:
+        last = {"index": 0, "delta": {"role": "assistant", "content": "", **in_finish}, "finish_reason": fr,
+                "native_finish_reason": fr, "logprobs": None}
+    elif family == "sglang":
+        last = {"index": 0, "delta": {**in_finish}, "logprobs": None, "finish_reason": fr, "matched_stop": None}
     else:
-        if openrouter:
-            last = {"index": 0, "delta": {"role": "assistant", "content": ""}, "finish_reason": fr,
-                    "native_finish_reason": fr, "logprobs": None}
-        elif family == "sglang":
-            last = {"index": 0, "delta": {}, "logprobs": None, "finish_reason": fr, "matched_stop": None}
-        else:
-            last = {"index": 0, "delta": {"content": ""}, "logprobs": None, "finish_reason": fr, "stop_reason": None}
-        frames.append(emit([last]))
-        if usage is not None:
-            frames.append(emit([], {"usage": usage}))
+        last = {"index": 0, "delta": {"content": "", **in_finish}, "logprobs": None, "finish_reason": fr,
+                "stop_reason": None}
+    frames.append(emit([last], extra or None))
+    if usage is not None and placement == "separate":
+        frames.append(emit([], {"usage": usage}))
+    elif usage is not None and placement == "separate_null_finish":
+        frames.append(emit([choice({"role": "assistant", "content": ""}) | {"finish_reason": None}],
+                           {"usage": usage}))
     frames.append(DONE)
     return frames
+
+
+def _tool_mode(ctx: RequestContext) -> str:
+    """How tool calls are cut into deltas: the shape's choice, the provider's when "provider"."""
+    mode = ctx.shape.tool_deltas
+    # tool_stream=true asks the Z.ai family for fragments: the request wins over a whole-call shape.
+    asked_fragments = ctx.facts.tool_args_stream == "tool_stream" and ctx.incremental_tools
+    if mode == "provider" or (asked_fragments and mode in ("together", "one_per_delta")):
+        return "fragmented" if ctx.incremental_tools else "together"
+    return mode

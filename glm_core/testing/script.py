@@ -17,6 +17,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from glm_core.testing.shapes import ShapeOverride
+
 __all__ = ["FAULT_KINDS", "Fault", "FaultKind", "Reply", "ToolCallSpec"]
 
 FaultKind = Literal[
@@ -66,6 +68,9 @@ class Reply:
     - `chunk_size`: stream only, characters per reasoning/content delta (default 20).
     - `tool_stream_fragments`: stream only, how many pieces tool arguments are split into where
       the provider streams them incrementally (default 3).
+    - `shape`: a wire-shape variant for this answer only (a `Shape`, or a dict of its fields,
+      applied over the emulator's shape; see `glm_core.testing.shapes`).
+    - `logprobs`: answer with log-probabilities when the request asks for them (the default).
 
     Example:
         >>> Reply(content="It is sunny.", reasoning="Look at the tool result.").content
@@ -80,6 +85,8 @@ class Reply:
     web_search: list[dict[str, Any]] | None = None
     chunk_size: int | None = None
     tool_stream_fragments: int | None = None
+    shape: ShapeOverride | None = None
+    logprobs: bool = True
 
 
 @dataclass(slots=True)
@@ -93,7 +100,9 @@ class Fault:
     - "reset_before_response": the connection dies before any byte (in-process:
       httpx2.ReadError).
     - "cut_stream_after": `after_events` events, then the connection drops without `[DONE]`
-      (in-process: httpx2.RemoteProtocolError). A non-streamed answer is cut half-way.
+      (in-process: httpx2.RemoteProtocolError). With `inside_event`, half of the next event's
+      JSON is sent first (Z.ai streams were seen cut mid-event). A non-streamed answer is cut
+      half-way.
     - "stall_stream_after": `after_events` events, then no byte for `stall_seconds`, then the
       rest. A non-streamed answer stalls before its body.
     - "malformed_event": after `after_events` events, one `data:` line that is not JSON, then
@@ -119,6 +128,7 @@ class Fault:
     stall_seconds: float = 30.0
     size: int = 2 * 1024 * 1024
     message: str | None = None
+    inside_event: bool = False
 
     def __post_init__(self) -> None:
         if self.kind not in FAULT_KINDS:

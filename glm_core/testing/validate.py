@@ -216,7 +216,10 @@ def _openrouter_rules(body: dict[str, Any], names: list[str]) -> None:
     check_int(body, "max_tokens", 1, None)
     check_int(body, "max_completion_tokens", 1, None)
     check_stop(body, None)
-    check_tool_choice(body, _ALL_CHOICES, names)
+    # The emulated upstream is Z.AI ("provider": "Z.AI"), which refuses a forced choice
+    # (real-traffic.md: "Tool choice must be auto", vectorize-io/hindsight#4246).
+    if body.get("tool_choice") not in (None, "auto"):
+        raise Invalid("Tool choice must be auto", param="tool_choice")
     check_response_format(body, ("text", "json_object", "json_schema"))
     reasoning = body.get("reasoning")
     if reasoning is not None and not isinstance(reasoning, dict):

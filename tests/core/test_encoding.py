@@ -518,7 +518,7 @@ def test_tool_stream_is_not_sent_to_providers_that_always_stream_arguments() -> 
 # ---------------------------------------------------------------- tool_choice
 
 
-@pytest.mark.parametrize("provider", ["cloudflare", "cloudflare_openai", "aimlapi", "openrouter", "vllm", "sglang"])
+@pytest.mark.parametrize("provider", ["cloudflare", "cloudflare_openai", "aimlapi", "vllm", "sglang"])
 @pytest.mark.parametrize(
     ("choice", "wire"),
     [

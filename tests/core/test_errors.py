@@ -173,6 +173,43 @@ CASES: list[tuple[str, int, Any, type[APIError], bool, str | None]] = [
         "404",
     ),
     ("openrouter", 429, {"error": {"message": "Rate limit exceeded", "code": 429}}, RateLimitError, True, "429"),
+    # Real traffic (real-traffic.md): OpenRouter's 402 is "no credits", final (continuedev#10962).
+    (
+        "openrouter",
+        402,
+        {"error": {"code": 402, "message": "Prompt tokens limit exceeded: 9000 > 4172. Add more credits"}},
+        QuotaExceededError,
+        False,
+        "402",
+    ),
+    # Z.ai's flat body (no `error` wrapper, crush#1237) decodes like the wrapped one.
+    (
+        "zai",
+        400,
+        {"code": "1210", "message": "Invalid API parameter, please check the documentation."},
+        BadRequestError,
+        False,
+        "1210",
+    ),
+    ("zai", 429, {"code": "1113", "message": "余额不足或无可用资源包,请充值。"}, QuotaExceededError, False, "1113"),
+    ("zai", 400, {"code": "1301", "message": "contentFilter"}, ContentFilterError, False, "1301"),
+    ("bigmodel", 429, {"code": "1302", "message": "并发过高"}, RateLimitError, True, "1302"),
+    # EmpirioLabs (OpenAI-style, undocumented): OpenAI's insufficient_quota, and a 402.
+    (
+        "empiriolabs",
+        429,
+        {
+            "error": {
+                "message": "You exceeded your current quota",
+                "type": "insufficient_quota",
+                "code": "insufficient_quota",
+            }
+        },
+        QuotaExceededError,
+        False,
+        "insufficient_quota",
+    ),
+    ("empiriolabs", 402, {"error": {"message": "Payment required", "code": None}}, QuotaExceededError, False, None),
     (
         "openrouter",
         403,
@@ -364,6 +401,7 @@ def test_error_tree_shape() -> None:
         "StreamInterruptedError": ("GLMError",),
         "ResponseDecodeError": ("GLMError",),
         "ToolCallRequiredError": ("GLMError",),
+        "RefusalError": ("GLMError",),
     }
     assert set(parents) | {"GLMError"} == set(e.__all__)
     assert e.GLMError.__bases__ == (Exception,)
@@ -413,3 +451,28 @@ def test_a_completion_with_a_null_error_field_is_not_an_error() -> None:
     }
     server = Server([httpx2.Response(200, json=body)])
     assert make_client("openrouter", server).chat(ChatRequest("glm-4.7", [UserMessage("Hi")])).content == "Hi"
+
+
+@pytest.mark.parametrize(
+    ("provider", "body", "code"),
+    [
+        ("openrouter", {"error": {"code": 402, "message": "Insufficient credits"}}, "402"),
+        ("cloudflare_openai", cloudflare(3036, "Account limited"), "3036"),
+        ("zai", {"error": {"code": "1113", "message": "Insufficient balance"}}, "1113"),
+        ("zai", {"code": "1113", "message": "Insufficient balance"}, "1113"),
+    ],
+)
+def test_a_quota_error_inside_a_200_answer_is_final(provider: str, body: Any, code: str) -> None:
+    error = error_from_body(get_provider(provider), 200, body, {})
+    assert type(error) is QuotaExceededError
+    assert error.retryable is False
+    assert error.code == code
+
+
+def test_the_code_table_is_one_record_on_each_profile() -> None:
+    from glm_core.error_codes import ErrorCodes
+    from glm_core.providers import PROVIDERS
+
+    for profile in PROVIDERS.values():
+        assert isinstance(profile.error_codes, ErrorCodes)
+        assert profile.error_codes.is_quota(None, 402), profile.id

@@ -50,6 +50,7 @@ PUBLIC = [
     "ProviderProfile",
     "QuotaExceededError",
     "RateLimitError",
+    "RefusalError",
     "RerankModel",
     "RerankRequest",
     "RerankResponse",

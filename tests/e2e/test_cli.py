@@ -180,3 +180,16 @@ def test_emulator_command_serves_on_loopback() -> None:
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+@pytest.mark.loopback
+@pytest.mark.parametrize("provider", ["vllm", "sglang"])
+def test_chat_on_a_self_hosted_server_takes_the_url_from_the_environment(
+    glm_emulator_server, monkeypatch, provider: str
+) -> None:
+    emulator, base_url = glm_emulator_server(provider, served_model="glm-4.7-flash")
+    monkeypatch.setenv(f"GLM_{provider.upper()}_BASE_URL", base_url)
+    status, _out, err = run("chat", "--provider", provider, "Hi")
+    assert status == 0, err
+    assert "emulator" not in err  # the real (here: served) endpoint, not the built-in fallback
+    assert len(emulator.requests) == 1

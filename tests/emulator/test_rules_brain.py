@@ -147,13 +147,20 @@ def test_quoted_unicode_strings_fill_string_arguments() -> None:
     assert "こんにちは株式会社" in raw  # sent as UTF-8, not \u escapes
 
 
-@pytest.mark.parametrize("provider", ["cloudflare", "vllm", "aimlapi", "openrouter"])
+@pytest.mark.parametrize("provider", ["cloudflare", "vllm", "aimlapi"])
 def test_forced_tool_choice_calls_a_tool_even_for_small_talk(provider: str) -> None:
     required = message(provider, body_for(provider, "Hello!", tools=[MAGIC_TOOL, WEATHER_TOOL], tool_choice="required"))
     assert [name for name, _ in calls(required)] == ["magic_function"]
     named = message(provider, body_for(provider, "Hello!", tools=[MAGIC_TOOL, WEATHER_TOOL],
                                        tool_choice={"type": "function", "function": {"name": "get_weather"}}))
     assert [name for name, _ in calls(named)] == ["get_weather"]
+
+
+@pytest.mark.parametrize("choice", ["required", "none", {"type": "function", "function": {"name": "get_weather"}}])
+def test_openrouter_with_its_zai_upstream_refuses_a_forced_tool_choice(choice: object) -> None:
+    r = post("openrouter", body_for("openrouter", "Hello!", tools=[MAGIC_TOOL, WEATHER_TOOL], tool_choice=choice))
+    assert r.status_code == 400
+    assert "Tool choice must be auto" in r.text
 
 
 def test_tool_choice_none_never_calls() -> None:

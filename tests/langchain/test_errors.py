@@ -224,12 +224,12 @@ def test_empty_conversation_is_refused() -> None:
     assert script.requests == []
 
 
-def test_conversation_that_starts_with_the_assistant_is_refused_on_zai() -> None:
-    from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
+def test_conversation_that_starts_with_a_tool_result_is_refused_on_zai() -> None:
+    from langchain_core.messages import HumanMessage, SystemMessage, ToolMessage
 
     llm, script = make_llm()
     with pytest.raises(ValueError, match="first non-system message to be a user message"):
-        llm.invoke([AIMessage("hi"), SystemMessage("s"), HumanMessage("x")])
+        llm.invoke([SystemMessage("s"), ToolMessage("40 C", tool_call_id="c"), HumanMessage("x")])
     assert script.requests == []
 
 

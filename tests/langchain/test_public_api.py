@@ -17,6 +17,7 @@ EXPECTED = [
     "GLMPermissionDeniedError",
     "GLMQuotaExceededError",
     "GLMRateLimitError",
+    "GLMRefusalError",
     "GLMRerank",
     "GLMResponseDecodeError",
     "GLMServerError",

@@ -10,7 +10,7 @@ from llama_index_glm import GLM
 
 
 def test_all_is_pinned() -> None:
-    assert llama_index_glm.__all__ == ["GLM", "GLMEmbedding", "GLMRerank"]
+    assert llama_index_glm.__all__ == ["GLM", "GLMEmbedding", "GLMRerank", "glm_tokenizer"]
 
 
 def test_glm_is_a_function_calling_llm() -> None:

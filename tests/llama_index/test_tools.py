@@ -98,7 +98,7 @@ def test_tool_required_sent_where_accepted() -> None:
 
 def test_named_tool_choice_per_provider() -> None:
     script = Script(completion(tool_calls=[call("c1", "multiply", {"a": 2, "b": 3})]))
-    script.llm("openrouter", model="glm-4.7").chat_with_tools([ADD, MUL], user_msg="x", tool_choice="multiply")
+    script.llm("vllm", model="glm-4.7").chat_with_tools([ADD, MUL], user_msg="x", tool_choice="multiply")
     assert script.bodies[-1]["tool_choice"] == {"type": "function", "function": {"name": "multiply"}}
     # On Z.ai only that tool is offered, and the call is asked for instead of forced.
     script.llm("zai").chat_with_tools([ADD, MUL], user_msg="x", tool_choice="multiply")

@@ -31,6 +31,7 @@ from glm_core import (
     NamedToolChoice,
     SystemMessage,
     TextPart,
+    ToolMessage,
     ToolSpec,
     UserMessage,
 )
@@ -89,14 +90,6 @@ def cases_for(provider: str) -> list[Case]:
         )
     if p.web_search == "none":
         out.append(Case("web_search-unsupported", "web_search is not supported", {"web_search": True}))
-    if not p.supports_parallel_tool_calls:
-        out.append(
-            Case(
-                "parallel_tool_calls-unenforceable",
-                "parallel_tool_calls=False cannot be enforced",
-                {"tools": [WEATHER], "parallel_tool_calls": False},
-            )
-        )
     out.append(Case("tool_choice-without-tools", "without tools|needs at least one", {"tool_choice": "required"}))
     out.append(
         Case(
@@ -120,9 +113,9 @@ def cases_for(provider: str) -> list[Case]:
     if p.first_message_must_be_user:
         out.append(
             Case(
-                "messages-assistant-first",
+                "messages-tool-result-first",
                 "requires the first non-system message to be a user message",
-                messages=[("system", "Be brief."), ("assistant", "Hi there"), ("user", "Hello")],
+                messages=[("system", "Be brief."), ("tool", "40 C"), ("user", "Hello")],
             )
         )
     out.append(
@@ -194,6 +187,8 @@ def core_messages(messages: list[tuple[str, Any]]) -> list[Message]:
             out.append(SystemMessage(content))
         elif role == "assistant":
             out.append(AssistantMessage(content))
+        elif role == "tool":
+            out.append(ToolMessage(content, tool_call_id="call_1"))
         elif isinstance(content, str):
             out.append(UserMessage(content))
         else:
@@ -208,6 +203,7 @@ def core_request(provider: str, case: Case) -> ChatRequest:
 def langchain_call(provider: str, base_url: str, case: Case) -> tuple[Any, list[Any], dict[str, Any]]:
     from langchain_core.messages import AIMessage, HumanMessage
     from langchain_core.messages import SystemMessage as LCSystem
+    from langchain_core.messages import ToolMessage as LCToolMessage
 
     from langchain_glm import ChatGLM
 
@@ -245,6 +241,8 @@ def langchain_call(provider: str, base_url: str, case: Case) -> tuple[Any, list[
             messages.append(LCSystem(content))
         elif role == "assistant":
             messages.append(AIMessage(content))
+        elif role == "tool":
+            messages.append(LCToolMessage(content, tool_call_id="call_1"))
         elif isinstance(content, str):
             messages.append(HumanMessage(content))
         else:
@@ -280,7 +278,9 @@ def llama_call(provider: str, base_url: str, case: Case) -> tuple[Any, list[Any]
     )
     messages = []
     for role, content in case.messages:
-        if isinstance(content, str):
+        if role == "tool":
+            messages.append(ChatMessage(role=role, content=content, additional_kwargs={"tool_call_id": "call_1"}))
+        elif isinstance(content, str):
             messages.append(ChatMessage(role=role, content=content))
         else:
             blocks: list[Any] = [TextBlock(text=v) if k == "text" else ImageBlock(url=v) for k, v in content]

@@ -1,0 +1,113 @@
+"""Wire-shape variants seen in real GLM traffic (shared/reference/real-traffic.md).
+
+A `Shape` says how an answer is dressed beyond what providers.md documents: where usage goes,
+whether stream chunks carry `object`, how tool calls are cut into deltas, what content type a
+stream is sent with, whitespace before an OpenRouter body, the flat Z.ai error body. Each
+provider has a default (`DEFAULT_SHAPES`), on where the capture shows it is the provider's normal
+behaviour; an `Emulator(shape=...)` or a scripted `Reply(shape=...)` picks another. Overrides are
+given as keyword dicts or whole `Shape`s.
+
+Captured defaults:
+- Z.ai, coding plan: stream chunks without `object`; `finish_reason: "tool_calls"` on every
+  tool-call delta (each a whole call) and again on the finish chunk; streamed usage without
+  `completion_tokens_details`; content type `text/event-stream;charset=UTF-8` (fantasy 2025-09).
+- BigModel: usage in its own `choices: []` event after the finish event (octollm 2026-02).
+- OpenRouter (Z.AI upstream): no `: OPENROUTER PROCESSING` comment lines, each whole call in its
+  own delta with a finish reason, usage in a `choices: []` event, 3 whitespace keep-alive lines
+  before a non-streamed body, bare `text/event-stream` (fantasy 2026-03).
+`OPENROUTER_UPSTREAMS` holds the other upstreams' shapes (BaseTen, Novita/DeepInfra).
+
+Example:
+    >>> from glm_core.testing import Emulator, Reply
+    >>> emu = Emulator("openrouter", shape=OPENROUTER_UPSTREAMS["BaseTen"])
+    >>> emu.queue(Reply(content="Hi", shape={"usage_event": "finish"}))
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields, replace
+from typing import Any, Literal
+
+__all__ = ["DEFAULT_SHAPES", "OPENROUTER_UPSTREAMS", "Shape", "ShapeOverride", "resolve_shape"]
+
+ToolDeltas = Literal["provider", "together", "one_per_delta", "fragmented", "in_finish_event"]
+UsageEvent = Literal["provider", "finish", "separate", "separate_null_finish"]
+
+
+@dataclass(frozen=True, slots=True)
+class Shape:
+    """How an answer is dressed on the wire ("provider" keeps the documented behaviour).
+
+    - `chunk_object`: stream chunks carry `"object": "chat.completion.chunk"`.
+    - `leading_newline`: a `"\\n"` content delta before the reasoning (Z.ai glm-4.5, coding plan).
+    - `tool_deltas`: "together" (all calls whole in one delta), "one_per_delta" (each call whole,
+      in its own delta), "fragmented" (id and name first, arguments in pieces, by index),
+      "in_finish_event" (the whole calls only in the event that carries the finish reason).
+    - `finish_on_tool_deltas`: every tool-call delta also carries `finish_reason: "tool_calls"`.
+    - `fragment_ids`: with "fragmented", every fragment repeats its call's id (assembly must not
+      assume the id comes only in the first fragment, real-traffic.md).
+    - `usage_event`: "finish" (usage on the finish chunk), "separate" (its own `choices: []`
+      event), "separate_null_finish" (its own event with `choices: [{..., "finish_reason": null}]`).
+    - `usage_details`: streamed usage has `completion_tokens_details`.
+    - `reasoning_details`: OpenRouter reasoning deltas also carry `reasoning_details`.
+    - `comment_lines`: OpenRouter's `: OPENROUTER PROCESSING` SSE comments before the first event.
+    - `body_keepalive_lines`: whitespace lines before a non-streamed body (OpenRouter: 3-12).
+    - `sse_content_type`: the stream's content type as sent (None: the provider's).
+    - `flat_errors`: Z.ai error bodies without the `error` wrapper (`{"code", "message"}`).
+    """
+
+    chunk_object: bool = True
+    leading_newline: bool = False
+    tool_deltas: ToolDeltas = "provider"
+    finish_on_tool_deltas: bool = False
+    fragment_ids: bool = False
+    usage_event: UsageEvent = "provider"
+    usage_details: bool = True
+    reasoning_details: bool = True
+    comment_lines: bool = False
+    body_keepalive_lines: int = 0
+    sse_content_type: str | None = None
+    flat_errors: bool = False
+
+
+ShapeOverride = Shape | dict[str, Any]
+
+_ZAI = Shape(chunk_object=False, tool_deltas="one_per_delta", finish_on_tool_deltas=True, usage_details=False)
+
+DEFAULT_SHAPES: dict[str, Shape] = {
+    "zai": _ZAI,
+    "zai_coding": _ZAI,
+    "bigmodel": Shape(usage_event="separate", usage_details=False),
+    "openrouter": Shape(
+        tool_deltas="one_per_delta", finish_on_tool_deltas=True, usage_event="separate", body_keepalive_lines=3
+    ),
+}
+
+OPENROUTER_UPSTREAMS: dict[str, Shape] = {
+    "Z.AI": DEFAULT_SHAPES["openrouter"],
+    # glm-4.6 via BaseTen (2025-10): the whole call only in the finish event; the usage event
+    # has a choice with finish_reason null; reasoning without reasoning_details.
+    "BaseTen": Shape(
+        tool_deltas="in_finish_event",
+        usage_event="separate_null_finish",
+        reasoning_details=False,
+        body_keepalive_lines=12,
+    ),
+    # glm-4.6 via Novita / DeepInfra (2026-03): arguments fragmented by index.
+    "Novita": Shape(tool_deltas="fragmented", usage_event="separate", body_keepalive_lines=5),
+    "DeepInfra": Shape(tool_deltas="fragmented", usage_event="separate", body_keepalive_lines=5),
+}
+
+_FIELDS = frozenset(f.name for f in fields(Shape))
+
+
+def resolve_shape(base: Shape, override: ShapeOverride | None) -> Shape:
+    """`base` with `override` applied (a whole `Shape` replaces it; a dict changes named fields)."""
+    if override is None:
+        return base
+    if isinstance(override, Shape):
+        return override
+    unknown = set(override) - _FIELDS
+    if unknown:
+        raise ValueError(f"unknown Shape fields {sorted(unknown)}; known: {sorted(_FIELDS)}")
+    return replace(base, **override)

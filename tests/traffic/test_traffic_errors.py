@@ -1,0 +1,105 @@
+"""Captured error answers (real-traffic.md "Error bodies" and "Cut streams"), through every path."""
+
+from __future__ import annotations
+
+import pytest
+from langchain_core.exceptions import ModelRateLimitError
+
+from glm_core import BadRequestError, QuotaExceededError, StreamInterruptedError
+from glm_core.testing import Emulator, Fault, Reply
+from tests.traffic.helpers import KEY, ways
+
+OPENROUTER_402 = Fault(
+    status=402,
+    body={"error": {"code": 402, "message": "Prompt tokens limit exceeded: 9000 > 4172. Add more credits"}},
+)
+
+
+@pytest.mark.parametrize(
+    ("provider", "fault", "shape"),
+    [
+        ("openrouter", OPENROUTER_402, None),
+        ("zai", Fault(code="1113"), None),
+        ("zai", Fault(code="1113"), {"flat_errors": True}),
+        ("bigmodel", Fault(code="1113"), {"flat_errors": True}),
+        ("aimlapi", Fault(status=403), None),
+        ("cloudflare_openai", Fault(code=3036), None),
+        ("empiriolabs", Fault(status=402), None),
+    ],
+)
+def test_no_credits_is_a_final_quota_error_every_way(
+    provider: str, fault: Fault, shape: dict[str, bool] | None
+) -> None:
+    emu = Emulator(provider, api_key=KEY, shape=shape)
+    for way, call in ways(emu).items():
+        emu.queue(fault)
+        with pytest.raises(QuotaExceededError) as caught:
+            call()
+        assert caught.value.retryable is False, way
+        if way.startswith("ChatGLM"):
+            # LangChain's family, as the other quota errors: a rate-limit error that is not retryable.
+            assert isinstance(caught.value, ModelRateLimitError) and not caught.value.is_retryable
+    assert len(emu.requests) == len(ways(emu))  # never retried
+
+
+def test_the_flat_zai_body_is_what_the_emulator_sends_when_asked() -> None:
+    emu = Emulator("zai", api_key=KEY, shape={"flat_errors": True})
+    call = ways(emu)["GLMClient.chat"]
+    emu.queue(Fault(code="1210"))
+    with pytest.raises(BadRequestError) as caught:
+        call()
+    assert caught.value.code == "1210"
+    assert set(caught.value.body) == {"code", "message"}
+
+
+@pytest.mark.parametrize("provider", ["zai", "openrouter"])
+def test_a_stream_cut_inside_an_event_is_an_interruption_with_the_partial_answer(provider: str) -> None:
+    emu = Emulator(provider, api_key=KEY)
+    reply = Reply(content="Part one. Part two. Part three.", reasoning="Think.", chunk_size=5)
+    for way, call in ways(emu).items():
+        if "stream" not in way:
+            continue
+        emu.queue(Fault(kind="cut_stream_after", after_events=3, inside_event=True))
+        emu.queue(reply)  # a retry, if any were made, would get a whole answer: none may be made
+        with pytest.raises(StreamInterruptedError) as caught:
+            call()
+        assert caught.value.partial is not None, way
+        emu.reset()
+
+
+@pytest.mark.parametrize("provider", ["zai", "openrouter"])
+def test_a_stream_cut_inside_its_first_event_is_retried_without_gluing_the_fragment(provider: str) -> None:
+    # opencode#8282: a retry glued the next connection's first event onto the cut fragment. Nothing
+    # reached the caller yet, so the stream is retried on a fresh connection, the fragment dropped.
+    import httpx2
+    from llama_index.core.llms import ChatMessage
+
+    from glm_core import ChatRequest, GLMClient, UserMessage
+    from tests.traffic.helpers import chat_glm, glm, model
+
+    emu = Emulator(provider, api_key=KEY)
+    reply = Reply(content="Whole answer.", reasoning="Think.")
+    cut = Fault(kind="cut_stream_after", after_events=0, inside_event=True)
+
+    emu.queue(cut, reply)
+    client = GLMClient(
+        provider,
+        api_key=KEY,
+        base_url=emu.base_url,
+        max_retries=1,
+        http_client=httpx2.Client(transport=emu.transport()),
+        sleep=lambda _: None,
+    )
+    with client.stream(ChatRequest(model(provider), [UserMessage("Hi")])) as stream:
+        assert "".join(c.content for c in stream) == "Whole answer."
+
+    emu.queue(cut, reply)
+    llm = chat_glm(emu, max_retries=1)
+    llm._client.sleep = lambda _: None  # no backoff wait in a test
+    assert "".join(c.text for c in llm.stream("Hi")) == "Whole answer."
+
+    emu.queue(cut, reply)
+    li = glm(emu, max_retries=1)
+    li._sync_client.sleep = lambda _: None
+    assert list(li.stream_chat([ChatMessage(role="user", content="Hi")]))[-1].message.content == "Whole answer."
+    assert emu.pending == 0
