@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from glm_core.client import DEFAULT_TIMEOUT, AsyncGLMClient, GLMClient
 from glm_core.errors import ConfigurationError
+from glm_core.options import resolve_timeout
 from glm_core.providers import ProviderProfile, get_provider
 from glm_core.redaction import is_secret_header
 from glm_core.retry import DEFAULT_MAX_RETRIES
@@ -52,7 +53,7 @@ class ClientSettings:
         self.api_key = api_key
         self.base_url = base_url
         self.account_id = account_id
-        self.timeout = DEFAULT_TIMEOUT if timeout is None else timeout
+        self.timeout = resolve_timeout(timeout)
         self.max_retries = max_retries
         self.default_headers = dict(default_headers) if default_headers else None
         self.http_client = http_client

@@ -15,9 +15,10 @@ from langchain_core.tools import BaseTool
 from langchain_core.utils.utils import _build_model_kwargs, get_pydantic_field_names
 from pydantic import ConfigDict, Field, PrivateAttr, SecretStr, field_serializer, field_validator, model_validator
 
-from glm_core.client import DEFAULT_STREAM_IDLE_TIMEOUT, DEFAULT_TIMEOUT, AsyncGLMClient, GLMClient
+from glm_core.client import DEFAULT_STREAM_IDLE_TIMEOUT, AsyncGLMClient, GLMClient
 from glm_core.errors import GLMError, ToolCallRequiredError
 from glm_core.models import EffortLevel
+from glm_core.options import resolve_timeout
 from glm_core.providers import ProviderProfile, get_provider
 from glm_core.redaction import redact_headers
 from glm_core.refusals import refusal_text, refused_instead
@@ -201,7 +202,7 @@ class ChatGLM(BaseChatModel):
             "api_key": self.api_key,
             "base_url": self.base_url,
             "account_id": self.account_id,
-            "timeout": DEFAULT_TIMEOUT if self.timeout is None else self.timeout,
+            "timeout": resolve_timeout(self.timeout),
             "stream_idle_timeout": self.stream_idle_timeout,
             "max_retries": self.max_retries,
             "default_headers": self.default_headers,

@@ -19,9 +19,10 @@ from typing import Any
 from langchain_core.tools import BaseTool
 from langchain_core.utils.function_calling import convert_to_openai_tool
 
-from glm_core.types import NamedToolChoice, ToolChoice, ToolSpec
+from glm_core.options import parse_tool_choice
+from glm_core.types import NamedToolChoice, ToolSpec
 
-__all__ = ["bound_names", "convert_tools", "core_tool_choice", "normalize_tool_choice", "tool_specs"]
+__all__ = ["bound_names", "convert_tools", "normalize_tool_choice", "tool_specs"]
 
 _DEFAULT_PARAMETERS: dict[str, Any] = {"type": "object", "properties": {}}
 # Built-in provider tools passed as dicts (`{"type": "web_search", "web_search": {...}}`).
@@ -52,40 +53,16 @@ def bound_names(tools: Sequence[dict[str, Any]]) -> list[str]:
 
 
 def normalize_tool_choice(tool_choice: Any, names: Sequence[str]) -> str | dict[str, Any] | None:
-    """Every LangChain spelling of tool_choice, as "auto" / "none" / "required" / a named function.
-
-    "any", "required" and True mean "call some tool"; a tool's name (or an OpenAI / Anthropic
-    style dict naming one) means "call this one"; False and None leave the choice to the model.
+    """Every spelling of tool_choice (see `glm_core.options.parse_tool_choice`), as the plain value
+    `bind_tools` stores: "auto" / "none" / "required" / `{"type": "function", ...}` naming a bound tool.
     """
-    if tool_choice is None or tool_choice is False:
-        return None
-    if tool_choice is True or tool_choice in ("any", "required"):
-        return "required"
-    if tool_choice in ("auto", "none"):
-        return str(tool_choice)
-    name: Any = None
-    if isinstance(tool_choice, str):
-        name = tool_choice
-    elif isinstance(tool_choice, dict):
-        kind = tool_choice.get("type")
-        if kind == "function":
-            name = (tool_choice.get("function") or {}).get("name")
-        elif kind == "tool":  # Anthropic style
-            name = tool_choice.get("name")
-        elif kind in ("any", "auto", "none"):
-            return normalize_tool_choice(kind, names)
-    if not isinstance(name, str) or not name:
-        raise ValueError(
-            f"tool_choice={tool_choice!r} is not understood; use 'auto', 'none', 'any'/'required'/True, "
-            "or the name of one of the bound tools"
-        )
-    if name not in names:
-        listed = ", ".join(names) or "none bound"
-        raise ValueError(f"tool_choice names {name!r}, which is not among the bound tools ({listed})")
-    return {"type": "function", "function": {"name": name}}
+    choice = parse_tool_choice(tool_choice, names)
+    if isinstance(choice, NamedToolChoice):
+        return {"type": "function", "function": {"name": choice.name}}
+    return choice
 
 
-def tool_specs(tools: Sequence[dict[str, Any]]) -> tuple[list[ToolSpec], dict[str, Any] | None]:
+def tool_specs(tools: Sequence[dict[str, Any]]) -> tuple[list[ToolSpec] | None, dict[str, Any] | None]:
     """Canonical tool specs, and the web_search settings if a built-in web_search tool was bound."""
     specs: list[ToolSpec] = []
     web_search: dict[str, Any] | None = None
@@ -104,18 +81,4 @@ def tool_specs(tools: Sequence[dict[str, Any]]) -> tuple[list[ToolSpec], dict[st
                 strict=function.get("strict"),
             )
         )
-    return specs, web_search
-
-
-def core_tool_choice(choice: Any) -> ToolChoice | None:
-    """The canonical tool choice for a normalized one (see `normalize_tool_choice`)."""
-    if choice is None:
-        return None
-    if isinstance(choice, dict):
-        return NamedToolChoice(choice["function"]["name"])
-    if choice in ("auto", "none", "required"):
-        return choice  # type: ignore[no-any-return]
-    if choice == "any" or choice is True:
-        return "required"
-    # A bare name given per call (llm.invoke(..., tool_choice="get_weather")).
-    return NamedToolChoice(str(choice))
+    return specs or None, web_search

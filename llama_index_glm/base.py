@@ -39,6 +39,7 @@ from llama_index.core.types import PydanticProgramMode
 
 from glm_core.client import DEFAULT_STREAM_IDLE_TIMEOUT, DEFAULT_TIMEOUT, AsyncGLMClient, GLMClient
 from glm_core.models import EffortLevel
+from glm_core.options import resolve_timeout
 from glm_core.redaction import redact_headers
 from glm_core.retry import DEFAULT_MAX_RETRIES
 from glm_core.tokens import estimate_tokens
@@ -151,7 +152,9 @@ class GLM(FunctionCallingLLM):
     context_window: int | None = Field(
         default=None, description="Overrides the model profile's context window (e.g. a vLLM --max-model-len)."
     )
-    timeout: float | None = Field(default=DEFAULT_TIMEOUT, description="Seconds for a whole non-streamed answer.")
+    timeout: float | None = Field(
+        default=DEFAULT_TIMEOUT, description="Seconds for a whole non-streamed answer (None: the default, 600)."
+    )
     stream_idle_timeout: float = Field(
         default=DEFAULT_STREAM_IDLE_TIMEOUT, description="Seconds allowed between two stream events."
     )
@@ -189,17 +192,19 @@ class GLM(FunctionCallingLLM):
         # Fail at construction, not at the first call, for an option the provider refuses.
         self._client.endpoint.prepare(self._request([UserMessage("-")], {}), stream=False)
 
-    def _connect(self) -> None:
-        settings: dict[str, Any] = {
+    def _client_settings(self) -> dict[str, Any]:
+        return {
             "api_key": self.api_key,
             "base_url": self.base_url,
             "account_id": self.account_id,
-            "timeout": self.timeout,
+            "timeout": resolve_timeout(self.timeout),
             "stream_idle_timeout": self.stream_idle_timeout,
             "max_retries": self.max_retries,
             "default_headers": self.default_headers,
         }
-        self._client = GLMClient(self.provider, http_client=self.http_client, **settings)
+
+    def _connect(self) -> None:
+        self._client = GLMClient(self.provider, http_client=self.http_client, **self._client_settings())
         self._aclient = None
 
     # Pydantic serves private attributes through __getattr__, which raises and catches an
@@ -215,15 +220,7 @@ class GLM(FunctionCallingLLM):
         client: AsyncGLMClient | None = self.__pydantic_private__["_aclient"]
         if client is None:
             client = self._aclient = AsyncGLMClient(
-                self.provider,
-                api_key=self.api_key,
-                base_url=self.base_url,
-                account_id=self.account_id,
-                timeout=self.timeout,
-                stream_idle_timeout=self.stream_idle_timeout,
-                max_retries=self.max_retries,
-                default_headers=self.default_headers,
-                http_client=self.async_http_client,
+                self.provider, http_client=self.async_http_client, **self._client_settings()
             )
         return client
 

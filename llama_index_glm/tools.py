@@ -15,7 +15,8 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from glm_core.types import NamedToolChoice, ToolChoice, ToolSpec
+from glm_core.options import parse_tool_choice
+from glm_core.types import ToolChoice, ToolSpec
 
 if TYPE_CHECKING:
     from llama_index.core.base.llms.types import ChatMessage
@@ -28,6 +29,7 @@ __all__ = [
     "to_tool_spec",
     "to_tool_specs",
     "tool_selections",
+    "tools_and_web_search",
 ]
 
 _DEFAULT_PARAMETERS: dict[str, Any] = {
@@ -74,27 +76,18 @@ def to_tool_specs(tools: Sequence[BaseTool | ToolSpec | dict[str, Any]] | None) 
 
 
 def resolve_tool_choice(choice: Any, tool_required: bool = False) -> ToolChoice | None:
-    """LlamaIndex / OpenAI tool_choice spellings to the canonical one.
-
-    "auto" / "none" / "required" (also "any"), a tool name, `{"type": "function", "function":
-    {"name": ...}}`, or a `NamedToolChoice`. Without a choice, `tool_required` means "required".
-    """
+    """Any tool_choice spelling (see `glm_core.options.parse_tool_choice`); without a choice,
+    `tool_required` means "required"."""
     if choice is None:
         return "required" if tool_required else None
-    if isinstance(choice, NamedToolChoice):
-        return choice
-    if isinstance(choice, dict):
-        name = (choice.get("function") or {}).get("name") or choice.get("name")
-        if not name:
-            raise ValueError(f"tool_choice {choice!r} names no tool; use {{'function': {{'name': ...}}}}")
-        return NamedToolChoice(str(name))
-    if choice in ("auto", "none", "required"):
-        return choice  # type: ignore[no-any-return]
-    if choice == "any":
-        return "required"
-    if isinstance(choice, str) and choice:
-        return NamedToolChoice(choice)
-    raise ValueError(f"tool_choice {choice!r} is not one of auto, none, required, or a tool name")
+    return parse_tool_choice(choice)
+
+
+def tools_and_web_search(
+    tools: Sequence[BaseTool | ToolSpec | dict[str, Any]] | None,
+) -> tuple[list[ToolSpec] | None, None]:
+    """The converter `glm_core.options.apply_options` takes (LlamaIndex binds no built-in tools)."""
+    return to_tool_specs(tools), None
 
 
 # ---------------------------------------------------------------------------- partial JSON
@@ -159,7 +152,11 @@ def _parse_prefix(text: str) -> Any:
 
 
 def parse_tool_arguments(text: str | dict[str, Any] | None) -> dict[str, Any]:
-    """Arguments as a dict: whole JSON, a streamed prefix of it, or {} when nothing parses."""
+    """Arguments as a dict: whole JSON, a streamed prefix of it, or {} when nothing parses.
+
+    Not llama-index-core's `parse_partial_json`: that one reads `{"city": "Par` as
+    `{"city": None}` and raises on `{"a": tr`; a streaming agent wants `{"city": "Par"}` and no error.
+    """
     if text is None:
         return {}
     if isinstance(text, dict):
