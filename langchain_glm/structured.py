@@ -16,7 +16,7 @@ Streaming yields partial objects as they arrive, and checks the last one.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 from langchain_core.exceptions import OutputParserException
 from langchain_core.messages import AIMessage
@@ -26,7 +26,7 @@ from langchain_core.runnables import Runnable, RunnableConfig, RunnableGenerator
 from langchain_core.utils.function_calling import convert_to_json_schema, convert_to_openai_tool
 from langchain_core.utils.pydantic import is_basemodel_subclass
 
-from glm_core.tool_policy import safe_tool_name
+from glm_core.structured import StructuredMethod, check_method, response_format_for, schema_name
 from langchain_glm.errors import GLMRefusalError, GLMToolCallRequiredError
 from langchain_glm.schema_validation import schema_errors
 
@@ -36,9 +36,6 @@ if TYPE_CHECKING:
     from langchain_glm.chat_models import ChatGLM
 
 __all__ = ["StructuredMethod", "structured_output"]
-
-StructuredMethod = Literal["function_calling", "json_mode", "json_schema"]
-_METHODS = ("function_calling", "json_mode", "json_schema")
 
 
 class _SchemaCheck:
@@ -171,8 +168,7 @@ def structured_output(
     strict: bool | None,
 ) -> Runnable[LanguageModelInput, Any]:
     """The runnable behind `ChatGLM.with_structured_output` (see its docstring)."""
-    if method not in _METHODS:
-        raise ValueError(f"method={method!r} is not supported; use one of {', '.join(_METHODS)}")
+    check_method(method)
     is_pydantic = isinstance(schema, type) and is_basemodel_subclass(schema)
     parser: Runnable[Any, Any]
     name: str | None = None
@@ -182,7 +178,7 @@ def structured_output(
         tool = convert_to_openai_tool(schema, strict=strict)
         title = tool["function"]["name"]
         # The tool name is ours to choose: a title like "Person Info" or "人物" is made valid.
-        name = safe_tool_name(title)
+        name = schema_name(title)
         if name != title:
             tool = {**tool, "function": {**tool["function"], "name": name}}
         bind_kwargs: dict[str, Any] = {"parallel_tool_calls": False}
@@ -200,16 +196,8 @@ def structured_output(
         else:
             parser = JsonOutputKeyToolsParser(key_name=name, first_tool_only=True)
     else:
-        if method == "json_mode":
-            response_format: dict[str, Any] = {"type": "json_object"}
-        else:
-            if schema is None:
-                raise ValueError("method='json_schema' needs a schema (a pydantic model, TypedDict or JSON schema)")
-            spec: dict[str, Any] = {"name": _schema_name(schema), "schema": _json_schema(schema)}
-            if strict is not None:
-                spec["strict"] = strict
-            response_format = {"type": "json_schema", "json_schema": spec}
-        bind_kwargs = {"response_format": response_format}
+        json_schema = None if method == "json_mode" or schema is None else _json_schema(schema)
+        bind_kwargs = {"response_format": response_format_for(method, json_schema, _title(schema), strict)}
         if schema is not None:
             ls_kwargs = {"method": method, "strict": strict} if method == "json_schema" else {"method": method}
             bind_kwargs["ls_structured_output_format"] = {"kwargs": ls_kwargs, "schema": schema}
@@ -236,13 +224,13 @@ def _pydantic(schema: Any) -> Runnable[Any, Any]:
     return RunnableLambda(validate, name="ValidateSchema")
 
 
-def _schema_name(schema: Any) -> str:
+def _title(schema: Any) -> str | None:
     if isinstance(schema, type):
-        return safe_tool_name(schema.__name__)
+        return schema.__name__
     if isinstance(schema, dict):
         function = schema.get("function") if schema.get("type") == "function" else schema
         if isinstance(function, dict):
             name = function.get("name") or function.get("title")
             if isinstance(name, str) and name:
-                return safe_tool_name(name)
-    return "output"
+                return name
+    return None

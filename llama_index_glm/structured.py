@@ -12,15 +12,16 @@ Example:
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import AsyncIterator, Iterator
-from typing import Any, Literal
+from typing import Any
 
 from llama_index.core.base.llms.types import ChatMessage, ChatResponse, MessageRole
 from pydantic import BaseModel
 
 from glm_core.errors import RefusalError
+from glm_core.structured import StructuredMethod, json_instruction
+from glm_core.structured import response_format_for as _response_format
 
 __all__ = [
     "JSONPlan",
@@ -31,9 +32,6 @@ __all__ = [
     "response_format_for",
 ]
 
-StructuredMethod = Literal["function_calling", "json_schema", "json_mode"]
-
-_NAME = re.compile(r"[^a-zA-Z0-9_-]")
 _FENCE = re.compile(r"^\s*```(?:json)?\s*(.*?)\s*```\s*$", re.DOTALL)
 
 
@@ -42,12 +40,7 @@ def _schema(output_cls: type[BaseModel]) -> dict[str, Any]:
 
 
 def response_format_for(output_cls: type[BaseModel], method: StructuredMethod) -> dict[str, Any]:
-    if method == "json_mode":
-        return {"type": "json_object"}
-    return {
-        "type": "json_schema",
-        "json_schema": {"name": _NAME.sub("_", output_cls.__name__)[:64], "schema": _schema(output_cls)},
-    }
+    return _response_format(method, None if method == "json_mode" else _schema(output_cls), output_cls.__name__)
 
 
 def json_messages(
@@ -56,9 +49,7 @@ def json_messages(
     """JSON mode needs the schema in the prompt: add it as a system instruction."""
     if method != "json_mode":
         return messages
-    instruction = "Respond only with a JSON object that conforms to this JSON schema:\n" + json.dumps(
-        _schema(output_cls), ensure_ascii=False, sort_keys=True
-    )
+    instruction = json_instruction(_schema(output_cls))
     if messages and messages[0].role == MessageRole.SYSTEM and messages[0].content:
         first = ChatMessage(role=MessageRole.SYSTEM, content=f"{messages[0].content}\n\n{instruction}")
         return [first, *messages[1:]]

@@ -18,6 +18,7 @@ from glm_core.errors import InvalidRequestError, ResponseDecodeError
 from glm_core.media import data_uri
 from glm_core.models import ModelProfile
 from glm_core.providers import ProviderProfile
+from glm_core.structured import json_instruction
 from glm_core.types import (
     AssistantMessage,
     ChatChunk,
@@ -284,11 +285,7 @@ class OpenAIChatDialect:
             # validates the answer against the schema.
             schema = response_format["json_schema"]["schema"]
             body["response_format"] = {"type": "json_object"}
-            _add_instruction(
-                messages,
-                "Respond only with a JSON object that conforms to this JSON schema:\n"
-                + json.dumps(schema, ensure_ascii=False, sort_keys=True),
-            )
+            _add_instruction(messages, json_instruction(schema))
 
     # ------------------------------------------------------------------ responses
 
