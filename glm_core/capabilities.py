@@ -31,10 +31,10 @@ _COLUMNS = (
 )
 
 _THINKING = {
-    "zai": "`thinking.type`",
+    "thinking_type": "`thinking.type`",
     "chat_template_kwargs": "`chat_template_kwargs`",
     "enable_thinking": "`enable_thinking`",
-    "openrouter": "`reasoning.enabled`",
+    "reasoning_enabled": "`reasoning.enabled`",
     "none": "not switchable",
 }
 

@@ -86,7 +86,7 @@ def validate_request(request: ChatRequest, provider: ProviderProfile, model: Mod
         raise _fail(
             provider,
             f"web_search is not supported by {provider.name}; providers with built-in web search: "
-            "zai, zai_coding, bigmodel, empiriolabs",
+            + ", ".join(p.id for p in PROVIDERS.values() if p.web_search != "none"),
         )
     # parallel_tool_calls=False where the provider has no switch: not sent, and the answer keeps
     # its first call (glm_core.tool_policy), so nothing to refuse here.

@@ -127,7 +127,6 @@ def _user(message: BaseMessage) -> UserMessage:
     if isinstance(content, str):
         return UserMessage(content, name)
     parts: list[ContentPart] = []
-    has_media = False
     for block in content:
         if isinstance(block, str):
             parts.append(TextPart(block))
@@ -137,16 +136,13 @@ def _user(message: BaseMessage) -> UserMessage:
             parts.append(TextPart(str(block.get("text", ""))))
         elif isinstance(kind, str) and (kind in _OPENAI_PARTS or kind in _V1_PARTS):
             parts.append(_media(message, block, kind))
-            has_media = True
         else:
             raise _fail(
                 message,
                 f"content block of type {kind!r} is not supported; GLM takes text, and on vision models "
                 "image, video and file blocks (or OpenAI-style image_url / video_url / file parts)",
             )
-    if not has_media:
-        # Z.ai documents list content for vision models only: plain text goes as a string.
-        return UserMessage("\n".join(p.text for p in parts if isinstance(p, TextPart)), name)
+    # Text parts only go as one string: the dialect's rule (Z.ai's text schema takes no arrays).
     return UserMessage(parts, name)
 
 

@@ -96,19 +96,16 @@ def _unsupported(block: Any, role: str) -> ValueError:
 
 def _user_message(message: ChatMessage) -> UserMessage:
     parts: list[ContentPart] = []
-    has_media = False
     for block in message.blocks:
         if isinstance(block, TextBlock):
             parts.append(TextPart(block.text))
         elif isinstance(block, ImageBlock | VideoBlock | DocumentBlock):
             parts.append(_media_part(block))
-            has_media = True
         elif isinstance(block, CachePoint | ThinkingBlock):
             continue
         else:
             raise _unsupported(block, "user")
-    if not has_media:
-        return UserMessage("\n".join(p.text for p in parts if isinstance(p, TextPart)))
+    # Text parts only go as one string: the dialect's rule (Z.ai's text schema takes no arrays).
     return UserMessage(parts)
 
 

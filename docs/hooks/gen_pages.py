@@ -2,15 +2,17 @@
 
 One page per provider (keys, model ids, limits, quirks) plus the index with the capability table,
 so the docs cannot drift from the profiles. Fields the generator does not know yet (a profile
-gains one) still appear, in "Other profile fields", with the comment above them in the source.
+gains one) still appear, in "Other profile fields", with the docstring under them in the source.
 tests/docs/ runs the samples on these pages too (`generated_pages()`).
 """
 
 from __future__ import annotations
 
+import ast
 import dataclasses
 import inspect
-import re
+import itertools
+import textwrap
 from typing import Any
 
 from glm_core.capabilities import capability_table
@@ -30,27 +32,28 @@ _SHOWN = {
 }  # fmt: skip
 
 _THINKING = {
-    "zai": "`thinking: {type: enabled | disabled}`",
+    "thinking_type": "`thinking: {type: enabled | disabled}`",
     "chat_template_kwargs": "`chat_template_kwargs: {enable_thinking: ...}`",
     "enable_thinking": "top-level `enable_thinking`",
-    "openrouter": "`reasoning: {enabled: ...}`",
+    "reasoning_enabled": "`reasoning: {enabled: ...}`",
     "none": "none: the provider does not document a switch, so `thinking=` is refused there",
 }
 
 
 def _field_comments() -> dict[str, str]:
-    """The comment lines right above each field of ProviderProfile, keyed by field name."""
+    """The docstring under each field of ProviderProfile, keyed by field name (one line each)."""
     comments: dict[str, str] = {}
-    pending: list[str] = []
-    for line in inspect.getsource(ProviderProfile).splitlines():
-        stripped = line.strip()
-        if stripped.startswith("#"):
-            pending.append(stripped.lstrip("# ").strip())
-            continue
-        match = re.match(r"(\w+):", stripped)
-        if match and pending:
-            comments[match[1]] = " ".join(pending)
-        pending = []
+    tree = ast.parse(textwrap.dedent(inspect.getsource(ProviderProfile)))
+    body = tree.body[0].body  # type: ignore[attr-defined]
+    for node, after in itertools.pairwise(body):
+        if (
+            isinstance(node, ast.AnnAssign)
+            and isinstance(node.target, ast.Name)
+            and isinstance(after, ast.Expr)
+            and isinstance(after.value, ast.Constant)
+            and isinstance(after.value.value, str)
+        ):
+            comments[node.target.id] = " ".join(after.value.value.split())
     return comments
 
 

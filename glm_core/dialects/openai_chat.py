@@ -197,7 +197,7 @@ class OpenAIChatDialect:
         if thinking is None and preserve is None:
             return
         switch = self.provider.thinking_switch
-        if switch == "zai":
+        if switch == "thinking_type":
             # Preserving earlier reasoning only makes sense while thinking; it implies "enabled".
             settings: dict[str, Any] = {"type": "disabled" if thinking is False else "enabled"}
             if preserve is not None:
@@ -212,7 +212,7 @@ class OpenAIChatDialect:
             body["chat_template_kwargs"] = kwargs
         elif switch == "enable_thinking" and thinking is not None:
             body["enable_thinking"] = thinking
-        elif switch == "openrouter" and thinking is not None:
+        elif switch == "reasoning_enabled" and thinking is not None:
             body["reasoning"] = {"enabled": thinking}
 
     def _encode_effort(self, effort: str, body: dict[str, Any]) -> None:

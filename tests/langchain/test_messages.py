@@ -41,9 +41,10 @@ def test_system_human_ai_tool_strings() -> None:
 
 
 def test_list_content_of_text_blocks_is_flattened_to_a_string() -> None:
-    # Z.ai documents list content for vision models only: text goes as one string.
+    # Z.ai documents list content for vision models only: text goes as one string. Joining the
+    # parts is the dialect's rule (tests/core/test_vision.py pins the wire); the adapter keeps them.
     (user,) = to_core_messages([HumanMessage(content=["a", {"type": "text", "text": "b"}])])
-    assert user == core.UserMessage("a\nb")
+    assert user == core.UserMessage([core.TextPart("a"), core.TextPart("b")])
     (system,) = to_core_messages([SystemMessage(content=[{"type": "text", "text": "rule 1"}, "rule 2"])])
     assert system == core.SystemMessage("rule 1\nrule 2")
 
