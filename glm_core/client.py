@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import math
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from typing import TYPE_CHECKING, Any
@@ -23,11 +24,12 @@ import httpx2
 
 from glm_core.dialects.errors import error_from_response
 from glm_core.endpoint import Endpoint, PreparedRequest
-from glm_core.errors import ResponseDecodeError
-from glm_core.http import shared_async_client, shared_client, without_shared
+from glm_core.errors import APITimeoutError, ConfigurationError, ResponseDecodeError
+from glm_core.failures import check_answer
+from glm_core.http import read_deadline, shared_async_client, shared_client, with_deadlines, without_shared
 from glm_core.providers import ProviderProfile
-from glm_core.retry import DEFAULT_MAX_RETRIES, RetryPolicy
-from glm_core.streams import DEFAULT_MAX_EVENT_BYTES, AsyncChatStream, ChatStream, as_glm_error, check_answer
+from glm_core.retry import DEFAULT_MAX_RETRIES, Attempts, RetryPolicy
+from glm_core.streams import DEFAULT_MAX_EVENT_BYTES, AsyncChatStream, ChatStream
 from glm_core.types import ChatRequest, ChatResponse
 
 if TYPE_CHECKING:
@@ -70,11 +72,18 @@ class _ClientBase:
         if isinstance(timeout, httpx2.Timeout):
             self.timeout = timeout
         else:
-            self.timeout = httpx2.Timeout(timeout, connect=CONNECT_TIMEOUT)
-        self.stream_idle_timeout = stream_idle_timeout
-        # While streaming, a read that waits longer than the idle timeout is a stalled stream.
+            self.timeout = httpx2.Timeout(_seconds(timeout, "timeout", provider), connect=CONNECT_TIMEOUT)
+        # The wall-clock deadline of one attempt: the whole non-streamed answer, or a stream's
+        # first event (an httpx2.Timeout's read value stands for it).
+        self.answer_timeout: float | None = self.timeout.read
+        self.stream_idle_timeout = _seconds(stream_idle_timeout, "stream_idle_timeout", provider)
+        # Per socket read, for transports the deadlines cannot reach (glm_core.http.with_deadlines).
+        reads = [t for t in (self.answer_timeout, self.stream_idle_timeout) if t is not None]
         self.stream_timeout = httpx2.Timeout(
-            connect=self.timeout.connect, read=stream_idle_timeout, write=self.timeout.write, pool=self.timeout.pool
+            connect=self.timeout.connect,
+            read=max(reads) if len(reads) == 2 else None,
+            write=self.timeout.write,
+            pool=self.timeout.pool,
         )
         self.max_event_bytes = max_event_bytes
         self._urls: dict[str, httpx2.URL] = {}
@@ -105,7 +114,7 @@ class _ClientBase:
         try:
             # json.loads skips the whitespace keep-alives OpenRouter may send before the body.
             data: Any = json.loads(response.content)
-        except ValueError:
+        except (ValueError, RecursionError):
             raise ResponseDecodeError(
                 f"{self.provider.name} answered with a body that is not JSON "
                 f"(status {response.status_code}): {response.text[:200]!r}",
@@ -114,6 +123,18 @@ class _ClientBase:
         answer = self.endpoint.dialect.decode_response(data)
         check_answer(prepared, answer, self.provider)
         return answer
+
+    def _attempts(self, prepared: PreparedRequest) -> Attempts:
+        return Attempts(self.retry_policy, self.provider, prepared.headers)
+
+    def _late(self, exc: Exception, timed_out: bool) -> Exception:
+        if not timed_out or not isinstance(exc, httpx2.TimeoutException | TimeoutError):
+            return exc
+        return APITimeoutError(
+            f"no whole answer from {self.provider.name} within timeout={self.answer_timeout}s "
+            "(a wall-clock limit on each attempt; raise timeout=... for long answers, or stream)",
+            provider=self.provider.id,
+        )
 
 
 class GLMClient(_ClientBase):
@@ -124,8 +145,12 @@ class GLMClient(_ClientBase):
         api_key: the key; default from the provider's env var (e.g. `ZAI_API_KEY`).
         base_url: overrides the provider's URL (required for vllm / sglang).
         account_id: Cloudflare's account id; default from `CLOUDFLARE_ACCOUNT_ID`.
-        timeout: seconds for a whole non-streamed answer (or an `httpx2.Timeout`); connect is 5 s.
-        stream_idle_timeout: seconds allowed between two stream events.
+        timeout: wall-clock seconds for one attempt at a whole non-streamed answer, and for a
+            stream's first event (from sending the request); a body trickled a byte at a time
+            does not extend it. Connecting has 5 s of it. An `httpx2.Timeout` sets each phase;
+            its `read` value is then the wall-clock limit. None: no limit.
+        stream_idle_timeout: wall-clock seconds allowed between two stream events; keep-alive
+            comments and partial events do not reset it. None: no limit.
         max_retries: retries after the first attempt (see `glm_core.retry`).
         http_client: your own `httpx2.Client` (proxies, transports); by default a shared one.
 
@@ -162,7 +187,7 @@ class GLMClient(_ClientBase):
             max_event_bytes=max_event_bytes,
             retry_policy=retry_policy,
         )
-        self._own_http = http_client
+        self._own_http = None if http_client is None else with_deadlines(http_client)
         self._shared_http = http_client is None
         self.sleep = sleep
 
@@ -173,25 +198,22 @@ class GLMClient(_ClientBase):
     def chat(self, request: ChatRequest) -> ChatResponse:
         """Send one request and return the whole answer (retrying what the policy allows)."""
         prepared = self.endpoint.prepare(request, stream=False)
-        attempt = 0
+        attempts = self._attempts(prepared)
         while True:
+            deadline = None if self.answer_timeout is None else time.monotonic() + self.answer_timeout
             try:
-                response = self.http.post(
-                    self._http_url(prepared.url),
-                    content=prepared.content,
-                    headers=self._headers(prepared.headers),
-                    # What timeout=self.timeout becomes, without httpx2 copying the Timeout per call.
-                    extensions={"timeout": self.timeout.as_dict()},
-                )
+                with read_deadline(deadline):
+                    response = self.http.post(
+                        self._http_url(prepared.url),
+                        content=prepared.content,
+                        headers=self._headers(prepared.headers),
+                        # What timeout=self.timeout becomes, without httpx2 copying the Timeout per call.
+                        extensions={"timeout": self.timeout.as_dict()},
+                    )
                 return self._decode(prepared, response)
             except Exception as exc:
-                error = as_glm_error(exc, self.provider)
-                if not error.retryable or attempt >= self.retry_policy.max_retries:
-                    raise error from (None if error is exc else exc)
-                delay = self.retry_policy.delay(attempt, getattr(error, "retry_after", None))
-                logger.info("retrying %s in %.2fs after: %s", self.provider.id, delay, error)
-                self.sleep(delay)
-                attempt += 1
+                timed_out = deadline is not None and time.monotonic() >= deadline
+                self.sleep(attempts.wait_after(self._late(exc, timed_out)))
 
     def stream(self, request: ChatRequest) -> ChatStream:
         """Validate and encode now; connect when the returned stream is iterated."""
@@ -250,25 +272,23 @@ class AsyncGLMClient(_ClientBase):
     async def chat(self, request: ChatRequest) -> ChatResponse:
         """Send one request and return the whole answer (retrying what the policy allows)."""
         prepared = self.endpoint.prepare(request, stream=False)
-        attempt = 0
+        attempts = self._attempts(prepared)
+        loop = asyncio.get_running_loop()
         while True:
+            deadline = None if self.answer_timeout is None else loop.time() + self.answer_timeout
             try:
-                response = await self.http.post(
-                    self._http_url(prepared.url),
-                    content=prepared.content,
-                    headers=self._headers(prepared.headers),
-                    # What timeout=self.timeout becomes, without httpx2 copying the Timeout per call.
-                    extensions={"timeout": self.timeout.as_dict()},
-                )
+                async with asyncio.timeout_at(deadline):
+                    response = await self.http.post(
+                        self._http_url(prepared.url),
+                        content=prepared.content,
+                        headers=self._headers(prepared.headers),
+                        # What timeout=self.timeout becomes, without httpx2 copying the Timeout per call.
+                        extensions={"timeout": self.timeout.as_dict()},
+                    )
                 return self._decode(prepared, response)
             except Exception as exc:
-                error = as_glm_error(exc, self.provider)
-                if not error.retryable or attempt >= self.retry_policy.max_retries:
-                    raise error from (None if error is exc else exc)
-                delay = self.retry_policy.delay(attempt, getattr(error, "retry_after", None))
-                logger.info("retrying %s in %.2fs after: %s", self.provider.id, delay, error)
-                await self.sleep(delay)
-                attempt += 1
+                timed_out = deadline is not None and loop.time() >= deadline
+                await self.sleep(attempts.wait_after(self._late(exc, timed_out)))
 
     def stream(self, request: ChatRequest) -> AsyncChatStream:
         """Validate and encode now; connect when the returned stream is iterated."""
@@ -278,3 +298,16 @@ class AsyncGLMClient(_ClientBase):
         """Close your own http_client if you passed one; the shared client stays open."""
         if self._own_http is not None:
             await self._own_http.aclose()
+
+
+def _seconds(value: float | None, name: str, provider: str | ProviderProfile) -> float | None:
+    """A timeout setting: a positive finite number of seconds, or None for no limit."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value) or value <= 0:
+        pid = provider.id if isinstance(provider, ProviderProfile) else provider
+        raise ConfigurationError(
+            f"{name}={value!r} is not a number of seconds; pass a positive number (or None for no limit)",
+            provider=pid,
+        )
+    return float(value)

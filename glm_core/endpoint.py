@@ -13,10 +13,11 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from glm_core.dialects import OpenAIChatDialect, dialect_for
-from glm_core.errors import ConfigurationError
+from glm_core.errors import ConfigurationError, InvalidRequestError
 from glm_core.http import USER_AGENT
 from glm_core.models import ModelProfile, model_profile
 from glm_core.providers import ProviderProfile, get_provider
+from glm_core.redaction import header_value_problem, is_secret_header, looks_like_credential
 from glm_core.types import ChatRequest
 from glm_core.validation import validate_request
 
@@ -64,7 +65,7 @@ class Endpoint:
         headers = {"content-type": "application/json", "accept": "application/json", "user-agent": USER_AGENT}
         headers.update(profile.extra_headers)
         if default_headers:
-            headers.update({k.lower(): v for k, v in default_headers.items()})
+            headers.update(_checked_headers(default_headers, profile, "default_headers", ConfigurationError))
         if self.api_key is not None:
             headers["authorization"] = f"Bearer {self.api_key.get_secret_value()}"
         self._headers = headers
@@ -87,7 +88,8 @@ class Endpoint:
         encoded = self.dialect.encode(request, model, stream=stream)
         headers = self._stream_headers if stream else self._headers
         if request.extra_headers:
-            headers = {**headers, **{k.lower(): v for k, v in request.extra_headers.items()}}
+            extra = _checked_headers(request.extra_headers, self.provider, "extra_headers", InvalidRequestError)
+            headers = {**headers, **extra}
         content = _ENCODER.encode(encoded.body).encode()
         return PreparedRequest(
             url=self.base_url + encoded.path,
@@ -106,8 +108,21 @@ def _resolve_key(profile: ProviderProfile, api_key: str | SecretStr | None) -> S
 
     if isinstance(api_key, SecretStr):
         api_key = api_key.get_secret_value()
-    if not api_key:
-        api_key = next((os.environ[name] for name in profile.api_key_env if os.environ.get(name)), None)
+    where = "api_key"
+    if api_key is not None and not isinstance(api_key, str):
+        raise ConfigurationError(f"api_key must be text, not {type(api_key).__name__}", provider=profile.id)
+    if not api_key or not api_key.strip():
+        where, api_key = next(((name, os.environ[name]) for name in profile.api_key_env if os.environ.get(name)), ("", None))
+    if api_key is not None:
+        # A key read from a file or pasted often carries a newline or a space: not part of it.
+        api_key = api_key.strip()
+        problem = header_value_problem(api_key)
+        if problem:
+            raise ConfigurationError(
+                f"the API key for {profile.name} ({where}) cannot be sent in an HTTP header: {problem}. "
+                "Copy the key again without it",
+                provider=profile.id,
+            )
     if not api_key:
         if profile.api_key_required:
             names = " or ".join(profile.api_key_env)
@@ -126,10 +141,7 @@ def _resolve_base_url(profile: ProviderProfile, base_url: str | None, account_id
             f"{profile.name} is self-hosted: pass base_url=... (e.g. 'http://localhost:8000/v1')",
             provider=profile.id,
         )
-    if not url.startswith(("http://", "https://")):
-        raise ConfigurationError(
-            f"base_url {url!r} is not an http(s) URL; pass e.g. 'https://host/v1'", provider=profile.id
-        )
+    url = _checked_url(url.strip() if isinstance(url, str) else url, profile)
     if "{account_id}" in url:
         account_id = account_id or (os.environ.get(profile.account_id_env) if profile.account_id_env else None)
         if not account_id:
@@ -139,3 +151,45 @@ def _resolve_base_url(profile: ProviderProfile, base_url: str | None, account_id
             )
         url = url.replace("{account_id}", account_id)
     return url.rstrip("/")
+
+
+def _checked_url(url: object, profile: ProviderProfile) -> str:
+    """An absolute http(s) URL with a host (the scheme in any case), or a `ConfigurationError`."""
+    from urllib.parse import urlsplit
+
+    example = "pass e.g. 'https://host/v1'"
+    if not isinstance(url, str):
+        raise ConfigurationError(f"base_url must be text, not {type(url).__name__}; {example}", provider=profile.id)
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError:
+        raise ConfigurationError(f"base_url {url!r} is not a valid URL; {example}", provider=profile.id) from None
+    if parts.scheme.lower() not in ("http", "https"):
+        raise ConfigurationError(f"base_url {url!r} is not an http(s) URL; {example}", provider=profile.id)
+    host = parts.hostname or ""
+    if not host or any(c.isspace() for c in url) or header_value_problem(host.replace("{", "").replace("}", "")):
+        raise ConfigurationError(f"base_url {url!r} has no valid host; {example}", provider=profile.id)
+    return parts.scheme.lower() + url[len(parts.scheme) :]
+
+
+def _checked_headers(
+    headers: Mapping[str, str], profile: ProviderProfile, what: str, error: type[ConfigurationError | InvalidRequestError]
+) -> dict[str, str]:
+    """`headers`, names lower-cased; refuses a name or value HTTP cannot carry without showing the value."""
+    checked = {}
+    for name, value in headers.items():
+        if not isinstance(name, str) or not name or header_value_problem(name) or ":" in name or " " in name:
+            raise error(f"{what} has a header name HTTP cannot carry: {name!r}", provider=profile.id)
+        if not isinstance(value, str):
+            raise error(f"{what}[{name!r}] must be text, not {type(value).__name__}", provider=profile.id)
+        problem = header_value_problem(value)
+        if problem:
+            secret = is_secret_header(name) or looks_like_credential(value)
+            shown = "" if secret else f" {value!r}"
+            raise error(
+                f"{what}[{name!r}]{shown} cannot be sent in an HTTP header: {problem}; remove the character",
+                provider=profile.id,
+            )
+        checked[name.lower()] = value
+    return checked
