@@ -7,7 +7,9 @@ validating it, and is shared by the sync and async clients so both behave the sa
 from __future__ import annotations
 
 import json
+import math
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -28,7 +30,8 @@ __all__ = ["Endpoint", "PreparedRequest"]
 
 # Compact and key-order stable: the same request always gives the same bytes (cassettes match on
 # the body). One encoder for every call: json.dumps with options builds a new one each time.
-_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+# allow_nan=False: NaN and Infinity are not JSON, and a provider would refuse the whole body.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False)
 
 
 @dataclass(slots=True)
@@ -90,7 +93,13 @@ class Endpoint:
         if request.extra_headers:
             extra = _checked_headers(request.extra_headers, self.provider, "extra_headers", InvalidRequestError)
             headers = {**headers, **extra}
-        content = _ENCODER.encode(encoded.body).encode()
+        try:
+            content = _ENCODER.encode(encoded.body).encode()
+        except (ValueError, TypeError, RecursionError) as exc:
+            raise InvalidRequestError(
+                f"{self.provider.id}: the request is not valid JSON: {_unencodable(encoded.body) or exc}",
+                provider=self.provider.id,
+            ) from None
         return PreparedRequest(
             url=self.base_url + encoded.path,
             content=content,
@@ -193,3 +202,34 @@ def _checked_headers(
             )
         checked[name.lower()] = value
     return checked
+
+
+def _unencodable(value: Any, path: str = "") -> str | None:
+    """Where in the body a value is that JSON (UTF-8) cannot carry, said for the user; the error path only."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return f"{path or 'a value'} is {value!r}; send a finite number"
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            where = _describe_path(path)
+            return f"{where} holds U+{ord(value[exc.start]):04X} at character {exc.start + 1}, a lone surrogate that is not Unicode text"
+        return None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found = _unencodable(item, f"{path}.{key}" if path else str(key))
+            if found:
+                return found
+    elif isinstance(value, list | tuple):
+        for i, item in enumerate(value):
+            found = _unencodable(item, f"{path}[{i}]")
+            if found:
+                return found
+    elif value is not None and not isinstance(value, bool | int | float | str):
+        return f"{path or 'a value'} is a {type(value).__name__}, which JSON cannot carry"
+    return None
+
+
+def _describe_path(path: str) -> str:
+    match = re.match(r"messages\[(\d+)\]", path)
+    return f"message {int(match.group(1)) + 1} ({path})" if match else path

@@ -44,7 +44,7 @@ def apply_call_kwargs(request: ChatRequest, kwargs: dict[str, Any]) -> None:
         request.model = model
     stop = kwargs.pop("stop", None)
     if stop:
-        request.stop = list(stop)
+        request.stop = [stop] if isinstance(stop, str) else list(stop)  # "END" is one sequence
     for name in _REQUEST_FIELDS:
         if name in kwargs:
             setattr(request, name, kwargs.pop(name))
