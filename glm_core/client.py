@@ -26,6 +26,7 @@ from glm_core.dialects.errors import error_from_response
 from glm_core.endpoint import Endpoint, PreparedRequest
 from glm_core.errors import APITimeoutError, ConfigurationError, ResponseDecodeError
 from glm_core.failures import check_answer
+from glm_core.pickling import client_reduce
 from glm_core.http import read_deadline, shared_async_client, shared_client, with_deadlines, without_shared
 from glm_core.providers import ProviderProfile
 from glm_core.retry import DEFAULT_MAX_RETRIES, Attempts, RetryPolicy
@@ -107,6 +108,11 @@ class _ClientBase:
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(provider={self.provider.id!r}, base_url={self.endpoint.base_url!r})"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Never the key nor credential headers; see glm_core.pickling (an own http_client and a
+        # custom sleep are not pickled either: the copy uses the shared client and real sleeps).
+        return client_reduce(self)
 
     def _decode(self, prepared: PreparedRequest, response: httpx2.Response) -> ChatResponse:
         if response.status_code >= 400:

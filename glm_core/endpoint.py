@@ -19,7 +19,7 @@ from glm_core.errors import ConfigurationError, InvalidRequestError
 from glm_core.http import USER_AGENT
 from glm_core.models import ModelProfile, model_profile
 from glm_core.providers import ProviderProfile, get_provider
-from glm_core.redaction import header_value_problem, is_secret_header, looks_like_credential
+from glm_core.redaction import RedactedHeaders, header_value_problem, is_secret_header, looks_like_credential
 from glm_core.types import ChatRequest
 from glm_core.validation import validate_request
 
@@ -49,7 +49,7 @@ class PreparedRequest:
 class Endpoint:
     """Provider + base URL + credentials. Raises `ConfigurationError` saying what is missing."""
 
-    __slots__ = ("_headers", "_stream_headers", "api_key", "base_url", "dialect", "provider")
+    __slots__ = ("_headers", "_stream_headers", "api_key", "base_url", "default_headers", "dialect", "problem", "provider")
 
     def __init__(
         self,
@@ -67,8 +67,12 @@ class Endpoint:
         self.base_url = _resolve_base_url(profile, base_url, account_id)
         headers = {"content-type": "application/json", "accept": "application/json", "user-agent": USER_AGENT}
         headers.update(profile.extra_headers)
-        if default_headers:
-            headers.update(_checked_headers(default_headers, profile, "default_headers", ConfigurationError))
+        self.default_headers = (
+            _checked_headers(default_headers, profile, "default_headers", ConfigurationError) if default_headers else {}
+        )
+        headers.update(self.default_headers)
+        # Set when this endpoint cannot be used as it is (unpickled without its key): raised at first use.
+        self.problem: str | None = None
         if self.api_key is not None:
             headers["authorization"] = f"Bearer {self.api_key.get_secret_value()}"
         self._headers = headers
@@ -86,12 +90,17 @@ class Endpoint:
 
     def prepare(self, request: ChatRequest, *, stream: bool) -> PreparedRequest:
         """Validate `request` for this provider and encode it. Nothing is sent."""
+        if self.problem is not None:
+            raise ConfigurationError(self.problem, provider=self.provider.id)
         model = self.model_profile(request.model)
         validate_request(request, self.provider, model)
         encoded = self.dialect.encode(request, model, stream=stream)
         headers = self._stream_headers if stream else self._headers
         if request.extra_headers:
-            extra = _checked_headers(request.extra_headers, self.provider, "extra_headers", InvalidRequestError)
+            sent = request.extra_headers
+            if isinstance(sent, RedactedHeaders):
+                sent = sent.unredacted()
+            extra = _checked_headers(sent, self.provider, "extra_headers", InvalidRequestError)
             headers = {**headers, **extra}
         try:
             content = _ENCODER.encode(encoded.body).encode()

@@ -23,12 +23,15 @@ from collections.abc import Iterable, Mapping
 
 __all__ = [
     "REDACTED",
+    "RedactedHeaders",
     "SECRET_HEADER_NAMES",
     "credential_values",
     "header_value_problem",
+    "hide_header_values",
     "is_secret_header",
     "looks_like_credential",
     "redact_headers",
+    "redact_options",
     "scrub",
 ]
 
@@ -100,3 +103,59 @@ def header_value_problem(value: str) -> str | None:
 def credential_values(headers: Mapping[str, str]) -> list[str]:
     """The values of `headers` that are credentials: what `scrub` must mask in an error's text."""
     return [value for name, value in headers.items() if is_secret_header(name) or looks_like_credential(str(value))]
+
+
+class RedactedHeaders(dict[str, str]):
+    """Headers whose visible content is redacted (repr, JSON, pydantic, tracing all see
+    `REDACTED` for credentials), holding what is sent apart: `unredacted()`.
+
+    The adapters wrap per-call `extra_headers` in it before the frameworks' callbacks and events
+    see them; the endpoint sends `unredacted()`.
+
+    Example:
+        >>> RedactedHeaders({"x-session": "a1b2c3d4e5f6a7b8c9d0"})
+        {'x-session': '**********'}
+    """
+
+    __slots__ = ("_sent",)
+
+    def __init__(self, headers: Mapping[str, str]) -> None:
+        sent = headers.unredacted() if isinstance(headers, RedactedHeaders) else dict(headers)
+        super().__init__(redact_headers(sent) or {})
+        self._sent = sent
+
+    def unredacted(self) -> dict[str, str]:
+        return dict(self._sent)
+
+    def __copy__(self) -> RedactedHeaders:
+        return RedactedHeaders(self)
+
+    def __deepcopy__(self, memo: object) -> RedactedHeaders:
+        return RedactedHeaders(self)
+
+    def __reduce__(self) -> tuple[type[dict[str, str]], tuple[dict[str, str]]]:
+        # Pickled as the plain redacted dict: the values sent never leave the process.
+        return dict, (dict(self),)
+
+
+_HEADER_OPTIONS = ("extra_headers", "default_headers", "headers")
+
+
+def redact_options(options: dict[str, object]) -> dict[str, object]:
+    """`options` (call kwargs, invocation params) with header mappings shown redacted."""
+    if not any(name in options for name in _HEADER_OPTIONS):
+        return options
+    shown = dict(options)
+    for name in _HEADER_OPTIONS:
+        value = shown.get(name)
+        if isinstance(value, Mapping):
+            shown[name] = redact_headers(value)
+    return shown
+
+
+def hide_header_values(options: dict[str, object]) -> None:
+    """Wrap the header mappings in `options` in `RedactedHeaders`, in place (values still sent)."""
+    for name in _HEADER_OPTIONS:
+        value = options.get(name)
+        if isinstance(value, Mapping) and not isinstance(value, RedactedHeaders):
+            options[name] = RedactedHeaders(value)

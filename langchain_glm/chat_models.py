@@ -18,7 +18,8 @@ from pydantic import ConfigDict, Field, PrivateAttr, SecretStr, field_serializer
 from glm_core.client import DEFAULT_STREAM_IDLE_TIMEOUT, DEFAULT_TIMEOUT, AsyncGLMClient, GLMClient
 from glm_core.errors import GLMError
 from glm_core.providers import ProviderProfile, get_provider
-from glm_core.redaction import redact_headers
+from glm_core.pickling import public_model_state
+from glm_core.redaction import redact_headers, redact_options
 from glm_core.types import ChatChunk, ChatRequest, ChatResponse
 from langchain_glm.call_options import apply_call_kwargs
 from langchain_glm.content_blocks import register
@@ -171,6 +172,20 @@ class ChatGLM(BaseChatModel):
     def __repr_args__(self) -> Iterator[tuple[str | None, Any]]:
         for name, value in super().__repr_args__():
             yield name, redact_headers(value) if name == "default_headers" else value
+
+    def _get_invocation_params(self, stop: list[str] | None = None, **kwargs: Any) -> dict[str, Any]:
+        # What on_chat_model_start hands every tracer (and its `options`): per-call
+        # extra_headers shown redacted, by the one rule of glm_core.redaction.
+        return redact_options(super()._get_invocation_params(stop=stop, **kwargs))
+
+    # Pickling: never the key nor credential headers (glm_core.pickling); the core clients rebuild
+    # themselves with the key from the environment.
+    def __getstate__(self) -> dict[Any, Any]:
+        return public_model_state(super().__getstate__(), ("http_client", "http_async_client"))
+
+    def __setstate__(self, state: dict[Any, Any]) -> None:
+        super().__setstate__(state)
+        self.__dict__["api_key"] = self.__pydantic_private__["_client"].endpoint.api_key
 
     @model_validator(mode="after")
     def _glm_build_clients(self) -> Self:
