@@ -26,6 +26,7 @@ __all__ = ["StreamAssembler"]
 @dataclass(slots=True)
 class _PendingCall:
     id: str | None = None
+    index: int | None = None  # the provider's, when it sent one
     name: str | None = None
     parts: list[str] = field(default_factory=list)
 
@@ -105,6 +106,8 @@ class StreamAssembler:
             position = self._by_index.get(delta.index)
             if position is not None and delta.id and calls[position].id and calls[position].id != delta.id:
                 position = None  # another call at a taken index
+            elif position is None and not delta.id and calls and calls[-1].index is None:
+                position = len(calls) - 1  # the call began without an index; this fragment names it
         elif delta.id:
             position = self._by_id.get(delta.id)
         elif calls:
@@ -114,6 +117,7 @@ class StreamAssembler:
             calls.append(_PendingCall())
         if delta.index is not None:
             self._by_index[delta.index] = position
+            calls[position].index = delta.index
         if delta.id:
             self._by_id.setdefault(delta.id, position)
         delta.index = position

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 import httpx2
 
+from glm_core.dialects import fields
 from glm_core.dialects.errors import error_from_response
 from glm_core.endpoint import Endpoint, PreparedRequest
 from glm_core.errors import APITimeoutError, ConfigurationError, ResponseDecodeError
@@ -118,8 +119,11 @@ class _ClientBase:
         if response.status_code >= 400:
             raise error_from_response(self.provider, response.status_code, response.headers, response.content)
         try:
-            # json.loads skips the whitespace keep-alives OpenRouter may send before the body.
-            data: Any = json.loads(response.content)
+            # Strict UTF-8 (json.loads on bytes lets encoded surrogates through); utf-8-sig skips a
+            # BOM; json.loads skips the whitespace keep-alives OpenRouter may send before the body.
+            data: Any = fields.loads(response.content.decode("utf-8-sig"))
+        except fields.MalformedField as exc:
+            raise ResponseDecodeError(f"{self.provider.name} answered with a body in which {exc}", provider=self.provider.id)
         except (ValueError, RecursionError):
             raise ResponseDecodeError(
                 f"{self.provider.name} answered with a body that is not JSON "

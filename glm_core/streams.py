@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 import httpx2
 
 from glm_core.assembly import StreamAssembler
+from glm_core.dialects import fields
 from glm_core.dialects.errors import error_from_body, error_from_response
 from glm_core.errors import (
     APIConnectionError,
@@ -105,7 +106,9 @@ class _EventDecoder:
         if not data.strip():
             return None
         try:
-            payload = json.loads(data)
+            payload = fields.loads(data)
+        except fields.MalformedField as exc:
+            raise ResponseDecodeError(f"{self.provider.name} sent an event in which {exc}", provider=self.provider.id)
         except (ValueError, RecursionError):
             raise ResponseDecodeError(
                 f"{self.provider.name} sent an event that is not JSON: {data[:120]!r}", provider=self.provider.id

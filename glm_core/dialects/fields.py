@@ -23,6 +23,7 @@ from typing import Any
 
 __all__ = [
     "DECODE_FAILURES",
+    "loads",
     "MalformedField",
     "arguments",
     "count",
@@ -70,8 +71,10 @@ def text(value: Any, name: str) -> str:
         return value
     if value is None:
         return ""
-    if isinstance(value, list) and all(isinstance(p, dict) and isinstance(p.get("text", ""), str) for p in value):
-        return "".join(p.get("text", "") for p in value)
+    if isinstance(value, list) and all(
+        isinstance(p, dict) and p.get("type", "text") == "text" and isinstance(p.get("text"), str) for p in value
+    ):
+        return "".join(p["text"] for p in value)
     raise _bad(name, value, "text")
 
 
@@ -146,3 +149,15 @@ def items(value: Any, name: str) -> list[dict[str, Any]]:
     if isinstance(value, list) and all(isinstance(item, dict) for item in value):
         return value
     raise _bad(name, value, "a list of objects")
+
+
+def loads(text: str) -> Any:
+    """`json.loads`, refusing a lone surrogate escape ("\\ud800"): JSON allows the escape, but the
+    string it makes is not Unicode text and would fail wherever the answer is encoded later."""
+    value = json.loads(text)
+    if "\\ud" in text or "\\uD" in text:
+        try:
+            json.dumps(value, ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError:
+            raise MalformedField("a string holds a lone surrogate escape, which is not Unicode text") from None
+    return value

@@ -65,6 +65,7 @@ class RawServer:
         self._last = Canned()
         self._lock = threading.Lock()
         self.requests: list[bytes] = []
+        self.bodies: list[bytes] = []
         self._stopped = False
         self._thread = threading.Thread(target=self._serve, daemon=True)
 
@@ -81,6 +82,7 @@ class RawServer:
             self._answers.clear()
             self._answers.extend(answers)
             self.requests.clear()
+            self.bodies.clear()
 
     def __enter__(self) -> RawServer:
         self._thread.start()
@@ -115,11 +117,12 @@ class RawServer:
     def _answer(self, conn: socket.socket) -> None:
         try:
             conn.settimeout(30)
-            head = _read_request(conn)
-            if head is None:
+            request = _read_request(conn)
+            if request is None:
                 return
             with self._lock:
-                self.requests.append(head)
+                self.requests.append(request[0])
+                self.bodies.append(request[1])
             canned = self._next()
             if canned.wait:
                 time.sleep(canned.wait)
@@ -144,7 +147,7 @@ class RawServer:
             conn.close()
 
 
-def _read_request(conn: socket.socket) -> bytes | None:
+def _read_request(conn: socket.socket) -> tuple[bytes, bytes] | None:
     data = b""
     while b"\r\n\r\n" not in data:
         chunk = conn.recv(65536)
@@ -162,4 +165,4 @@ def _read_request(conn: socket.socket) -> bytes | None:
         if not chunk:
             break
         rest += chunk
-    return head
+    return head, rest
