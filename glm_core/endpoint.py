@@ -135,6 +135,10 @@ def _resolve_key(profile: ProviderProfile, api_key: str | SecretStr | None) -> S
         # A key read from a file or pasted often carries a newline or a space: not part of it.
         api_key = api_key.strip()
         problem = header_value_problem(api_key)
+        inner = next((i for i, c in enumerate(api_key) if c.isspace()), None)
+        if problem is None and inner is not None:
+            # Legal in a header, but no provider's key has one: a paste that went wrong.
+            problem = f"character {inner + 1} of {len(api_key)} is whitespace"
         if problem:
             raise ConfigurationError(
                 f"the API key for {profile.name} ({where}) cannot be sent in an HTTP header: {problem}. "

@@ -269,7 +269,7 @@ class ChatGLM(BaseChatModel):
             temperature=self.temperature,
             top_p=self.top_p,
             max_tokens=self.max_tokens,
-            stop=stop or self.stop,
+            stop=self.stop if stop is None else stop,  # a falsy wrong value is checked, not dropped
             seed=self.seed,
             thinking=self.thinking,
             preserve_thinking=self.preserve_thinking,
