@@ -13,7 +13,6 @@ Example:
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import math
 import time
@@ -27,8 +26,8 @@ from glm_core.dialects.errors import error_from_response
 from glm_core.endpoint import Endpoint, PreparedRequest
 from glm_core.errors import APITimeoutError, ConfigurationError, ResponseDecodeError
 from glm_core.failures import check_answer
-from glm_core.pickling import client_reduce
 from glm_core.http import read_deadline, shared_async_client, shared_client, with_deadlines, without_shared
+from glm_core.pickling import client_reduce
 from glm_core.providers import ProviderProfile
 from glm_core.retry import DEFAULT_MAX_RETRIES, Attempts, RetryPolicy
 from glm_core.streams import DEFAULT_MAX_EVENT_BYTES, AsyncChatStream, ChatStream
@@ -61,7 +60,7 @@ class _ClientBase:
         base_url: str | None,
         account_id: str | None,
         timeout: TimeoutSetting,
-        stream_idle_timeout: float,
+        stream_idle_timeout: float | None,
         max_retries: int,
         default_headers: Mapping[str, str] | None,
         max_event_bytes: int,
@@ -123,7 +122,9 @@ class _ClientBase:
             # BOM; json.loads skips the whitespace keep-alives OpenRouter may send before the body.
             data: Any = fields.loads(response.content.decode("utf-8-sig"))
         except fields.MalformedField as exc:
-            raise ResponseDecodeError(f"{self.provider.name} answered with a body in which {exc}", provider=self.provider.id)
+            raise ResponseDecodeError(
+                f"{self.provider.name} answered with a body in which {exc}", provider=self.provider.id
+            ) from None
         except (ValueError, RecursionError):
             raise ResponseDecodeError(
                 f"{self.provider.name} answered with a body that is not JSON "
@@ -177,7 +178,7 @@ class GLMClient(_ClientBase):
         base_url: str | None = None,
         account_id: str | None = None,
         timeout: TimeoutSetting = DEFAULT_TIMEOUT,
-        stream_idle_timeout: float = DEFAULT_STREAM_IDLE_TIMEOUT,
+        stream_idle_timeout: float | None = DEFAULT_STREAM_IDLE_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         default_headers: Mapping[str, str] | None = None,
         http_client: httpx2.Client | None = None,
@@ -251,7 +252,7 @@ class AsyncGLMClient(_ClientBase):
         base_url: str | None = None,
         account_id: str | None = None,
         timeout: TimeoutSetting = DEFAULT_TIMEOUT,
-        stream_idle_timeout: float = DEFAULT_STREAM_IDLE_TIMEOUT,
+        stream_idle_timeout: float | None = DEFAULT_STREAM_IDLE_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         default_headers: Mapping[str, str] | None = None,
         http_client: httpx2.AsyncClient | None = None,

@@ -49,7 +49,16 @@ class PreparedRequest:
 class Endpoint:
     """Provider + base URL + credentials. Raises `ConfigurationError` saying what is missing."""
 
-    __slots__ = ("_headers", "_stream_headers", "api_key", "base_url", "default_headers", "dialect", "problem", "provider")
+    __slots__ = (
+        "_headers",
+        "_stream_headers",
+        "api_key",
+        "base_url",
+        "default_headers",
+        "dialect",
+        "problem",
+        "provider",
+    )
 
     def __init__(
         self,
@@ -130,7 +139,9 @@ def _resolve_key(profile: ProviderProfile, api_key: str | SecretStr | None) -> S
     if api_key is not None and not isinstance(api_key, str):
         raise ConfigurationError(f"api_key must be text, not {type(api_key).__name__}", provider=profile.id)
     if not api_key or not api_key.strip():
-        where, api_key = next(((name, os.environ[name]) for name in profile.api_key_env if os.environ.get(name)), ("", None))
+        where, api_key = next(
+            ((name, os.environ[name]) for name in profile.api_key_env if os.environ.get(name)), ("", None)
+        )
     if api_key is not None:
         # A key read from a file or pasted often carries a newline or a space: not part of it.
         api_key = api_key.strip()
@@ -196,7 +207,10 @@ def _checked_url(url: object, profile: ProviderProfile) -> str:
 
 
 def _checked_headers(
-    headers: Mapping[str, str], profile: ProviderProfile, what: str, error: type[ConfigurationError | InvalidRequestError]
+    headers: Mapping[str, str],
+    profile: ProviderProfile,
+    what: str,
+    error: type[ConfigurationError | InvalidRequestError],
 ) -> dict[str, str]:
     """`headers`, names lower-cased; refuses a name or value HTTP cannot carry without showing the value."""
     checked = {}
@@ -226,7 +240,8 @@ def _unencodable(value: Any, path: str = "") -> str | None:
             value.encode("utf-8")
         except UnicodeEncodeError as exc:
             where = _describe_path(path)
-            return f"{where} holds U+{ord(value[exc.start]):04X} at character {exc.start + 1}, a lone surrogate that is not Unicode text"
+            char = f"U+{ord(value[exc.start]):04X}"
+            return f"{where} holds {char} at character {exc.start + 1}, a lone surrogate that is not Unicode text"
         return None
     if isinstance(value, dict):
         for key, item in value.items():

@@ -14,9 +14,8 @@ import select
 import ssl
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncGenerator, Iterable, Iterator
 from contextlib import contextmanager
-from collections.abc import AsyncGenerator, Iterable
 from typing import Any, Protocol
 
 import httpcore2

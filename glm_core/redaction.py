@@ -23,8 +23,8 @@ from collections.abc import Iterable, Mapping
 
 __all__ = [
     "REDACTED",
-    "RedactedHeaders",
     "SECRET_HEADER_NAMES",
+    "RedactedHeaders",
     "credential_values",
     "header_value_problem",
     "hide_header_values",

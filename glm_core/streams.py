@@ -108,7 +108,9 @@ class _EventDecoder:
         try:
             payload = fields.loads(data)
         except fields.MalformedField as exc:
-            raise ResponseDecodeError(f"{self.provider.name} sent an event in which {exc}", provider=self.provider.id)
+            raise ResponseDecodeError(
+                f"{self.provider.name} sent an event in which {exc}", provider=self.provider.id
+            ) from None
         except (ValueError, RecursionError):
             raise ResponseDecodeError(
                 f"{self.provider.name} sent an event that is not JSON: {data[:120]!r}", provider=self.provider.id
@@ -281,9 +283,7 @@ class ChatStream(_StreamBase):
                     exc = self._late(first=True)
                 client.sleep(attempts.wait_after(exc))
 
-    def _events(
-        self, response: httpx2.Response, decoder: _EventDecoder, deadline: float | None
-    ) -> Iterator[ChatChunk]:
+    def _events(self, response: httpx2.Response, decoder: _EventDecoder, deadline: float | None) -> Iterator[ChatChunk]:
         pieces = response.iter_bytes()
         first = True
         while True:

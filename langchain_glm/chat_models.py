@@ -17,8 +17,8 @@ from pydantic import ConfigDict, Field, PrivateAttr, SecretStr, field_serializer
 
 from glm_core.client import DEFAULT_STREAM_IDLE_TIMEOUT, DEFAULT_TIMEOUT, AsyncGLMClient, GLMClient
 from glm_core.errors import GLMError
-from glm_core.providers import ProviderProfile, get_provider
 from glm_core.pickling import public_model_state
+from glm_core.providers import ProviderProfile, get_provider
 from glm_core.redaction import redact_headers, redact_options
 from glm_core.types import ChatChunk, ChatRequest, ChatResponse
 from langchain_glm.call_options import apply_call_kwargs

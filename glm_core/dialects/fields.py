@@ -23,13 +23,13 @@ from typing import Any
 
 __all__ = [
     "DECODE_FAILURES",
-    "loads",
     "MalformedField",
     "arguments",
     "count",
     "index",
     "items",
     "label",
+    "loads",
     "mapping",
     "optional_text",
     "text",

@@ -95,7 +95,9 @@ def events(answer: Answer, size: int) -> list[dict[str, Any]]:
     return out
 
 
-def sse_bytes(payloads: list[Any], *, newline: bytes = b"\n", space: bool = True, done: bytes | None = b"[DONE]") -> bytes:
+def sse_bytes(
+    payloads: list[Any], *, newline: bytes = b"\n", space: bool = True, done: bytes | None = b"[DONE]"
+) -> bytes:
     lead = b"data: " if space else b"data:"
     out = []
     for payload in payloads:
@@ -196,7 +198,9 @@ _SAMPLES: dict[str, Any] = {
     "float": st.floats(allow_nan=False, allow_infinity=False).filter(lambda f: not f.is_integer()),
     "text": _TEXT.filter(lambda s: not s.strip().isdigit()),
     "digits": st.integers(0, 999).map(str),
-    "list": st.lists(st.one_of(st.integers(), _TEXT, st.none(), st.dictionaries(_TEXT, st.integers(), max_size=2)), max_size=3),
+    "list": st.lists(
+        st.one_of(st.integers(), _TEXT, st.none(), st.dictionaries(_TEXT, st.integers(), max_size=2)), max_size=3
+    ),
     "object": st.dictionaries(_TEXT, st.one_of(st.integers(), _TEXT, st.none()), max_size=3),
 }
 
@@ -209,4 +213,3 @@ def wrong_value(draw: st.DrawFn, path: str, stream: bool = False) -> tuple[Any, 
     wrong = [k for k in KINDS if k not in kinds]
     kind = draw(st.sampled_from(wrong))
     return draw(_SAMPLES[kind]), True
-

@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 
 from tests.fuzz.outcomes import EXAMPLES, HANG_SECONDS, classify_error, record
 from tests.reliability.harness import SPECS, Spec
-from tests.reliability.hostile import build, run
+from tests.reliability.hostile import build
 from tests.reliability.wire import Canned, RawServer
 
 pytestmark = pytest.mark.loopback
@@ -49,7 +49,9 @@ GOOD = {
     "top_p": st.floats(0.05, 1),
     "max_tokens": st.one_of(st.integers(1, 4000), st.integers(1, 4000).map(float)),
     "seed": st.integers(0, 2**31),
-    "stop": st.one_of(st.text(min_size=1, max_size=5), st.lists(st.text(min_size=1, max_size=5), min_size=1, max_size=3)),
+    "stop": st.one_of(
+        st.text(min_size=1, max_size=5), st.lists(st.text(min_size=1, max_size=5), min_size=1, max_size=3)
+    ),
 }
 HEADER_VALUE = st.text(max_size=12)  # control characters, non-ASCII, surrogates included
 
@@ -62,9 +64,13 @@ def hostile_options(draw: st.DrawFn) -> tuple[dict[str, Any], str]:
         if choice != "absent":
             options[name] = draw(good if choice == "good" else ANY)
     if draw(st.booleans()):
-        options["extra_body"] = draw(st.dictionaries(st.sampled_from(["frequency_penalty", "top_k", "x"]), ANY, max_size=2))
+        options["extra_body"] = draw(
+            st.dictionaries(st.sampled_from(["frequency_penalty", "top_k", "x"]), ANY, max_size=2)
+        )
     if draw(st.booleans()):
-        options["extra_headers"] = draw(st.dictionaries(st.sampled_from(["x-team", "x-session"]), HEADER_VALUE, max_size=2))
+        options["extra_headers"] = draw(
+            st.dictionaries(st.sampled_from(["x-team", "x-session"]), HEADER_VALUE, max_size=2)
+        )
     prompt = draw(st.text(min_size=1, max_size=12))
     return options, prompt
 
@@ -121,7 +127,9 @@ def sent_as_given(body: dict[str, Any], options: dict[str, Any], prompt: str) ->
 @given(case=hostile_options())
 def test_hostile_inputs(loop: asyncio.AbstractEventLoop, raw_server: RawServer, spec: Spec, case: Any) -> None:
     options, prompt = case
-    answer = Canned(body=OK_STREAM, content_type="text/event-stream", with_length=False) if spec.stream else Canned(body=OK)
+    answer = (
+        Canned(body=OK_STREAM, content_type="text/event-stream", with_length=False) if spec.stream else Canned(body=OK)
+    )
     raw_server.reset(answer)
     obj = build(spec, raw_server.base_url, timeout=3.0, stream_idle_timeout=3.0)
     try:
@@ -193,7 +201,7 @@ async def _call(spec: Spec, obj: Any, options: dict[str, Any], prompt: str) -> A
         if spec.is_async:
             return await acall()
         return await asyncio.to_thread(call)
-    except Exception as exc:  # noqa: BLE001 - classifying is the point
+    except Exception as exc:
         return exc
 
 
@@ -204,7 +212,12 @@ _DECORATION = st.text(st.sampled_from(" \t\n\r\u00a0\u200b\ufeff\x00\x7fé"), ma
 
 @pytest.mark.parametrize("kind", ["core", "langchain", "llama_index"])
 @SETTINGS
-@given(core=st.text("0123456789abcdef", min_size=16, max_size=16), before=_DECORATION, inside=_DECORATION, after=_DECORATION)
+@given(
+    core=st.text("0123456789abcdef", min_size=16, max_size=16),
+    before=_DECORATION,
+    inside=_DECORATION,
+    after=_DECORATION,
+)
 def test_hostile_keys(kind: str, core: str, before: str, inside: str, after: str) -> None:
     key = f"{before}sk-{core[:8]}{inside}{core[8:]}{after}"
     logger = logging.getLogger()
@@ -214,7 +227,7 @@ def test_hostile_keys(kind: str, core: str, before: str, inside: str, after: str
     logger.addHandler(handler)
     try:
         obj = build(Spec(kind, False, False), "http://127.0.0.1:9/v1", api_key=key)  # type: ignore[arg-type]
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         text = str(exc) + repr(exc) + "".join(traceback.format_exception(exc)) + "\n".join(seen)
         leaked = core[:8] in text or core[8:] in text
         record("keys", "silent_wrong" if leaked else classify_error(_glm_cause(exc)), (key, text[-300:]))

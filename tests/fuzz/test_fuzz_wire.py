@@ -54,13 +54,21 @@ def surface(spec: Spec, server: RawServer) -> Any:
 
 def same(outcome: Outcome, truth: Answer) -> bool:
     calls = [(c.name, c.arguments) for c in outcome.calls]
-    return (outcome.text or "") == truth.content and (outcome.reasoning or "") == truth.reasoning and calls == [
-        (name, args) for name, args in truth.calls
-    ]
+    return (
+        (outcome.text or "") == truth.content
+        and (outcome.reasoning or "") == truth.reasoning
+        and calls == [(name, args) for name, args in truth.calls]
+    )
 
 
 def check(
-    loop: asyncio.AbstractEventLoop, spec: Spec, server: RawServer, canned: Canned, truth: Answer, kind: str, family: str
+    loop: asyncio.AbstractEventLoop,
+    spec: Spec,
+    server: RawServer,
+    canned: Canned,
+    truth: Answer,
+    kind: str,
+    family: str,
 ) -> None:
     server.reset(canned)
     obj = surface(spec, server)
@@ -117,7 +125,9 @@ def hostile_bodies(draw: st.DrawFn) -> tuple[Canned, Answer, str]:
     raw = json.dumps(data, ensure_ascii=draw(st.booleans()), indent=draw(st.sampled_from([None, 1]))).encode()
     status = 200
     if kind == "benign":
-        raw = draw(st.sampled_from([b"", b"\xef\xbb\xbf", b"\n \n", b"   "])) + raw + draw(st.sampled_from([b"", b"\n"]))
+        raw = (
+            draw(st.sampled_from([b"", b"\xef\xbb\xbf", b"\n \n", b"   "])) + raw + draw(st.sampled_from([b"", b"\n"]))
+        )
     elif kind == "cut":
         raw = raw[: draw(st.integers(0, len(raw) - 1))]
         with_length = draw(st.booleans())
@@ -128,7 +138,9 @@ def hostile_bodies(draw: st.DrawFn) -> tuple[Canned, Answer, str]:
         raw = _lone_surrogate(draw, raw)
     elif kind == "status":
         status = draw(st.sampled_from([400, 401, 403, 404, 408, 409, 413, 422, 429, 500, 502, 503, 529]))
-        raw = draw(st.sampled_from([raw, b"", b"<html>bad gateway</html>", b'{"error": 5}', b'{"error": {"code": []}}']))
+        raw = draw(
+            st.sampled_from([raw, b"", b"<html>bad gateway</html>", b'{"error": 5}', b'{"error": {"code": []}}'])
+        )
     elif kind == "not_json":
         raw = draw(st.binary(max_size=40))
     canned = Canned(body=raw, status=status, pieces=_pieces(draw, raw), with_length=with_length)
@@ -171,7 +183,9 @@ def hostile_streams(draw: st.DrawFn) -> tuple[Canned, Answer, str]:
         payloads[at] = replace(payloads[at], path, value)
     elif kind == "error_event":
         at = draw(st.integers(0, len(payloads)))
-        error = draw(st.sampled_from([{"error": {"message": "overloaded", "code": "1305"}}, {"object": "error", "message": "x"}]))
+        error = draw(
+            st.sampled_from([{"error": {"message": "overloaded", "code": "1305"}}, {"object": "error", "message": "x"}])
+        )
         payloads.insert(at, error)
     elif kind == "no_answer":
         payloads = draw(st.sampled_from([[], [{"id": "x", "object": "chat.completion.chunk"}], [{"choices": []}]]))

@@ -17,7 +17,7 @@ from typing import Any
 from glm_core import ChatRequest, ToolSpec, UserMessage
 from tests.reliability.harness import KEY, SPECS, Spec
 
-__all__ = ["SPECS", "Call", "Outcome", "WEATHER", "run"]
+__all__ = ["SPECS", "WEATHER", "Call", "Outcome", "run"]
 
 WEATHER = ToolSpec("get_weather", "Weather", {"type": "object", "properties": {"city": {"type": "string"}}})
 
@@ -67,7 +67,7 @@ async def run(spec: Spec, obj: Any, *, tools: bool = False) -> Outcome:
         if spec.is_async:
             return await _acall(spec, obj, tools)
         return await asyncio.to_thread(_call, spec, obj, tools)
-    except BaseException as exc:  # noqa: BLE001 - classifying is the point
+    except BaseException as exc:
         if isinstance(exc, KeyboardInterrupt | asyncio.CancelledError):
             raise
         return Outcome(error=exc)
@@ -123,11 +123,9 @@ def _call(spec: Spec, obj: Any, tools: bool) -> Outcome:
     kwargs = {"tools": [_llama_tool()]} if tools else {}
     if not spec.stream:
         return _llama_outcome(obj, obj.chat(messages, **kwargs))
-    last = None
-    for last in obj.stream_chat(messages, **kwargs):
-        pass
-    assert last is not None
-    return _llama_outcome(obj, last)
+    responses = list(obj.stream_chat(messages, **kwargs))
+    assert responses
+    return _llama_outcome(obj, responses[-1])
 
 
 async def _acall(spec: Spec, obj: Any, tools: bool) -> Outcome:
@@ -150,11 +148,9 @@ async def _acall(spec: Spec, obj: Any, tools: bool) -> Outcome:
     kwargs = {"tools": [_llama_tool()]} if tools else {}
     if not spec.stream:
         return _llama_outcome(obj, await obj.achat(messages, **kwargs))
-    last = None
-    async for last in await obj.astream_chat(messages, **kwargs):
-        pass
-    assert last is not None
-    return _llama_outcome(obj, last)
+    responses = [response async for response in await obj.astream_chat(messages, **kwargs)]
+    assert responses
+    return _llama_outcome(obj, responses[-1])
 
 
 def _lc_tool() -> dict[str, Any]:

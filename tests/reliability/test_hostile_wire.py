@@ -63,7 +63,9 @@ async def outcome(server: RawServer, spec: Spec, *answers: Canned, tools: bool =
 
 def assert_typed(result: Outcome, kind: type[GLMError] = GLMError) -> GLMError:
     assert result.error is not None, f"expected an error, got {result}"
-    assert isinstance(result.error, kind), f"{type(result.error).__module__}.{type(result.error).__name__}: {result.error}"
+    assert isinstance(result.error, kind), (
+        f"{type(result.error).__module__}.{type(result.error).__name__}: {result.error}"
+    )
     return result.error
 
 

@@ -38,7 +38,9 @@ def leaks(text: str) -> list[str]:
     return [secret for secret in SECRETS if secret in text]
 
 
-@pytest.mark.parametrize("pasted", [KEY + "\n", KEY + "\r\n", " " + KEY, KEY + "\u00a0"], ids=["lf", "crlf", "space", "nbsp"])
+@pytest.mark.parametrize(
+    "pasted", [KEY + "\n", KEY + "\r\n", " " + KEY, KEY + "\u00a0"], ids=["lf", "crlf", "space", "nbsp"]
+)
 @pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.id)
 async def test_a_key_with_surrounding_whitespace_works(serve: Callable[..., Served], spec: Spec, pasted: str) -> None:
     served = serve("zai")
