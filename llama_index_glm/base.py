@@ -84,7 +84,6 @@ _CONNECTION_FIELDS = frozenset(
 )
 
 
-
 def _hidden_headers(method: Callable[..., Any]) -> Callable[..., Any]:
     """Per-call `extra_headers` shown redacted to LlamaIndex's events and callbacks (which see the
     call's kwargs before the method runs); the request still sends them (glm_core.redaction)."""
@@ -480,4 +479,3 @@ def _keep_first_tool_call(message: ChatMessage) -> None:
     listed = message.additional_kwargs.get("tool_calls")
     if isinstance(listed, list) and listed:
         message.additional_kwargs["tool_calls"] = listed[:1]
-
