@@ -16,16 +16,14 @@ Both are iterated once, yield `ChatChunk`s as events arrive, and then hold the a
 from __future__ import annotations
 
 import asyncio
-import json
 import time
 from collections.abc import AsyncIterator, Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import httpx2
 
 from glm_core.assembly import StreamAssembler
-from glm_core.dialects import fields
-from glm_core.dialects.errors import error_from_body, error_from_response
+from glm_core.dialects.errors import error_from_response
 from glm_core.errors import (
     APIConnectionError,
     APITimeoutError,
@@ -37,7 +35,7 @@ from glm_core.failures import as_glm_error, check_answer
 from glm_core.http import read_deadline
 from glm_core.redaction import credential_values
 from glm_core.retry import Attempts
-from glm_core.sse import Event, EventParser, StreamFormatError
+from glm_core.stream_events import EventDecoder
 from glm_core.types import ChatChunk, ChatResponse
 
 if TYPE_CHECKING:
@@ -51,80 +49,6 @@ __all__ = ["DEFAULT_MAX_EVENT_BYTES", "AsyncChatStream", "ChatStream", "as_glm_e
 # httpx2's default cap is 1 MiB per event: too small for a long tool argument or a big JSON
 # answer. 32 MiB bounds memory while fitting any answer a 128K-token output can produce.
 DEFAULT_MAX_EVENT_BYTES = 32 * 1024 * 1024
-
-
-class _EventDecoder:
-    """Turns the body's bytes into chunks; shared by the sync and async streams."""
-
-    __slots__ = ("done", "headers", "parser", "provider", "stream")
-
-    def __init__(self, stream: _StreamBase, headers: httpx2.Headers, max_event_bytes: int) -> None:
-        self.stream = stream
-        self.provider = stream._provider
-        self.headers = headers
-        self.parser = EventParser(max_event_bytes)
-        self.done = False
-
-    def check_content_type(self, response: httpx2.Response, body: bytes | None) -> None:
-        content_type = response.headers.get("content-type", "")
-        if content_type.partition(";")[0].strip().lower() == "text/event-stream":
-            return
-        # A JSON body instead of a stream: an error the provider sent with status 200.
-        try:
-            data: Any = json.loads(body or b"")
-        except (ValueError, RecursionError):
-            data = None
-        if isinstance(data, dict):
-            self.stream._dialect.unwrap(data)  # raises the typed error if it is one
-        raise ResponseDecodeError(
-            f"{self.provider.name} answered a streaming request with {content_type or 'no content type'!r} "
-            "instead of text/event-stream",
-            provider=self.provider.id,
-        )
-
-    def feed(self, piece: bytes | None) -> Iterator[ChatChunk]:
-        """The chunks completed by `piece` of the body (None: the body ended), decoded one by one
-        as they are taken, so a bad event never hides the good ones before it."""
-        if self.done:
-            return
-        try:
-            events = self.parser.close() if piece is None else self.parser.feed(piece)
-        except StreamFormatError as exc:
-            raise ResponseDecodeError(f"{self.provider.name} sent {exc}", provider=self.provider.id) from None
-        for event in events:
-            chunk = self.decode(event)
-            if chunk is not None:
-                yield chunk
-            elif self.done:
-                return
-
-    def decode(self, event: Event) -> ChatChunk | None:
-        data = event.data
-        if data.strip() == "[DONE]":
-            self.done = True
-            return None
-        if not data.strip():
-            return None
-        try:
-            payload = fields.loads(data)
-        except fields.MalformedField as exc:
-            raise ResponseDecodeError(
-                f"{self.provider.name} sent an event in which {exc}", provider=self.provider.id
-            ) from None
-        except (ValueError, RecursionError):
-            raise ResponseDecodeError(
-                f"{self.provider.name} sent an event that is not JSON: {data[:120]!r}", provider=self.provider.id
-            ) from None
-        if not isinstance(payload, dict):
-            raise ResponseDecodeError(f"{self.provider.name} sent a non-object event", provider=self.provider.id)
-        if (
-            event.event == "error"
-            or payload.get("error")
-            or payload.get("object") == "error"  # SGLang's error shape (providers.md §5)
-            or payload.get("success") is False
-        ):
-            raise error_from_body(self.provider, 200, payload, self.headers)
-        return self.stream._dialect.decode_event(payload)
 
 
 class _StreamBase:
@@ -247,7 +171,7 @@ class ChatStream(_StreamBase):
         self._start()
         return self._iterate()
 
-    def _open(self) -> tuple[Iterator[ChatChunk], ChatChunk | None, _EventDecoder]:
+    def _open(self) -> tuple[Iterator[ChatChunk], ChatChunk | None, EventDecoder]:
         client, prepared = self._client, self._prepared
         attempts = self._attempts(client)
         while True:
@@ -267,7 +191,7 @@ class ChatStream(_StreamBase):
                         raise error_from_response(
                             self._provider, response.status_code, response.headers, response.read()
                         )
-                    decoder = _EventDecoder(self, response.headers, self._max_event_bytes)
+                    decoder = EventDecoder(self, response.headers, self._max_event_bytes)
                     if not response.headers.get("content-type", "").startswith("text/event-stream"):
                         decoder.check_content_type(response, response.read())
                 events = self._events(response, decoder, deadline)
@@ -283,7 +207,7 @@ class ChatStream(_StreamBase):
                     exc = self._late(first=True)
                 client.sleep(attempts.wait_after(exc))
 
-    def _events(self, response: httpx2.Response, decoder: _EventDecoder, deadline: float | None) -> Iterator[ChatChunk]:
+    def _events(self, response: httpx2.Response, decoder: EventDecoder, deadline: float | None) -> Iterator[ChatChunk]:
         pieces = response.iter_bytes()
         first = True
         while True:
@@ -353,7 +277,7 @@ class AsyncChatStream(_StreamBase):
         self._start()
         return self._iterate()
 
-    async def _open(self) -> tuple[AsyncIterator[ChatChunk], ChatChunk | None, _EventDecoder]:
+    async def _open(self) -> tuple[AsyncIterator[ChatChunk], ChatChunk | None, EventDecoder]:
         client, prepared = self._client, self._prepared
         attempts = self._attempts(client)
         loop = asyncio.get_running_loop()
@@ -373,7 +297,7 @@ class AsyncChatStream(_StreamBase):
                     if response.status_code >= 400:
                         body = await response.aread()
                         raise error_from_response(self._provider, response.status_code, response.headers, body)
-                    decoder = _EventDecoder(self, response.headers, self._max_event_bytes)
+                    decoder = EventDecoder(self, response.headers, self._max_event_bytes)
                     if not response.headers.get("content-type", "").startswith("text/event-stream"):
                         decoder.check_content_type(response, await response.aread())
                 events = self._events(response, decoder, deadline)
@@ -390,7 +314,7 @@ class AsyncChatStream(_StreamBase):
                 await client.sleep(attempts.wait_after(exc))
 
     async def _events(
-        self, response: httpx2.Response, decoder: _EventDecoder, deadline: float | None
+        self, response: httpx2.Response, decoder: EventDecoder, deadline: float | None
     ) -> AsyncIterator[ChatChunk]:
         loop = asyncio.get_running_loop()
         pieces = response.aiter_bytes()
