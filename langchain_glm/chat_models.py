@@ -103,9 +103,11 @@ class ChatGLM(BaseChatModel):
     account_id: str | None = None
     """Cloudflare's account id; default from `CLOUDFLARE_ACCOUNT_ID`."""
     timeout: float | httpx2.Timeout | None = None
-    """Seconds for a whole non-streamed answer (default 600); connecting has 5 s."""
+    """Wall-clock seconds for one attempt at a whole non-streamed answer, and for a stream's first
+    event (default 600); a body trickled a byte at a time does not extend it. Connecting has 5 s."""
     stream_idle_timeout: float = DEFAULT_STREAM_IDLE_TIMEOUT
-    """Seconds allowed between two stream events before the stream counts as stalled."""
+    """Wall-clock seconds allowed between two stream events (keep-alive comments and partial
+    events do not reset it) before the stream counts as stalled."""
     max_retries: int = 2
     """Retries after the first attempt (429, 5xx, connection errors; never no-balance errors)."""
     streaming: bool = False

@@ -153,9 +153,13 @@ class GLM(FunctionCallingLLM):
     context_window: int | None = Field(
         default=None, description="Overrides the model profile's context window (e.g. a vLLM --max-model-len)."
     )
-    timeout: float | None = Field(default=DEFAULT_TIMEOUT, description="Seconds for a whole non-streamed answer.")
+    timeout: float | None = Field(
+        default=DEFAULT_TIMEOUT,
+        description="Wall-clock seconds for one attempt at a whole answer, and for a stream's first event.",
+    )
     stream_idle_timeout: float = Field(
-        default=DEFAULT_STREAM_IDLE_TIMEOUT, description="Seconds allowed between two stream events."
+        default=DEFAULT_STREAM_IDLE_TIMEOUT,
+        description="Wall-clock seconds allowed between two stream events (keep-alive comments do not count).",
     )
     max_retries: int = Field(default=DEFAULT_MAX_RETRIES, ge=0, description="Retries after the first attempt.")
     default_headers: dict[str, str] | None = Field(default=None, description="Headers sent on every request.")
