@@ -114,6 +114,12 @@ class _StreamBase:
                 APIConnectionError("the stream ended without [DONE] or a finish reason", provider=self._provider.id)
             )
         final = assembler.response()
+        nameless = next((i for i, call in enumerate(final.tool_calls, 1) if not call.name), None)
+        if nameless is not None:
+            raise ResponseDecodeError(
+                f"the stream from {self._provider.name} ended with tool call {nameless} without a function name",
+                provider=self._provider.id,
+            )
         if final.finish_reason is None and not (final.content or final.reasoning or final.tool_calls):
             # Only [DONE], or events without choices: no answer, not an empty one.
             raise ResponseDecodeError(

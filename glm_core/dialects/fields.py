@@ -133,9 +133,9 @@ def arguments(value: Any, name: str) -> str:
     raise _bad(name, value, "JSON text or an object")
 
 
-def mapping(value: Any, name: str) -> dict[str, Any]:
-    """An object field; null is an empty object."""
-    if value is None:
+def mapping(value: Any, name: str, *, nullable: bool = True) -> dict[str, Any]:
+    """An object field; null is an empty object (unless `nullable` is False)."""
+    if value is None and nullable:
         return {}
     if isinstance(value, dict):
         return value

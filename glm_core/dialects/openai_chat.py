@@ -352,17 +352,23 @@ def _reasoning_of(message: dict[str, Any]) -> str:
 
 
 def _decode_tool_call(call: dict[str, Any], position: int) -> ToolCall:
-    function = fields.mapping(call.get("function"), "tool_call.function")
+    function = call.get("function")
+    if not isinstance(function, dict):
+        raise fields.MalformedField(f"tool call {position + 1} has no function object")
+    name = fields.text(function.get("name"), "tool_call.name")
+    if not name:
+        raise fields.MalformedField(f"tool call {position + 1} has no function name")
     return ToolCall(
         id=fields.optional_text(call.get("id"), "tool_call.id") or f"call_{position}",
-        name=fields.text(function.get("name"), "tool_call.name"),
+        name=name,
         arguments=fields.arguments(function.get("arguments"), "tool_call.arguments"),
         type=fields.label(call.get("type"), "tool_call.type") or "function",
     )
 
 
 def _decode_tool_call_delta(call: dict[str, Any]) -> ToolCallDelta:
-    function = fields.mapping(call.get("function"), "tool_call.function")
+    # A delta may leave `function` out (an id-only piece); null in its place is malformed.
+    function = fields.mapping(call.get("function", {}), "tool_call.function", nullable=False)
     return ToolCallDelta(
         # None when the server left it out: the stream's assembler places the call (by id).
         index=fields.index(call.get("index"), "tool_call.index"),

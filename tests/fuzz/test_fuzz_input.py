@@ -131,7 +131,7 @@ def test_hostile_inputs(loop: asyncio.AbstractEventLoop, raw_server: RawServer, 
         Canned(body=OK_STREAM, content_type="text/event-stream", with_length=False) if spec.stream else Canned(body=OK)
     )
     raw_server.reset(answer)
-    obj = build(spec, raw_server.base_url, timeout=3.0, stream_idle_timeout=3.0)
+    obj = build(spec, raw_server.base_url, timeout=10.0, stream_idle_timeout=10.0)
     try:
         outcome = loop.run_until_complete(asyncio.wait_for(_call(spec, obj, options, prompt), HANG_SECONDS))
     except TimeoutError:

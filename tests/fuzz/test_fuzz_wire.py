@@ -48,7 +48,7 @@ _OBJECTS: dict[tuple[str, str], Any] = {}
 def surface(spec: Spec, server: RawServer) -> Any:
     key = (spec.id, server.base_url)
     if key not in _OBJECTS:
-        _OBJECTS[key] = build(spec, server.base_url, timeout=3.0, stream_idle_timeout=3.0)
+        _OBJECTS[key] = build(spec, server.base_url, timeout=10.0, stream_idle_timeout=10.0)
     return _OBJECTS[key]
 
 
