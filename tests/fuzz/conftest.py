@@ -1,6 +1,6 @@
 """The fuzz tier's budget and its tally of outcomes.
 
-By default each property runs a CI-sized number of examples (`GLM_FUZZ_EXAMPLES`, default 50);
+By default each property runs a CI-sized number of examples (`GLM_FUZZ_EXAMPLES`, default 120);
 `GLM_FUZZ=1` is the long run (default 2,000 examples per property; set `GLM_FUZZ_EXAMPLES` to
 change it). The tally of outcome classes per generator is printed at the end of the session and,
 with `GLM_FUZZ_REPORT=path.json`, written there (the README's figures come from it).

@@ -18,7 +18,7 @@ from glm_core.errors import GLMError
 __all__ = ["BAD", "EXAMPLES", "FUZZ", "HANG_SECONDS", "TALLY", "classify_error", "record"]
 
 FUZZ = os.environ.get("GLM_FUZZ") == "1"
-EXAMPLES = int(os.environ.get("GLM_FUZZ_EXAMPLES") or (2000 if FUZZ else 50))
+EXAMPLES = int(os.environ.get("GLM_FUZZ_EXAMPLES") or (2000 if FUZZ else 120))
 # Every client in the tier has timeout=stream_idle_timeout=10 s: a case still running after this
 # long is stuck, whatever the server does.
 HANG_SECONDS = 30.0
