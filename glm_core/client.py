@@ -88,6 +88,8 @@ class _ClientBase:
         )
         self.max_event_bytes = max_event_bytes
         self._urls: dict[str, httpx2.URL] = {}
+        # Credential headers a pickle left out (glm_core.pickling), named at first use.
+        self._dropped_headers: tuple[str, ...] = ()
 
     def _http_url(self, url: str) -> httpx2.URL:
         # httpx2 re-parses a str URL on every request (~70 us, half the cost of a whole mocked

@@ -45,6 +45,7 @@ def client_reduce(client: _ClientBase) -> tuple[Any, ...]:
     endpoint = client.endpoint
     provider = endpoint.provider
     kept, dropped = public_headers(endpoint.default_headers)
+    dropped = sorted({*dropped, *getattr(client, "_dropped_headers", ())})
     settings = {
         "base_url": endpoint.base_url,
         "timeout": client.timeout,
@@ -54,16 +55,16 @@ def client_reduce(client: _ClientBase) -> tuple[Any, ...]:
         "default_headers": kept,
     }
     named = provider.id if PROVIDERS.get(provider.id) is provider else provider
-    return restore_client, (type(client), named, settings, dropped, endpoint.problem)
+    return restore_client, (type(client), named, settings, dropped)
 
 
 def restore_client(
-    cls: type[_ClientBase], provider: str | ProviderProfile, settings: dict[str, Any], dropped: list[str], problem: Any
+    cls: type[_ClientBase], provider: str | ProviderProfile, settings: dict[str, Any], dropped: list[str]
 ) -> _ClientBase:
     """Rebuild a pickled client: key from the environment; what is missing is raised at first use."""
     profile = provider if isinstance(provider, ProviderProfile) else PROVIDERS[provider]
     key = next((os.environ[name] for name in profile.api_key_env if os.environ.get(name, "").strip()), None)
-    problems = [problem] if isinstance(problem, str) else []
+    problems = []
     if key is None and profile.api_key_required:
         names = " or ".join(profile.api_key_env)
         problems.append(
@@ -77,6 +78,7 @@ def restore_client(
             "never pickled); build the client in the worker process with default_headers=..."
         )
     client = cls(profile, api_key=key, **settings)
+    client._dropped_headers = tuple(dropped)  # a copy of this copy still names them
     if problems:
         client.endpoint.problem = "; ".join(problems)
     return client

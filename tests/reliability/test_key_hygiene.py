@@ -229,3 +229,11 @@ def test_unpickled_dropped_credential_headers_are_named(kind: str, monkeypatch: 
         core_client(restored).endpoint.prepare(ChatRequest("glm-4.7-flash", [UserMessage("Hi")]), stream=False)
     assert "cf-aig-authorization" in str(raised.value)
     assert leaks(str(raised.value)) == []
+
+
+def test_a_copy_of_a_copy_still_names_the_dropped_headers(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ZAI_API_KEY", KEY)
+    obj = build("core", default_headers={"cf-aig-authorization": f"Bearer {GATEWAY_KEY}"})
+    twice = pickle.loads(pickle.dumps(pickle.loads(pickle.dumps(obj))))
+    with pytest.raises(ConfigurationError, match="cf-aig-authorization"):
+        twice.endpoint.prepare(ChatRequest("glm-4.7-flash", [UserMessage("Hi")]), stream=False)
