@@ -125,6 +125,8 @@ BAD_FIELDS = {
         {"usage": {"prompt_tokens": 1, "completion_tokens": 1, "prompt_tokens_details": {"cached_tokens": "abc"}}},
     ),
     "reasoning-list": ({"content": "hi", "reasoning_content": [1]}, {}),
+    # Found by the long fuzz run: a call whose function is null came back nameless.
+    "function-null": ({"content": None, "tool_calls": [{"id": "a", "type": "function", "function": None}]}, {}),
     "finish-int": ({"content": "hi"}, {"choices": [{"message": {"content": "hi"}, "finish_reason": 3}]}),
 }
 
@@ -145,6 +147,7 @@ BAD_DELTAS = {
     "arguments-int": chunk({"tool_calls": [{"index": 0, "id": "a", "function": {"name": "f", "arguments": 7}}]}),
     "usage-text": chunk({"content": "x"}, usage={"prompt_tokens": "many"}),
     "choices-object": {"choices": {"delta": {}}},
+    "function-null": chunk({"tool_calls": [{"index": 0, "id": "a", "function": None}]}),
 }
 
 

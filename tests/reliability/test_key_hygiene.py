@@ -237,3 +237,27 @@ def test_a_copy_of_a_copy_still_names_the_dropped_headers(monkeypatch: pytest.Mo
     twice = pickle.loads(pickle.dumps(pickle.loads(pickle.dumps(obj))))
     with pytest.raises(ConfigurationError, match="cf-aig-authorization"):
         twice.endpoint.prepare(ChatRequest("glm-4.7-flash", [UserMessage("Hi")]), stream=False)
+
+
+def test_transport_errors_never_carry_a_credential_nor_an_empty_message(caplog: pytest.LogCaptureFixture) -> None:
+    import httpx2
+
+    from glm_core.failures import as_glm_error
+    from glm_core.providers import get_provider
+    from glm_core.retry import Attempts, RetryPolicy
+
+    zai = get_provider("zai")
+    empty = as_glm_error(httpx2.ReadError(""), zai)
+    assert "ReadError" in str(empty) and "no message" in str(empty)
+    try:
+        try:
+            raise ValueError(f"Illegal header value b'Bearer {KEY}\\n'")
+        except ValueError as inner:
+            raise httpx2.LocalProtocolError(f"Illegal header value b'Bearer {KEY}\\n' x-session={SESSION}") from inner
+    except httpx2.LocalProtocolError as exc:
+        caplog.set_level(logging.INFO)
+        headers = {"authorization": f"Bearer {KEY}", "x-session": SESSION}
+        with pytest.raises(GLMError) as raised:
+            Attempts(RetryPolicy(max_retries=2), zai, headers).wait_after(exc)
+    assert not raised.value.retryable  # the same bytes would fail again
+    assert leaks(error_text(raised.value)) == [] and leaks(caplog.text) == []
