@@ -47,8 +47,9 @@ def apply_call_kwargs(request: ChatRequest, kwargs: dict[str, Any]) -> None:
     if model:
         request.model = model
     stop = kwargs.pop("stop", None)
-    if stop:
-        request.stop = list(stop)
+    if stop is not None:
+        # "END" is one sequence; anything else that is not a list is left to the core's check.
+        request.stop = [stop] if isinstance(stop, str) else list(stop) if isinstance(stop, tuple) else stop
     for name in _REQUEST_FIELDS:
         if name in kwargs:
             setattr(request, name, kwargs.pop(name))
