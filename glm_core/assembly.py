@@ -4,6 +4,13 @@ Tool calls are accumulated by `index`, whatever way the provider splits them: a 
 delta (Z.ai without tool_stream), id+name first and argument fragments after (tool_stream,
 OpenRouter, vLLM), arguments before the name (some Workers AI models), or a final delta that
 repeats the id and the whole arguments (vLLM #44098).
+
+Which call a delta belongs to: its `index` when the provider sends one (a digit string counts),
+except that a new `id` at an index that already has a call starts a new call (servers that send
+every call whole at index 0); with no index, its `id` (a new id is a new call, a known id that
+call), and with neither, the call before it. Each delta's `index` is then rewritten to the call's
+position, so everything downstream (LangChain's chunk merging, LlamaIndex's blocks) sees one
+index per call.
 """
 
 from __future__ import annotations
@@ -19,6 +26,7 @@ __all__ = ["StreamAssembler"]
 @dataclass(slots=True)
 class _PendingCall:
     id: str | None = None
+    index: int | None = None  # the provider's, when it sent one
     name: str | None = None
     parts: list[str] = field(default_factory=list)
 
@@ -27,6 +35,8 @@ class StreamAssembler:
     """Feed it every chunk with `add`; `response()` gives what has arrived so far."""
 
     __slots__ = (
+        "_by_id",
+        "_by_index",
         "_calls",
         "_content",
         "_reasoning",
@@ -43,7 +53,9 @@ class StreamAssembler:
         self.provider = provider
         self._content: list[str] = []
         self._reasoning: list[str] = []
-        self._calls: dict[int, _PendingCall] = {}
+        self._calls: list[_PendingCall] = []
+        self._by_index: dict[int, int] = {}  # the provider's index -> position in _calls
+        self._by_id: dict[str, int] = {}
         self.finish_reason: str | None = None
         self.usage: Usage | None = None
         self.web_search: list[dict[str, Any]] | None = None
@@ -73,10 +85,8 @@ class StreamAssembler:
             self.id = chunk.id
 
     def _add_call(self, delta: ToolCallDelta) -> None:
-        pending = self._calls.get(delta.index)
-        if pending is None:
-            pending = self._calls[delta.index] = _PendingCall()
-        elif delta.id is not None and delta.id == pending.id and delta.arguments:
+        pending = self._call_for(delta)
+        if delta.id is not None and delta.id == pending.id and delta.arguments:
             so_far = "".join(pending.parts)
             if delta.arguments.startswith(so_far) and so_far:
                 # A repeat of the whole call, not a fragment: keep it once.
@@ -89,10 +99,34 @@ class StreamAssembler:
         if delta.arguments:
             pending.parts.append(delta.arguments)
 
+    def _call_for(self, delta: ToolCallDelta) -> _PendingCall:
+        """The call `delta` continues, or a new one; sets `delta.index` to that call's position."""
+        calls, position = self._calls, None
+        if delta.index is not None:
+            position = self._by_index.get(delta.index)
+            if position is not None and delta.id and calls[position].id and calls[position].id != delta.id:
+                position = None  # another call at a taken index
+            elif position is None and not delta.id and calls and calls[-1].index is None:
+                position = len(calls) - 1  # the call began without an index; this fragment names it
+        elif delta.id:
+            position = self._by_id.get(delta.id)
+        elif calls:
+            position = len(calls) - 1
+        if position is None:
+            position = len(calls)
+            calls.append(_PendingCall())
+        if delta.index is not None:
+            self._by_index[delta.index] = position
+            calls[position].index = delta.index
+        if delta.id:
+            self._by_id.setdefault(delta.id, position)
+        delta.index = position
+        return calls[position]
+
     def tool_calls(self) -> list[ToolCall]:
         return [
-            ToolCall(id=call.id or f"call_{index}", name=call.name or "", arguments="".join(call.parts))
-            for index, call in sorted(self._calls.items())
+            ToolCall(id=call.id or f"call_{position}", name=call.name or "", arguments="".join(call.parts))
+            for position, call in enumerate(self._calls)
         ]
 
     @property

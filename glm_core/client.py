@@ -13,27 +13,36 @@ Example:
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
+import math
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx2
 
+from glm_core.dialects import fields
 from glm_core.dialects.errors import error_from_response
 from glm_core.dialects.markers import MarkerSplittingDialect
 from glm_core.embeddings import EmbeddingRequest, EmbeddingResponse, RerankRequest, RerankResponse
 from glm_core.endpoint import Endpoint, PreparedRequest
-from glm_core.errors import ModelNotFoundError, ResponseDecodeError, ToolCallRequiredError
-from glm_core.http import shared_async_client, shared_client, without_shared
+from glm_core.errors import (
+    APITimeoutError,
+    ConfigurationError,
+    ModelNotFoundError,
+    ResponseDecodeError,
+    ToolCallRequiredError,
+)
+from glm_core.failures import check_answer
+from glm_core.http import read_deadline, shared_async_client, shared_client, with_deadlines, without_shared
 from glm_core.markers import clean_response, splits_markers
 from glm_core.models import EffortLevel
+from glm_core.pickling import client_reduce
 from glm_core.providers import ProviderProfile
 from glm_core.refusals import refused_instead
 from glm_core.retrieval import aembed, arerank, embed, rerank
-from glm_core.retry import DEFAULT_MAX_RETRIES, RetryPolicy
-from glm_core.streams import DEFAULT_MAX_EVENT_BYTES, AsyncChatStream, ChatStream, as_glm_error, check_answer
+from glm_core.retry import DEFAULT_MAX_RETRIES, Attempts, RetryPolicy
+from glm_core.streams import DEFAULT_MAX_EVENT_BYTES, AsyncChatStream, ChatStream
 from glm_core.tokens import tokenizer_body, tokenizer_count
 from glm_core.tool_policy import keep_first_call
 from glm_core.types import ChatRequest, ChatResponse
@@ -66,7 +75,7 @@ class _ClientBase:
         base_url: str | None,
         account_id: str | None,
         timeout: TimeoutSetting,
-        stream_idle_timeout: float,
+        stream_idle_timeout: float | None,
         max_retries: int,
         default_headers: Mapping[str, str] | None,
         max_event_bytes: int,
@@ -85,14 +94,23 @@ class _ClientBase:
         if isinstance(timeout, httpx2.Timeout):
             self.timeout = timeout
         else:
-            self.timeout = httpx2.Timeout(timeout, connect=CONNECT_TIMEOUT)
-        self.stream_idle_timeout = stream_idle_timeout
-        # While streaming, a read that waits longer than the idle timeout is a stalled stream.
+            self.timeout = httpx2.Timeout(_seconds(timeout, "timeout", provider), connect=CONNECT_TIMEOUT)
+        # The wall-clock deadline of one attempt: the whole non-streamed answer, or a stream's
+        # first event (an httpx2.Timeout's read value stands for it).
+        self.answer_timeout: float | None = self.timeout.read
+        self.stream_idle_timeout = _seconds(stream_idle_timeout, "stream_idle_timeout", provider)
+        # Per socket read, for transports the deadlines cannot reach (glm_core.http.with_deadlines).
+        reads = [t for t in (self.answer_timeout, self.stream_idle_timeout) if t is not None]
         self.stream_timeout = httpx2.Timeout(
-            connect=self.timeout.connect, read=stream_idle_timeout, write=self.timeout.write, pool=self.timeout.pool
+            connect=self.timeout.connect,
+            read=max(reads) if len(reads) == 2 else None,
+            write=self.timeout.write,
+            pool=self.timeout.pool,
         )
         self.max_event_bytes = max_event_bytes
         self._urls: dict[str, httpx2.URL] = {}
+        # Credential headers a pickle left out (glm_core.pickling), named at first use.
+        self._dropped_headers: tuple[str, ...] = ()
 
     def _http_url(self, url: str) -> httpx2.URL:
         # httpx2 re-parses a str URL on every request (~70 us, half the cost of a whole mocked
@@ -114,16 +132,10 @@ class _ClientBase:
     def __repr__(self) -> str:
         return f"{type(self).__name__}(provider={self.provider.id!r}, base_url={self.endpoint.base_url!r})"
 
-    def _tokens(self, response: httpx2.Response) -> int:
-        if response.status_code >= 400:
-            raise error_from_response(self.provider, response.status_code, response.headers, response.content)
-        try:
-            data: Any = json.loads(response.content)
-        except ValueError:
-            raise ResponseDecodeError(
-                f"{self.provider.name}'s tokenizer answered with a body that is not JSON", provider=self.provider.id
-            ) from None
-        return tokenizer_count(self.provider, data)
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Never the key nor credential headers; see glm_core.pickling (an own http_client and a
+        # custom sleep are not pickled either: the copy uses the shared client and real sleeps).
+        return client_reduce(self)
 
     def _decode(self, prepared: PreparedRequest, response: httpx2.Response) -> ChatResponse:
         if response.status_code >= 400:
@@ -132,9 +144,14 @@ class _ClientBase:
                 error.name_model(prepared.wire_model, self.provider.name)
             raise error
         try:
-            # json.loads skips the whitespace keep-alives OpenRouter may send before the body.
-            data: Any = json.loads(response.content)
-        except ValueError:
+            # Strict UTF-8 (json.loads on bytes lets encoded surrogates through); utf-8-sig skips a
+            # BOM; json.loads skips the whitespace keep-alives OpenRouter may send before the body.
+            data: Any = fields.loads(response.content.decode("utf-8-sig"))
+        except fields.MalformedField as exc:
+            raise ResponseDecodeError(
+                f"{self.provider.name} answered with a body in which {exc}", provider=self.provider.id
+            ) from None
+        except (ValueError, RecursionError):
             raise ResponseDecodeError(
                 f"{self.provider.name} answered with a body that is not JSON "
                 f"(status {response.status_code}): {response.text[:200]!r}",
@@ -152,17 +169,29 @@ class _ClientBase:
         return answer
 
     def _json_body(self, response: httpx2.Response) -> Any:
-        """The decoded JSON of a non-chat answer (embeddings, rerank); an error status raises."""
+        """The decoded JSON of a non-chat answer (embeddings, rerank, tokenizer); an error status raises."""
         if response.status_code >= 400:
             raise error_from_response(self.provider, response.status_code, response.headers, response.content)
         try:
-            return json.loads(response.content)
-        except ValueError:
+            return fields.loads(response.content.decode("utf-8-sig"))
+        except (fields.MalformedField, ValueError, RecursionError):
             raise ResponseDecodeError(
                 f"{self.provider.name} answered with a body that is not JSON "
                 f"(status {response.status_code}): {response.text[:200]!r}",
                 provider=self.provider.id,
             ) from None
+
+    def _tokens(self, response: httpx2.Response) -> int:
+        return tokenizer_count(self.provider, self._json_body(response))
+
+    def _late(self, exc: Exception, timed_out: bool) -> Exception:
+        if not timed_out or not isinstance(exc, httpx2.TimeoutException | TimeoutError):
+            return exc
+        return APITimeoutError(
+            f"no whole answer from {self.provider.name} within timeout={self.answer_timeout}s "
+            "(a wall-clock limit on each attempt; raise timeout=... for long answers, or stream)",
+            provider=self.provider.id,
+        )
 
 
 class GLMClient(_ClientBase):
@@ -173,8 +202,12 @@ class GLMClient(_ClientBase):
         api_key: the key; default from the provider's env var (e.g. `ZAI_API_KEY`).
         base_url: overrides the provider's URL (required for vllm / sglang).
         account_id: Cloudflare's account id; default from `CLOUDFLARE_ACCOUNT_ID`.
-        timeout: seconds for a whole non-streamed answer (or an `httpx2.Timeout`); connect is 5 s.
-        stream_idle_timeout: seconds allowed between two stream events.
+        timeout: wall-clock seconds for one attempt at a whole non-streamed answer, and for a
+            stream's first event (from sending the request); a body trickled a byte at a time
+            does not extend it. Connecting has 5 s of it. An `httpx2.Timeout` sets each phase;
+            its `read` value is then the wall-clock limit. None: no limit.
+        stream_idle_timeout: wall-clock seconds allowed between two stream events; keep-alive
+            comments and partial events do not reset it. None: no limit.
         max_retries: retries after the first attempt (see `glm_core.retry`).
         http_client: your own `httpx2.Client` (proxies, transports); by default a shared one.
         reasoning_effort: the level for requests that set none ("low", "high", "max", ...;
@@ -193,7 +226,7 @@ class GLMClient(_ClientBase):
         base_url: str | None = None,
         account_id: str | None = None,
         timeout: TimeoutSetting = DEFAULT_TIMEOUT,
-        stream_idle_timeout: float = DEFAULT_STREAM_IDLE_TIMEOUT,
+        stream_idle_timeout: float | None = DEFAULT_STREAM_IDLE_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         default_headers: Mapping[str, str] | None = None,
         http_client: httpx2.Client | None = None,
@@ -215,7 +248,7 @@ class GLMClient(_ClientBase):
             retry_policy=retry_policy,
             reasoning_effort=reasoning_effort,
         )
-        self._own_http = http_client
+        self._own_http = None if http_client is None else with_deadlines(http_client)
         self._shared_http = http_client is None
         self.sleep = sleep
 
@@ -226,25 +259,32 @@ class GLMClient(_ClientBase):
     def chat(self, request: ChatRequest) -> ChatResponse:
         """Send one request and return the whole answer (retrying what the policy allows)."""
         prepared = self.endpoint.prepare(request, stream=False)
-        attempt = 0
+        return self._post(
+            prepared.url,
+            prepared.content,
+            prepared.headers,
+            lambda response: _one_call_if_asked(request, self._decode(prepared, response)),
+        )
+
+    def _post(self, url: str, content: bytes, headers: dict[str, str], read: Callable[[httpx2.Response], _T]) -> _T:
+        """POST with the one retry loop (glm_core.retry.Attempts), each attempt under the wall-clock
+        deadline; `read` decodes the answer inside the loop, so an error it finds is retried too."""
+        attempts = Attempts(self.retry_policy, self.provider, headers)
         while True:
+            deadline = None if self.answer_timeout is None else time.monotonic() + self.answer_timeout
             try:
-                response = self.http.post(
-                    self._http_url(prepared.url),
-                    content=prepared.content,
-                    headers=self._headers(prepared.headers),
-                    # What timeout=self.timeout becomes, without httpx2 copying the Timeout per call.
-                    extensions={"timeout": self.timeout.as_dict()},
-                )
-                return _one_call_if_asked(request, self._decode(prepared, response))
+                with read_deadline(deadline):
+                    response = self.http.post(
+                        self._http_url(url),
+                        content=content,
+                        headers=self._headers(headers),
+                        # What timeout=self.timeout becomes, without httpx2 copying the Timeout per call.
+                        extensions={"timeout": self.timeout.as_dict()},
+                    )
+                return read(response)
             except Exception as exc:
-                error = as_glm_error(exc, self.provider)
-                if not error.retryable or attempt >= self.retry_policy.max_retries:
-                    raise error from (None if error is exc else exc)
-                delay = self.retry_policy.delay(attempt, getattr(error, "retry_after", None))
-                logger.info("retrying %s in %.2fs after: %s", self.provider.id, delay, error)
-                self.sleep(delay)
-                attempt += 1
+                timed_out = deadline is not None and time.monotonic() >= deadline
+                self.sleep(attempts.wait_after(self._late(exc, timed_out)))
 
     def stream(self, request: ChatRequest) -> ChatStream:
         """Validate and encode now; connect when the returned stream is iterated."""
@@ -257,24 +297,7 @@ class GLMClient(_ClientBase):
         """POST `body` to `path` (after the base URL) with this client's retries; `decode` the JSON
         answer inside the retry loop, so an error it finds in a 200 body is retried like any other."""
         url, content, headers = self.endpoint.json_request(path, body)
-        attempt = 0
-        while True:
-            try:
-                response = self.http.post(
-                    self._http_url(url),
-                    content=content,
-                    headers=self._headers(headers),
-                    extensions={"timeout": self.timeout.as_dict()},
-                )
-                return decode(self._json_body(response))
-            except Exception as exc:
-                error = as_glm_error(exc, self.provider)
-                if not error.retryable or attempt >= self.retry_policy.max_retries:
-                    raise error from (None if error is exc else exc)
-                delay = self.retry_policy.delay(attempt, getattr(error, "retry_after", None))
-                logger.info("retrying %s in %.2fs after: %s", self.provider.id, delay, error)
-                self.sleep(delay)
-                attempt += 1
+        return self._post(url, content, headers, lambda response: decode(self._json_body(response)))
 
     def embed(self, request: EmbeddingRequest) -> EmbeddingResponse:
         """Embed `request.texts`: checked, split into the provider's batches, sent concurrently
@@ -292,22 +315,7 @@ class GLMClient(_ClientBase):
         counts offline everywhere (within a few percent on English, see its docstring).
         """
         url, content, headers = tokenizer_body(self.endpoint, request)
-        attempt = 0
-        while True:
-            try:
-                response = self.http.post(
-                    self._http_url(url),
-                    content=content,
-                    headers=self._headers(headers),
-                    extensions={"timeout": self.timeout.as_dict()},
-                )
-                return self._tokens(response)
-            except Exception as exc:
-                error = as_glm_error(exc, self.provider)
-                if not error.retryable or attempt >= self.retry_policy.max_retries:
-                    raise error from (None if error is exc else exc)
-                self.sleep(self.retry_policy.delay(attempt, getattr(error, "retry_after", None)))
-                attempt += 1
+        return self._post(url, content, headers, self._tokens)
 
     def close(self) -> None:
         """Close your own http_client if you passed one; the shared client stays open."""
@@ -331,7 +339,7 @@ class AsyncGLMClient(_ClientBase):
         base_url: str | None = None,
         account_id: str | None = None,
         timeout: TimeoutSetting = DEFAULT_TIMEOUT,
-        stream_idle_timeout: float = DEFAULT_STREAM_IDLE_TIMEOUT,
+        stream_idle_timeout: float | None = DEFAULT_STREAM_IDLE_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         default_headers: Mapping[str, str] | None = None,
         http_client: httpx2.AsyncClient | None = None,
@@ -364,25 +372,34 @@ class AsyncGLMClient(_ClientBase):
     async def chat(self, request: ChatRequest) -> ChatResponse:
         """Send one request and return the whole answer (retrying what the policy allows)."""
         prepared = self.endpoint.prepare(request, stream=False)
-        attempt = 0
+        return await self._post(
+            prepared.url,
+            prepared.content,
+            prepared.headers,
+            lambda response: _one_call_if_asked(request, self._decode(prepared, response)),
+        )
+
+    async def _post(
+        self, url: str, content: bytes, headers: dict[str, str], read: Callable[[httpx2.Response], _T]
+    ) -> _T:
+        """The asyncio twin of `GLMClient._post`."""
+        attempts = Attempts(self.retry_policy, self.provider, headers)
+        loop = asyncio.get_running_loop()
         while True:
+            deadline = None if self.answer_timeout is None else loop.time() + self.answer_timeout
             try:
-                response = await self.http.post(
-                    self._http_url(prepared.url),
-                    content=prepared.content,
-                    headers=self._headers(prepared.headers),
-                    # What timeout=self.timeout becomes, without httpx2 copying the Timeout per call.
-                    extensions={"timeout": self.timeout.as_dict()},
-                )
-                return _one_call_if_asked(request, self._decode(prepared, response))
+                async with asyncio.timeout_at(deadline):
+                    response = await self.http.post(
+                        self._http_url(url),
+                        content=content,
+                        headers=self._headers(headers),
+                        # What timeout=self.timeout becomes, without httpx2 copying the Timeout per call.
+                        extensions={"timeout": self.timeout.as_dict()},
+                    )
+                return read(response)
             except Exception as exc:
-                error = as_glm_error(exc, self.provider)
-                if not error.retryable or attempt >= self.retry_policy.max_retries:
-                    raise error from (None if error is exc else exc)
-                delay = self.retry_policy.delay(attempt, getattr(error, "retry_after", None))
-                logger.info("retrying %s in %.2fs after: %s", self.provider.id, delay, error)
-                await self.sleep(delay)
-                attempt += 1
+                timed_out = deadline is not None and loop.time() >= deadline
+                await self.sleep(attempts.wait_after(self._late(exc, timed_out)))
 
     def stream(self, request: ChatRequest) -> AsyncChatStream:
         """Validate and encode now; connect when the returned stream is iterated."""
@@ -394,24 +411,7 @@ class AsyncGLMClient(_ClientBase):
     async def request_json(self, path: str, body: dict[str, Any], decode: Callable[[Any], _T]) -> _T:
         """The asyncio twin of `GLMClient.request_json`."""
         url, content, headers = self.endpoint.json_request(path, body)
-        attempt = 0
-        while True:
-            try:
-                response = await self.http.post(
-                    self._http_url(url),
-                    content=content,
-                    headers=self._headers(headers),
-                    extensions={"timeout": self.timeout.as_dict()},
-                )
-                return decode(self._json_body(response))
-            except Exception as exc:
-                error = as_glm_error(exc, self.provider)
-                if not error.retryable or attempt >= self.retry_policy.max_retries:
-                    raise error from (None if error is exc else exc)
-                delay = self.retry_policy.delay(attempt, getattr(error, "retry_after", None))
-                logger.info("retrying %s in %.2fs after: %s", self.provider.id, delay, error)
-                await self.sleep(delay)
-                attempt += 1
+        return await self._post(url, content, headers, lambda response: decode(self._json_body(response)))
 
     async def embed(self, request: EmbeddingRequest) -> EmbeddingResponse:
         """Embed `request.texts`, batches sent concurrently (see `GLMClient.embed`)."""
@@ -424,22 +424,7 @@ class AsyncGLMClient(_ClientBase):
     async def count_tokens(self, request: ChatRequest) -> int:
         """The exact prompt tokens of `request` from the provider's tokenizer (see `GLMClient.count_tokens`)."""
         url, content, headers = tokenizer_body(self.endpoint, request)
-        attempt = 0
-        while True:
-            try:
-                response = await self.http.post(
-                    self._http_url(url),
-                    content=content,
-                    headers=self._headers(headers),
-                    extensions={"timeout": self.timeout.as_dict()},
-                )
-                return self._tokens(response)
-            except Exception as exc:
-                error = as_glm_error(exc, self.provider)
-                if not error.retryable or attempt >= self.retry_policy.max_retries:
-                    raise error from (None if error is exc else exc)
-                await self.sleep(self.retry_policy.delay(attempt, getattr(error, "retry_after", None)))
-                attempt += 1
+        return await self._post(url, content, headers, self._tokens)
 
     async def aclose(self) -> None:
         """Close your own http_client if you passed one; the shared client stays open."""
@@ -452,3 +437,16 @@ def _one_call_if_asked(request: ChatRequest, answer: ChatResponse) -> ChatRespon
     if request.parallel_tool_calls is False:
         keep_first_call(answer)
     return answer
+
+
+def _seconds(value: float | None, name: str, provider: str | ProviderProfile) -> float | None:
+    """A timeout setting: a positive finite number of seconds, or None for no limit."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value) or value <= 0:
+        pid = provider.id if isinstance(provider, ProviderProfile) else provider
+        raise ConfigurationError(
+            f"{name}={value!r} is not a number of seconds; pass a positive number (or None for no limit)",
+            provider=pid,
+        )
+    return float(value)

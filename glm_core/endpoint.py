@@ -7,16 +7,19 @@ validating it, and is shared by the sync and async clients so both behave the sa
 from __future__ import annotations
 
 import json
+import math
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from glm_core.dialects import OpenAIChatDialect, dialect_for
-from glm_core.errors import ConfigurationError
+from glm_core.errors import ConfigurationError, InvalidRequestError
 from glm_core.http import USER_AGENT
 from glm_core.models import EffortLevel, ModelProfile, model_profile
 from glm_core.providers import ProviderProfile, get_provider
+from glm_core.redaction import RedactedHeaders, header_value_problem, is_secret_header, looks_like_credential
 from glm_core.thinking import apply_thinking_rules, with_default_effort
 from glm_core.types import ChatRequest
 from glm_core.validation import validate_request
@@ -28,7 +31,8 @@ __all__ = ["Endpoint", "PreparedRequest"]
 
 # Compact and key-order stable: the same request always gives the same bytes (cassettes match on
 # the body). One encoder for every call: json.dumps with options builds a new one each time.
-_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+# allow_nan=False: NaN and Infinity are not JSON, and a provider would refuse the whole body.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False)
 
 
 @dataclass(slots=True)
@@ -48,7 +52,17 @@ class PreparedRequest:
 class Endpoint:
     """Provider + base URL + credentials. Raises `ConfigurationError` saying what is missing."""
 
-    __slots__ = ("_headers", "_stream_headers", "api_key", "base_url", "dialect", "provider", "reasoning_effort")
+    __slots__ = (
+        "_headers",
+        "_stream_headers",
+        "api_key",
+        "base_url",
+        "default_headers",
+        "dialect",
+        "problem",
+        "provider",
+        "reasoning_effort",
+    )
 
     def __init__(
         self,
@@ -69,8 +83,12 @@ class Endpoint:
         self.base_url = _resolve_base_url(profile, base_url, account_id)
         headers = {"content-type": "application/json", "accept": "application/json", "user-agent": USER_AGENT}
         headers.update(profile.extra_headers)
-        if default_headers:
-            headers.update({k.lower(): v for k, v in default_headers.items()})
+        self.default_headers = (
+            _checked_headers(default_headers, profile, "default_headers", ConfigurationError) if default_headers else {}
+        )
+        headers.update(self.default_headers)
+        # Set when this endpoint cannot be used as it is (unpickled without its key): raised at first use.
+        self.problem: str | None = None
         if self.api_key is not None:
             headers["authorization"] = f"Bearer {self.api_key.get_secret_value()}"
         self._headers = headers
@@ -86,14 +104,26 @@ class Endpoint:
 
     def prepare(self, request: ChatRequest, *, stream: bool) -> PreparedRequest:
         """Validate `request` for this provider and encode it. Nothing is sent."""
+        if self.problem is not None:
+            raise ConfigurationError(self.problem, provider=self.provider.id)
         model = self.model_profile(request.model)
         request = apply_thinking_rules(with_default_effort(request, self.reasoning_effort), self.provider, model)
         validate_request(request, self.provider, model)
         encoded = self.dialect.encode(request, model, stream=stream)
         headers = self._stream_headers if stream else self._headers
         if request.extra_headers:
-            headers = {**headers, **{k.lower(): v for k, v in request.extra_headers.items()}}
-        content = _ENCODER.encode(encoded.body).encode()
+            sent = request.extra_headers
+            if isinstance(sent, RedactedHeaders):
+                sent = sent.unredacted()
+            extra = _checked_headers(sent, self.provider, "extra_headers", InvalidRequestError)
+            headers = {**headers, **extra}
+        try:
+            content = _ENCODER.encode(encoded.body).encode()
+        except (ValueError, TypeError, RecursionError) as exc:
+            raise InvalidRequestError(
+                f"{self.provider.id}: the request is not valid JSON: {_unencodable(encoded.body) or exc}",
+                provider=self.provider.id,
+            ) from None
         return PreparedRequest(
             url=self.base_url + encoded.path,
             content=content,
@@ -107,6 +137,8 @@ class Endpoint:
 
     def json_request(self, path: str, body: dict[str, Any]) -> tuple[str, bytes, dict[str, str]]:
         """(URL, body bytes, headers) of a JSON POST to `path` after the base URL (embeddings, rerank)."""
+        if self.problem is not None:
+            raise ConfigurationError(self.problem, provider=self.provider.id)
         return self.base_url + path, _ENCODER.encode(body).encode(), self._headers
 
 
@@ -117,8 +149,27 @@ def _resolve_key(profile: ProviderProfile, api_key: str | SecretStr | None) -> S
 
     if isinstance(api_key, SecretStr):
         api_key = api_key.get_secret_value()
-    if not api_key:
-        api_key = next((os.environ[name] for name in profile.api_key_env if os.environ.get(name)), None)
+    where = "api_key"
+    if api_key is not None and not isinstance(api_key, str):
+        raise ConfigurationError(f"api_key must be text, not {type(api_key).__name__}", provider=profile.id)
+    if not api_key or not api_key.strip():
+        where, api_key = next(
+            ((name, os.environ[name]) for name in profile.api_key_env if os.environ.get(name)), ("", None)
+        )
+    if api_key is not None:
+        # A key read from a file or pasted often carries a newline or a space: not part of it.
+        api_key = api_key.strip()
+        problem = header_value_problem(api_key)
+        inner = next((i for i, c in enumerate(api_key) if c.isspace()), None)
+        if problem is None and inner is not None:
+            # Legal in a header, but no provider's key has one: a paste that went wrong.
+            problem = f"character {inner + 1} of {len(api_key)} is whitespace"
+        if problem:
+            raise ConfigurationError(
+                f"the API key for {profile.name} ({where}) cannot be sent in an HTTP header: {problem}. "
+                "Copy the key again without it",
+                provider=profile.id,
+            )
     if not api_key:
         if profile.api_key_required:
             names = " or ".join(profile.api_key_env)
@@ -137,10 +188,7 @@ def _resolve_base_url(profile: ProviderProfile, base_url: str | None, account_id
             f"{profile.name} is self-hosted: pass base_url=... (e.g. 'http://localhost:8000/v1')",
             provider=profile.id,
         )
-    if not url.startswith(("http://", "https://")):
-        raise ConfigurationError(
-            f"base_url {url!r} is not an http(s) URL; pass e.g. 'https://host/v1'", provider=profile.id
-        )
+    url = _checked_url(url.strip() if isinstance(url, str) else url, profile)
     if "{account_id}" in url:
         account_id = account_id or (os.environ.get(profile.account_id_env) if profile.account_id_env else None)
         if not account_id:
@@ -150,3 +198,80 @@ def _resolve_base_url(profile: ProviderProfile, base_url: str | None, account_id
             )
         url = url.replace("{account_id}", account_id)
     return url.rstrip("/")
+
+
+def _checked_url(url: object, profile: ProviderProfile) -> str:
+    """An absolute http(s) URL with a host (the scheme in any case), or a `ConfigurationError`."""
+    from urllib.parse import urlsplit
+
+    example = "pass e.g. 'https://host/v1'"
+    if not isinstance(url, str):
+        raise ConfigurationError(f"base_url must be text, not {type(url).__name__}; {example}", provider=profile.id)
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError:
+        raise ConfigurationError(f"base_url {url!r} is not a valid URL; {example}", provider=profile.id) from None
+    if parts.scheme.lower() not in ("http", "https"):
+        raise ConfigurationError(f"base_url {url!r} is not an http(s) URL; {example}", provider=profile.id)
+    host = parts.hostname or ""
+    if not host or any(c.isspace() for c in url) or header_value_problem(host.replace("{", "").replace("}", "")):
+        raise ConfigurationError(f"base_url {url!r} has no valid host; {example}", provider=profile.id)
+    return parts.scheme.lower() + url[len(parts.scheme) :]
+
+
+def _checked_headers(
+    headers: Mapping[str, str],
+    profile: ProviderProfile,
+    what: str,
+    error: type[ConfigurationError | InvalidRequestError],
+) -> dict[str, str]:
+    """`headers`, names lower-cased; refuses a name or value HTTP cannot carry without showing the value."""
+    checked = {}
+    for name, value in headers.items():
+        if not isinstance(name, str) or not name or header_value_problem(name) or ":" in name or " " in name:
+            raise error(f"{what} has a header name HTTP cannot carry: {name!r}", provider=profile.id)
+        if not isinstance(value, str):
+            raise error(f"{what}[{name!r}] must be text, not {type(value).__name__}", provider=profile.id)
+        problem = header_value_problem(value)
+        if problem:
+            secret = is_secret_header(name) or looks_like_credential(value)
+            shown = "" if secret else f" {value!r}"
+            raise error(
+                f"{what}[{name!r}]{shown} cannot be sent in an HTTP header: {problem}; remove the character",
+                provider=profile.id,
+            )
+        checked[name.lower()] = value
+    return checked
+
+
+def _unencodable(value: Any, path: str = "") -> str | None:
+    """Where in the body a value is that JSON (UTF-8) cannot carry, said for the user; the error path only."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return f"{path or 'a value'} is {value!r}; send a finite number"
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            where = _describe_path(path)
+            char = f"U+{ord(value[exc.start]):04X}"
+            return f"{where} holds {char} at character {exc.start + 1}, a lone surrogate that is not Unicode text"
+        return None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found = _unencodable(item, f"{path}.{key}" if path else str(key))
+            if found:
+                return found
+    elif isinstance(value, list | tuple):
+        for i, item in enumerate(value):
+            found = _unencodable(item, f"{path}[{i}]")
+            if found:
+                return found
+    elif value is not None and not isinstance(value, bool | int | float | str):
+        return f"{path or 'a value'} is a {type(value).__name__}, which JSON cannot carry"
+    return None
+
+
+def _describe_path(path: str) -> str:
+    match = re.match(r"messages\[(\d+)\]", path)
+    return f"message {int(match.group(1)) + 1} ({path})" if match else path

@@ -13,7 +13,9 @@ import asyncio
 import select
 import ssl
 import threading
-from collections.abc import AsyncGenerator, Iterable
+import time
+from collections.abc import AsyncGenerator, Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any, Protocol
 
 import httpcore2
@@ -23,9 +25,11 @@ __all__ = [
     "DEFAULT_LIMITS",
     "SHARED_HEADERS",
     "USER_AGENT",
+    "read_deadline",
     "shared_async_client",
     "shared_client",
     "with_cheap_idle_checks",
+    "with_deadlines",
     "without_shared",
 ]
 
@@ -62,8 +66,8 @@ def shared_client() -> httpx2.Client:
         with _lock:
             client = _sync_client
             if client is None or client.is_closed:
-                client = _sync_client = httpx2.Client(
-                    limits=DEFAULT_LIMITS, follow_redirects=True, headers=SHARED_HEADERS
+                client = _sync_client = with_deadlines(
+                    httpx2.Client(limits=DEFAULT_LIMITS, follow_redirects=True, headers=SHARED_HEADERS)
                 )
     return client
 
@@ -102,6 +106,108 @@ def _closed_at_loop_shutdown(loop: asyncio.AbstractEventLoop, client: httpx2.Asy
     except StopIteration:
         pass
     return closer
+
+
+# ---------------------------------------------------------------------------- wall-clock deadlines
+
+# httpcore2 reads a request's read timeout once and applies it to every socket read, so a body
+# trickled a byte at a time never times out. The sync client sets the time.monotonic() by which
+# the current read must end here (per thread: the reads of a call run in the caller's thread),
+# and the connections of a client passed through `with_deadlines` cut each read to what is left.
+# The async client uses asyncio.timeout instead.
+_deadline = threading.local()
+
+
+@contextmanager
+def read_deadline(deadline: float | None) -> Iterator[None]:
+    """Socket reads and writes made in this block by a `with_deadlines` client end by `deadline`
+    (a `time.monotonic()` value) with `httpcore2.ReadTimeout` / `WriteTimeout`."""
+    previous = getattr(_deadline, "value", None)
+    _deadline.value = deadline
+    try:
+        yield
+    finally:
+        _deadline.value = previous
+
+
+def _left(timeout: float | None) -> float | None:
+    deadline: float | None = getattr(_deadline, "value", None)
+    if deadline is None:
+        return timeout
+    left = deadline - time.monotonic()
+    return left if timeout is None else min(timeout, left)
+
+
+def with_deadlines(client: httpx2.Client) -> httpx2.Client:
+    """`client`, its connections made to honour `read_deadline` (idempotent; others unchanged).
+
+    Example:
+        http = with_deadlines(httpx2.Client(proxy="http://proxy:3128"))
+        client = GLMClient("zai", http_client=http)   # GLMClient does this itself
+
+    Like `with_cheap_idle_checks`, it reaches the pools through private attributes; where httpx2
+    renames them the deadline is checked between reads only, never wrongly.
+    """
+    for transport in [client._transport, *client._mounts.values()]:
+        pool = getattr(transport, "_pool", None)
+        backend = getattr(pool, "_network_backend", None)
+        if isinstance(backend, httpcore2.NetworkBackend) and not isinstance(backend, _DeadlineBackend):
+            pool._network_backend = _DeadlineBackend(backend)  # type: ignore[union-attr]
+    return client
+
+
+class _DeadlineBackend(httpcore2.NetworkBackend):
+    def __init__(self, backend: httpcore2.NetworkBackend) -> None:
+        self._backend = backend
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore2.NetworkStream:
+        stream = self._backend.connect_tcp(
+            host, port, timeout=timeout, local_address=local_address, socket_options=socket_options
+        )
+        return _DeadlineStream(stream)
+
+    def connect_unix_socket(
+        self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None
+    ) -> httpcore2.NetworkStream:
+        return _DeadlineStream(self._backend.connect_unix_socket(path, timeout=timeout, socket_options=socket_options))
+
+    def sleep(self, seconds: float) -> None:
+        self._backend.sleep(seconds)
+
+
+class _DeadlineStream(httpcore2.NetworkStream):
+    def __init__(self, stream: httpcore2.NetworkStream) -> None:
+        self._stream = stream
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        timeout = _left(timeout)
+        if timeout is not None and timeout <= 0:
+            raise httpcore2.ReadTimeout("the call's deadline has passed")
+        return self._stream.read(max_bytes, timeout)
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        timeout = _left(timeout)
+        if timeout is not None and timeout <= 0:
+            raise httpcore2.WriteTimeout("the call's deadline has passed")
+        self._stream.write(buffer, timeout)
+
+    def close(self) -> None:
+        self._stream.close()
+
+    def start_tls(
+        self, ssl_context: ssl.SSLContext, server_hostname: str | None = None, timeout: float | None = None
+    ) -> httpcore2.NetworkStream:
+        return _DeadlineStream(self._stream.start_tls(ssl_context, server_hostname, timeout))
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._stream.get_extra_info(info)
 
 
 # ---------------------------------------------------------------------------- idle-connection checks

@@ -114,7 +114,7 @@ def apply_options(request: ChatRequest, options: Mapping[str, Any], tools: ToolC
     | option                                | effect                                              |
     |---------------------------------------|-----------------------------------------------------|
     | `model`                               | `request.model` (when not empty)                    |
-    | `stop` (a string or a list)           | `request.stop` as a list                            |
+    | `stop` (a string, tuple or list)      | `request.stop` as a list (other types: validated)   |
     | a name in `REQUEST_FIELDS`            | the field of that name                              |
     | `tools`                               | `request.tools` via the `tools` converter (*)       |
     | `tool_choice`                         | `parse_tool_choice(value)`                          |
@@ -136,8 +136,9 @@ def apply_options(request: ChatRequest, options: Mapping[str, Any], tools: ToolC
             if value:
                 request.model = value
         elif key == "stop":
-            if value:
-                request.stop = [value] if isinstance(value, str) else list(value)
+            if value is not None:
+                # "END" is one sequence; anything else that is not a list is left to the core's check.
+                request.stop = [value] if isinstance(value, str) else list(value) if isinstance(value, tuple) else value
         elif key == "tools":
             if tools is None:
                 raise TypeError("tools given but no tool converter")
@@ -150,7 +151,9 @@ def apply_options(request: ChatRequest, options: Mapping[str, Any], tools: ToolC
                 request.tool_choice = parse_tool_choice(value)
         elif key == "extra_headers":
             if value:
-                request.extra_headers = dict(value)
+                # A RedactedHeaders (a dict that shows no values) is kept as is: the endpoint sends
+                # its unredacted() values.
+                request.extra_headers = value if isinstance(value, dict) else dict(value)
         elif key == "extra_body":
             extra_body = value
         elif key not in IGNORED_OPTIONS:

@@ -13,13 +13,23 @@
 from __future__ import annotations
 
 import email.utils
+import logging
 import math
 import random
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-__all__ = ["DEFAULT_MAX_RETRIES", "RetryPolicy", "parse_retry_after"]
+from glm_core.failures import as_glm_error
+from glm_core.redaction import credential_values
+
+if TYPE_CHECKING:
+    from glm_core.providers import ProviderProfile
+
+__all__ = ["DEFAULT_MAX_RETRIES", "Attempts", "RetryPolicy", "parse_retry_after"]
+
+logger = logging.getLogger("glm_core")
 
 DEFAULT_MAX_RETRIES = 2
 MAX_RETRY_AFTER_SECONDS = 60.0
@@ -70,3 +80,37 @@ class RetryPolicy:
             return min(retry_after, self.max_retry_after)
         backoff = min(self.base_delay * 2**attempt, self.max_delay)
         return float(backoff * (1 - 0.25 * self.random()))
+
+
+class Attempts:
+    """The one retry loop's state for one call (sync and async, streamed or not).
+
+    Example:
+        attempts = Attempts(policy, provider)
+        while True:
+            try:
+                return send()
+            except Exception as exc:
+                sleep(attempts.wait_after(exc))   # raises the final error instead
+    """
+
+    __slots__ = ("_what", "attempt", "headers", "policy", "provider")
+
+    def __init__(
+        self, policy: RetryPolicy, provider: ProviderProfile, headers: Mapping[str, str], what: str = ""
+    ) -> None:
+        self.policy = policy
+        self.provider = provider
+        self.headers = headers  # the request's: their credentials are masked in error texts
+        self._what = what
+        self.attempt = 0
+
+    def wait_after(self, exc: Exception) -> float:
+        """Seconds to wait before the next attempt; raises the glm_core error when there is none."""
+        error = as_glm_error(exc, self.provider, credential_values(self.headers))
+        if not error.retryable or self.attempt >= self.policy.max_retries:
+            raise error from (None if error is exc else exc)
+        delay = self.policy.delay(self.attempt, getattr(error, "retry_after", None))
+        logger.info("retrying %s%s in %.2fs after: %s", self._what, self.provider.id, delay, error)
+        self.attempt += 1
+        return delay

@@ -222,9 +222,13 @@ class ChatResponse:
 
 @dataclass(slots=True)
 class ToolCallDelta:
-    """A piece of a streamed tool call; pieces with the same `index` belong to one call."""
+    """A piece of a streamed tool call; pieces with the same `index` belong to one call.
 
-    index: int
+    `index` is None when the provider left it out; a stream's assembler sets it to the call's
+    position (a new `id` at a taken index is a new call) before the chunk reaches you.
+    """
+
+    index: int | None
     id: str | None = None
     name: str | None = None
     arguments: str = ""

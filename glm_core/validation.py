@@ -6,8 +6,10 @@ what is allowed, so the user can fix the call instead of decoding a provider's 4
 
 from __future__ import annotations
 
+import math
 import re
 from functools import lru_cache
+from typing import Any
 
 from glm_core.errors import InvalidRequestError
 from glm_core.models import ModelProfile
@@ -15,9 +17,14 @@ from glm_core.providers import PROVIDERS, ProviderProfile
 from glm_core.types import (
     AssistantMessage,
     ChatRequest,
+    FilePart,
+    ImagePart,
     NamedToolChoice,
     SystemMessage,
+    TextPart,
     ToolMessage,
+    UserMessage,
+    VideoPart,
 )
 from glm_core.vision_checks import check_vision
 
@@ -50,7 +57,12 @@ def _check_range(
 
 
 def validate_request(request: ChatRequest, provider: ProviderProfile, model: ModelProfile) -> None:
-    """Raise `InvalidRequestError` for anything `provider` would refuse."""
+    """Raise `InvalidRequestError` for anything `provider` would refuse.
+
+    Types are checked first (a number where one is expected, text where text is), so every later
+    check compares values of the right kind; `stop="END"` becomes `["END"]`.
+    """
+    _check_types(request, provider)
     _check_messages(request, provider, model)
     _check_range(provider, "temperature", request.temperature, provider.temperature_range)
     _check_range(provider, "top_p", request.top_p, provider.top_p_range)
@@ -150,7 +162,8 @@ def _check_tools(request: ChatRequest, provider: ProviderProfile) -> None:
         raise _fail(provider, f"{len(tools)} tools given; {provider.name} accepts at most {provider.max_tools}")
     pattern = _pattern(provider.tool_name_pattern)
     for tool in tools:
-        if not pattern.match(tool.name):
+        # fullmatch: with match, "$" also matches before a final newline ("get_weather\n").
+        if not isinstance(tool.name, str) or not pattern.fullmatch(tool.name):
             raise _fail(
                 provider,
                 f"tool name {tool.name!r} is not allowed; use 1-64 letters, digits, '_' or '-'",
@@ -183,3 +196,50 @@ def _check_response_format(request: ChatRequest, provider: ProviderProfile) -> N
                 provider,
                 'response_format json_schema needs {"json_schema": {"name": ..., "schema": {...}}}',
             )
+
+
+_MESSAGE_TYPES = (SystemMessage, UserMessage, AssistantMessage, ToolMessage)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _check_types(request: ChatRequest, provider: ProviderProfile) -> None:
+    """Each field holds the kind of value it documents; a plain conversion where intent is clear."""
+    for name in ("temperature", "top_p"):
+        value = getattr(request, name)
+        if value is not None and not _is_number(value):
+            raise _fail(provider, f"{name} must be a finite number, got {value!r}")
+    for name in ("max_tokens", "seed"):
+        value = getattr(request, name)
+        if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
+            if isinstance(value, float) and value.is_integer():
+                setattr(request, name, int(value))
+            else:
+                raise _fail(provider, f"{name} must be a whole number, got {value!r}")
+    stop = request.stop
+    if stop is not None:
+        if isinstance(stop, str):
+            request.stop = stop = [stop]  # one stop sequence, never its characters
+        if not isinstance(stop, list | tuple) or not all(isinstance(s, str) and s for s in stop):
+            raise _fail(provider, f"stop must be a list of non-empty strings, got {stop!r}")
+    if not isinstance(request.messages, list | tuple):
+        raise _fail(provider, f"messages must be a list of messages, got {type(request.messages).__name__}")
+    for position, message in enumerate(request.messages, 1):
+        _check_message(message, position, provider)
+
+
+def _check_message(message: object, position: int, provider: ProviderProfile) -> None:
+    if not isinstance(message, _MESSAGE_TYPES):
+        raise _fail(provider, f"message {position} is a {type(message).__name__}, not a glm_core message")
+    content: Any = message.content
+    kind = type(message).__name__
+    if isinstance(message, UserMessage) and isinstance(content, list):
+        for part in content:
+            if not isinstance(part, TextPart | ImagePart | VideoPart | FilePart):
+                raise _fail(provider, f"message {position} ({kind}) has a content part of type {type(part).__name__}")
+            if isinstance(part, TextPart) and not isinstance(part.text, str):
+                raise _fail(provider, f"message {position} ({kind}) has a text part that is not text")
+    elif not (isinstance(content, str) or (content is None and isinstance(message, AssistantMessage))):
+        raise _fail(provider, f"message {position} ({kind}) has content of type {type(content).__name__}; pass text")

@@ -19,8 +19,9 @@ from glm_core.client import DEFAULT_STREAM_IDLE_TIMEOUT, AsyncGLMClient, GLMClie
 from glm_core.errors import GLMError, ToolCallRequiredError
 from glm_core.models import EffortLevel
 from glm_core.options import resolve_timeout
+from glm_core.pickling import public_model_state
 from glm_core.providers import ProviderProfile, get_provider
-from glm_core.redaction import redact_headers
+from glm_core.redaction import redact_headers, redact_options
 from glm_core.refusals import refusal_text, refused_instead
 from glm_core.thinking import with_default_effort
 from glm_core.tokens import estimate_text_tokens, estimate_tokens
@@ -112,9 +113,11 @@ class ChatGLM(BaseChatModel):
     account_id: str | None = None
     """Cloudflare's account id; default from `CLOUDFLARE_ACCOUNT_ID`."""
     timeout: float | httpx2.Timeout | None = None
-    """Seconds for a whole non-streamed answer (default 600); connecting has 5 s."""
+    """Wall-clock seconds for one attempt at a whole non-streamed answer, and for a stream's first
+    event (default 600); a body trickled a byte at a time does not extend it. Connecting has 5 s."""
     stream_idle_timeout: float = DEFAULT_STREAM_IDLE_TIMEOUT
-    """Seconds allowed between two stream events before the stream counts as stalled."""
+    """Wall-clock seconds allowed between two stream events (keep-alive comments and partial
+    events do not reset it) before the stream counts as stalled."""
     max_retries: int = 2
     """Retries after the first attempt (429, 5xx, connection errors; never no-balance errors)."""
     streaming: bool = False
@@ -194,6 +197,20 @@ class ChatGLM(BaseChatModel):
     def __repr_args__(self) -> Iterator[tuple[str | None, Any]]:
         for name, value in super().__repr_args__():
             yield name, redact_headers(value) if name == "default_headers" else value
+
+    def _get_invocation_params(self, stop: list[str] | None = None, **kwargs: Any) -> dict[str, Any]:
+        # What on_chat_model_start hands every tracer (and its `options`): per-call
+        # extra_headers shown redacted, by the one rule of glm_core.redaction.
+        return redact_options(super()._get_invocation_params(stop=stop, **kwargs))
+
+    # Pickling: never the key nor credential headers (glm_core.pickling); the core clients rebuild
+    # themselves with the key from the environment.
+    def __getstate__(self) -> dict[Any, Any]:
+        return public_model_state(super().__getstate__(), ("http_client", "http_async_client"))
+
+    def __setstate__(self, state: dict[Any, Any]) -> None:
+        super().__setstate__(state)
+        self.__dict__["api_key"] = self.__pydantic_private__["_client"].endpoint.api_key
 
     @model_validator(mode="after")
     def _glm_build_clients(self) -> Self:
@@ -289,7 +306,7 @@ class ChatGLM(BaseChatModel):
             temperature=self.temperature,
             top_p=self.top_p,
             max_tokens=self.max_tokens,
-            stop=stop or self.stop,
+            stop=self.stop if stop is None else stop,  # a falsy wrong value is checked, not dropped
             seed=self.seed,
             thinking=self.thinking,
             preserve_thinking=self.preserve_thinking,

@@ -16,7 +16,8 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import functools
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -32,7 +33,7 @@ from llama_index.core.base.llms.types import (
     MessageRole,
     ToolCallBlock,
 )
-from llama_index.core.bridge.pydantic import Field, PrivateAttr, SecretStr, field_serializer, field_validator
+from llama_index.core.bridge.pydantic import BaseModel, Field, PrivateAttr, SecretStr, field_serializer, field_validator
 from llama_index.core.llms.callbacks import llm_chat_callback, llm_completion_callback
 from llama_index.core.llms.function_calling import FunctionCallingLLM
 from llama_index.core.types import PydanticProgramMode
@@ -40,7 +41,8 @@ from llama_index.core.types import PydanticProgramMode
 from glm_core.client import DEFAULT_STREAM_IDLE_TIMEOUT, DEFAULT_TIMEOUT, AsyncGLMClient, GLMClient
 from glm_core.models import EffortLevel
 from glm_core.options import resolve_timeout
-from glm_core.redaction import redact_headers
+from glm_core.pickling import public_model_state
+from glm_core.redaction import hide_header_values, redact_headers
 from glm_core.retry import DEFAULT_MAX_RETRIES
 from glm_core.tokens import estimate_tokens
 from glm_core.tool_policy import first_call_only, restore_tool_name, safe_tool_name
@@ -86,6 +88,27 @@ _CONNECTION_FIELDS = frozenset(
         "async_http_client",
     }
 )
+
+
+def _hidden_headers(method: Callable[..., Any]) -> Callable[..., Any]:
+    """Per-call `extra_headers` shown redacted to LlamaIndex's events and callbacks (which see the
+    call's kwargs before the method runs); the request still sends them (glm_core.redaction)."""
+
+    @functools.wraps(method)
+    def call(self: GLM, *args: Any, **kwargs: Any) -> Any:
+        hide_header_values(kwargs)
+        return method(self, *args, **kwargs)
+
+    return call
+
+
+def _hidden_headers_async(method: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(method)
+    async def call(self: GLM, *args: Any, **kwargs: Any) -> Any:
+        hide_header_values(kwargs)
+        return await method(self, *args, **kwargs)
+
+    return call
 
 
 class GLM(FunctionCallingLLM):
@@ -153,10 +176,13 @@ class GLM(FunctionCallingLLM):
         default=None, description="Overrides the model profile's context window (e.g. a vLLM --max-model-len)."
     )
     timeout: float | None = Field(
-        default=DEFAULT_TIMEOUT, description="Seconds for a whole non-streamed answer (None: the default, 600)."
+        default=DEFAULT_TIMEOUT,
+        description="Wall-clock seconds for one attempt at a whole answer, and for a stream's first event "
+        "(None: the default, 600).",
     )
     stream_idle_timeout: float = Field(
-        default=DEFAULT_STREAM_IDLE_TIMEOUT, description="Seconds allowed between two stream events."
+        default=DEFAULT_STREAM_IDLE_TIMEOUT,
+        description="Wall-clock seconds allowed between two stream events (keep-alive comments do not count).",
     )
     max_retries: int = Field(default=DEFAULT_MAX_RETRIES, ge=0, description="Retries after the first attempt.")
     default_headers: dict[str, str] | None = Field(default=None, description="Headers sent on every request.")
@@ -224,6 +250,17 @@ class GLM(FunctionCallingLLM):
             )
         return client
 
+    # Pickling: never the key nor credential headers (glm_core.pickling); the core clients rebuild
+    # themselves with the key from the environment.
+    def __getstate__(self) -> dict[Any, Any]:
+        return public_model_state(super().__getstate__(), ("http_client", "async_http_client"))
+
+    def __setstate__(self, state: dict[Any, Any]) -> None:
+        # pydantic's own restore, not LlamaIndex's (which re-runs __init__ and would build clients
+        # that silently lack the credential headers the pickle left out).
+        BaseModel.__setstate__(self, state)
+        self.__dict__["api_key"] = self.__pydantic_private__["_client"].endpoint.api_key
+
     def __setattr__(self, name: str, value: Any) -> None:
         if name == "api_key" and isinstance(value, str):
             value = SecretStr(value)
@@ -289,20 +326,24 @@ class GLM(FunctionCallingLLM):
 
     # ------------------------------------------------------------------ chat
 
+    @_hidden_headers
     @llm_chat_callback()
     def chat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponse:
         return chat_response(self._sync_client.chat(self._chat_request(messages, kwargs)), self.provider)
 
+    @_hidden_headers_async
     @llm_chat_callback()
     async def achat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponse:
         return chat_response(await self._async_client.chat(self._chat_request(messages, kwargs)), self.provider)
 
+    @_hidden_headers
     @llm_chat_callback()
     def stream_chat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponseGen:
         # Validated and encoded now, so a bad option raises here; connects on iteration.
         request = self._chat_request(messages, kwargs)
         return stream_chat_responses(self._sync_client.stream(request), first_call_only(request), self.provider)
 
+    @_hidden_headers_async
     @llm_chat_callback()
     async def astream_chat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponseAsyncGen:
         request = self._chat_request(messages, kwargs)
@@ -310,20 +351,24 @@ class GLM(FunctionCallingLLM):
 
     # ------------------------------------------------------------------ complete
 
+    @_hidden_headers
     @llm_completion_callback()
     def complete(self, prompt: str, formatted: bool = False, **kwargs: Any) -> CompletionResponse:
         return completion_response(self._sync_client.chat(self._request([UserMessage(prompt)], kwargs)), self.provider)
 
+    @_hidden_headers_async
     @llm_completion_callback()
     async def acomplete(self, prompt: str, formatted: bool = False, **kwargs: Any) -> CompletionResponse:
         request = self._request([UserMessage(prompt)], kwargs)
         return completion_response(await self._async_client.chat(request), self.provider)
 
+    @_hidden_headers
     @llm_completion_callback()
     def stream_complete(self, prompt: str, formatted: bool = False, **kwargs: Any) -> CompletionResponseGen:
         stream = self._sync_client.stream(self._request([UserMessage(prompt)], kwargs))
         return stream_completion_responses(stream)
 
+    @_hidden_headers_async
     @llm_completion_callback()
     async def astream_complete(self, prompt: str, formatted: bool = False, **kwargs: Any) -> CompletionResponseAsyncGen:
         stream = self._async_client.stream(self._request([UserMessage(prompt)], kwargs))

@@ -62,7 +62,7 @@ def error_from_response(provider: ProviderProfile, status: int, headers: Mapping
     """The typed error for an HTTP error response (any body, JSON or not)."""
     try:
         data: Any = json.loads(content) if content else None
-    except ValueError:
+    except (ValueError, RecursionError):
         data = None
     if data is None:
         # A proxy's HTML page or an empty body: keep a short, readable excerpt.

@@ -191,7 +191,7 @@ class TestCloudflareGLM53(_GLMStandard):
     usage_details = ("cache_read_input",)
 
 
-class TestOpenRouterGLM53(_GLMStandard):
+class TestOpenRouterGLM53(_AutoOnlyToolChoice):
     provider = "openrouter"
     model_id = "glm-5.3"
     override = "glm-5.2"
