@@ -7,7 +7,7 @@ GLM-5.3 takes reasoning_effort "low", "high" or "max"; left unset, the server us
 expensive. thinking=False cannot switch it off (Z.ai refuses that): it is sent as "low".
 """
 
-from glm_core.offline import real_or_emulated
+from glm_cli.offline import real_or_emulated
 from langchain_glm import ChatGLM
 from llama_index_glm import GLM
 

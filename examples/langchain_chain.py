@@ -7,7 +7,7 @@ With no ZAI_API_KEY it answers from the built-in emulator (and says so); set the
 from langchain_core.output_parsers import StrOutputParser
 from langchain_core.prompts import ChatPromptTemplate
 
-from glm_core.offline import real_or_emulated
+from glm_cli.offline import real_or_emulated
 from langchain_glm import ChatGLM
 
 prompt = ChatPromptTemplate.from_messages(

@@ -15,7 +15,7 @@ from langchain_core.prompts import ChatPromptTemplate
 from langchain_core.runnables import RunnablePassthrough
 from langchain_core.vectorstores import InMemoryVectorStore
 
-from glm_core.offline import real_or_emulated
+from glm_cli.offline import real_or_emulated
 from langchain_glm import ChatGLM, GLMEmbeddings, GLMRerank
 
 data = Path(__file__).parent / "data"

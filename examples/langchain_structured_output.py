@@ -9,7 +9,7 @@ Run: python examples/langchain_structured_output.py
 
 from pydantic import BaseModel, Field
 
-from glm_core.offline import real_or_emulated
+from glm_cli.offline import real_or_emulated
 from langchain_glm import ChatGLM
 
 

@@ -10,7 +10,7 @@ Run: python examples/langgraph_agent.py
 from langchain.agents import create_agent
 from langchain_core.tools import tool
 
-from glm_core.offline import real_or_emulated
+from glm_cli.offline import real_or_emulated
 from langchain_glm import ChatGLM
 
 

@@ -10,7 +10,7 @@ import asyncio
 
 from llama_index.core.agent.workflow import AgentStream, FunctionAgent, ToolCallResult
 
-from glm_core.offline import real_or_emulated
+from glm_cli.offline import real_or_emulated
 from llama_index_glm import GLM
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from llama_index.core import Settings, SimpleDirectoryReader, VectorStoreIndex
 
-from glm_core.offline import real_or_emulated
+from glm_cli.offline import real_or_emulated
 from llama_index_glm import GLM, GLMEmbedding, GLMRerank
 
 folder = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).parent / "data"

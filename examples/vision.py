@@ -15,7 +15,7 @@ from pathlib import Path
 from langchain_core.messages import HumanMessage
 from llama_index.core.base.llms.types import ChatMessage, DocumentBlock, ImageBlock, TextBlock
 
-from glm_core.offline import real_or_emulated
+from glm_cli.offline import real_or_emulated
 from langchain_glm import ChatGLM
 from llama_index_glm import GLM
 

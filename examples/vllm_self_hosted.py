@@ -7,7 +7,7 @@ then: GLM_VLLM_BASE_URL=http://localhost:8000/v1 python examples/vllm_self_hoste
 Without GLM_VLLM_BASE_URL it runs against the built-in emulator of a vLLM server.
 """
 
-from glm_core.offline import real_or_emulated
+from glm_cli.offline import real_or_emulated
 from langchain_glm import ChatGLM
 from llama_index_glm import GLM
 

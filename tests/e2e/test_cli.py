@@ -10,8 +10,8 @@ import time
 
 import pytest
 
+from glm_cli.cli import main
 from glm_core.capabilities import capability_table
-from glm_core.cli import main
 from glm_core.testing import Fault
 
 pytest_plugins = ["glm_core.testing.pytest_plugin"]
@@ -156,7 +156,7 @@ def test_check_reports_an_unreachable_server(monkeypatch) -> None:
 @pytest.mark.loopback
 def test_emulator_command_serves_on_loopback() -> None:
     process = subprocess.Popen(
-        [sys.executable, "-m", "glm_core.cli", "emulator", "--provider", "zai", "--port", "0"],
+        [sys.executable, "-m", "glm_cli.cli", "emulator", "--provider", "zai", "--port", "0"],
         stdout=subprocess.PIPE,
         text=True,
     )

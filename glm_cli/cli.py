@@ -21,6 +21,7 @@ from contextlib import contextmanager
 from dataclasses import asdict
 from typing import Any, TextIO
 
+from glm_cli.offline import EMULATOR_ACCOUNT_ID, EMULATOR_API_KEY, env_base_url, has_credentials
 from glm_core.capabilities import capability_table, catalogue_table, provider_models
 from glm_core.client import GLMClient
 from glm_core.errors import (
@@ -33,7 +34,6 @@ from glm_core.errors import (
     QuotaExceededError,
 )
 from glm_core.models import EFFORT_LEVELS
-from glm_core.offline import EMULATOR_ACCOUNT_ID, EMULATOR_API_KEY, env_base_url, has_credentials
 from glm_core.providers import PROVIDERS, get_provider
 from glm_core.types import ChatRequest, ChatResponse, UserMessage
 
