@@ -5,7 +5,7 @@ code stands for (so an error inside a 200 answer is classed as the status it nor
 with), and which codes are retried, final, a quota/credit exhaustion, a content-filter block or
 a context overflow. `glm_core.dialects.errors` reads only this record.
 
-Sources (providers.md §1.9, §2.5, §3; real-traffic.md "Error bodies"):
+Sources (docs/providers-facts.md, one section per provider):
 - Z.ai family: 1113 arrears is sent as 429 but is final; 1301 content filter; 1261 prompt too long.
 - Cloudflare: 3036 daily neuron allocation used up (429, final); 3040 capacity (retried).
 - AI/ML API: no business codes; HTTP 403 alone means "You've run out of credits".
@@ -74,7 +74,7 @@ ZAI_CODES = ErrorCodes(
         **dict.fromkeys(("1210", "1211", "1212", "1213", "1214", "1215", "1261", "1301"), 400),
         **dict.fromkeys(("1113", "1302", "1303", "1304", "1305", "1308", "1309", "1310", "1312", "1313"), 429),
     },
-    # §1.9: 1302/1303/1305/1312 are load; 1234 a network error; 500 internal.
+    # 1302/1303/1305/1312 are load; 1234 a network error; 500 internal.
     retryable=frozenset({"500", "1230", "1234", "1302", "1303", "1305", "1312"}),
     # 1113 arrears (sent as 429), 1301 content filter, 1304/1308/1310 usage caps, 1309 plan expired.
     final=frozenset({"1113", "1301", "1304", "1308", "1309", "1310", "1311", "1313"}),

@@ -98,7 +98,7 @@ def _certificate_rejected(exc: BaseException) -> bool:
 def check_answer(prepared: PreparedRequest, response: ChatResponse, provider: ProviderProfile) -> None:
     """Checks the client makes on every whole answer, streamed or not."""
     if response.finish_reason == "network_error":
-        # Z.ai ends a generation that broke on its side this way (§1.7): not a complete answer.
+        # Z.ai ends a generation that broke on its side this way (docs/providers-facts.md): not a complete answer.
         raise ServerError(
             f"{provider.name} stopped the answer with finish_reason 'network_error'",
             provider=provider.id,

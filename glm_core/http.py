@@ -1,7 +1,7 @@
 """The shared httpx2 clients.
 
 Building an httpx2 client costs ~50 ms, nearly all of it in creating an SSL context
-(quality-reliability-perf.md §3.1), so every GLMClient without a client of its own shares one:
+(docs/providers-facts.md, "Transport"), so every GLMClient without a client of its own shares one:
 one sync client per process and one async client per event loop (an async client's connections
 belong to the loop that opened them). Timeouts are passed per request, so one client serves
 every timeout setting.

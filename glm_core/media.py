@@ -46,7 +46,7 @@ _EXTRA_TYPES = {
     ".pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
     ".webp": "image/webp",
 }
-# MIME type -> the extension format rules are written in (Z.ai lists extensions, §4.1).
+# MIME type -> the extension format rules are written in (Z.ai lists extensions).
 _EXTENSIONS = {
     "image/jpeg": "jpg",
     "image/jpg": "jpg",

@@ -8,8 +8,8 @@ needs to change: ids are never refused (an id that is not here gets the facts of
 `model_profile`), and how each provider spells an id on the wire is the provider's naming rule
 (`ProviderProfile.naming` in `glm_core/providers.py`), not a list.
 
-Sources (`shared/reference/models-2026.md`): §1.2 per-model facts, §1.3 capabilities, §2.1
-reasoning_effort and thinking, §5 Cloudflare, §6 OpenRouter, §7 AI/ML API, §8 EmpirioLabs. What is
+Sources: each row's `source` names the keys of docs/providers-facts.md ("Sources"): ZAI-OAS and docs.z.ai for
+per-model facts, capabilities, reasoning_effort and thinking; CF-JSON, OR, AIML and EMP per provider. What is
 uncertain is listed in `glm_core/testing/facts.py` (UNCERTAIN_CHOICES).
 
 Example:
@@ -93,7 +93,7 @@ class ModelProfile:
     effort_levels: tuple[EffortLevel, ...] = ()
     # The level the server uses when none is sent ("max", the most expensive, on GLM-5.2+).
     effort_default: EffortLevel | None = None
-    # Whether `tools` (function calling) is accepted. False only for GLM-4.5V (§1.3).
+    # Whether `tools` (function calling) is accepted. False only for GLM-4.5V (ZAI-OAS).
     tool_calling: bool = True
     # Whether Z.ai streams tool-call arguments incrementally when `tool_stream: true` is sent
     # (GLM-4.6 and later text models; not in the vision schema).
@@ -116,7 +116,7 @@ class ModelProfile:
     context_by_provider: Mapping[str, int] = field(default_factory=dict, hash=False, compare=False)
     # The catalogue row this profile comes from: its own id for a row, the family's for a derived id.
     family: str = ""
-    # Where the facts come from (section of shared/reference/models-2026.md).
+    # Where the facts come from (the source keys of docs/providers-facts.md).
     source: str = ""
 
     @property
@@ -131,7 +131,7 @@ class ModelProfile:
 # One row per model, a few facts per line (kept compact by hand, hence fmt: off).
 # fmt: off
 _ROWS: tuple[ModelProfile, ...] = (
-    # --- GLM-5.3 family (2026-08): always thinks; effort low/high/max, default max (§1.2, §2.1).
+    # --- GLM-5.3 family (2026-08): always thinks; effort low/high/max, default max (docs.z.ai; ZAI-OAS).
     ModelProfile(
         "glm-5.3", "GLM-5.3", 1_000_000, 131_072,
         thinking="always", effort_levels=_LOW_HIGH_MAX, effort_default="max", release_date="2026-08-14",
@@ -139,7 +139,7 @@ _ROWS: tuple[ModelProfile, ...] = (
         # Z.ai says 1M; OpenRouter and Cloudflare @a71a285 say 1,048,576 (Cloudflare @14f349e says
         # 1,310,720: the smaller is kept, see UNCERTAIN_CHOICES).
         context_by_provider={"openrouter": 1_048_576, "cloudflare": 1_048_576, "cloudflare_openai": 1_048_576},
-        source="§1.2 ZAI-OAS, OR z-ai/glm-5.3, MDEV; §5.1 CF-JSON; §7 AIML",
+        source="ZAI-OAS, OR z-ai/glm-5.3, MDEV; CF-JSON; AIML",
     ),
     ModelProfile(
         "glm-5.3-flash", "GLM-5.3-Flash", 1_000_000, 131_072, inputs=_VISION, max_images=150, max_videos=2,
@@ -147,69 +147,69 @@ _ROWS: tuple[ModelProfile, ...] = (
         release_date="2026-08-26", open_weights=True,
         providers=(*_ZAI, *_CF, "openrouter", "vllm", "sglang"),
         context_by_provider={"cloudflare": 1_310_720, "cloudflare_openai": 1_310_720},
-        source="§1.2 ZAI-OAS vision request, CF-JSON glm-5.3-flash; §4.1",
+        source="ZAI-OAS vision request, CF-JSON glm-5.3-flash; ZAI-OAS vision",
     ),
     ModelProfile(
         "glm-5.3-flashx", "GLM-5.3-FlashX", 1_000_000, 131_072, inputs=frozenset({"text", "image", "video"}),
         max_images=150, max_videos=2, thinking="always", effort_levels=_LOW_HIGH_MAX, effort_default="max",
         json_mode=False, tool_stream=False, release_date="2026-09-18", providers=("zai", "bigmodel"),
-        source="§1.2 ZAI-OAS vision enum, MDEV glm-5.3-flashx",
+        source="ZAI-OAS vision enum, MDEV glm-5.3-flashx",
     ),
     # --- GLM-5.2 (2026-06): 1M; all seven levels accepted (none/minimal skip thinking, low/medium
-    # -> high, xhigh -> max), default max (§2.1).
+    # -> high, xhigh -> max), default max (ZAI-OAS).
     ModelProfile(
         "glm-5.2", "GLM-5.2", 1_000_000, 131_072, effort_levels=_ALL_LEVELS, effort_default="max",
         release_date="2026-06-13", open_weights=True,
         providers=(*_ZAI, *_CF, "openrouter", "aimlapi", "empiriolabs"),
         context_by_provider={"cloudflare": 262_144, "cloudflare_openai": 262_144, "aimlapi": 200_000},
-        source="§1.2 ZAI-OAS, BigModel migrate-to-glm-new; §5.1 CF-JSON glm-5.2; §7 AIML; §8 EMP glm-5-2",
+        source="ZAI-OAS, BigModel migrate-to-glm-new; CF-JSON glm-5.2; AIML; EMP glm-5-2",
     ),
     # --- GLM-5 / 5.1 / 5-Turbo: 200K, no reasoning_effort ("GLM-5.2 and above").
     ModelProfile(
         "glm-5.1", "GLM-5.1", 200_000, 131_072, release_date="2026-04-07", open_weights=True,
         providers=(*_ZAI, "openrouter", "aimlapi", "empiriolabs"),
-        source="§1.2 docs.z.ai glm-5.1, ZAI-OAS; §7; §8",
+        source="docs.z.ai glm-5.1, ZAI-OAS; AIML; EMP",
     ),
     ModelProfile(
         "glm-5", "GLM-5", 200_000, 131_072, release_date="2026-02-11", open_weights=True,
         providers=("zai", "bigmodel", "openrouter", "aimlapi"),
-        source="§1.2 ZAI-OAS, MDEV zhipuai/glm-5",
+        source="ZAI-OAS, MDEV zhipuai/glm-5",
     ),
     ModelProfile(
         "glm-5-turbo", "GLM-5-Turbo", 200_000, 131_072, release_date="2026-03-16",
         providers=("zai", "bigmodel", "openrouter", "aimlapi"),
-        source="§1.2 docs.z.ai glm-5-turbo (absent from the spec enum, §10.6)",
+        source="docs.z.ai glm-5-turbo (absent from the spec enum, unresolved in the sources)",
     ),
     ModelProfile(
         "glm-5v-turbo", "GLM-5V-Turbo", 200_000, 131_072, inputs=_VISION, max_images=150, max_videos=2,
         thinking="on", tool_stream=False, json_mode=False, preserved_thinking=False, release_date="2026-04-01",
         providers=("zai", "bigmodel", "openrouter", "aimlapi"),
-        source="§1.2 docs.z.ai glm-5v-turbo; §4.1 (GLM-5V: 150 images, 2 videos)",
+        source="docs.z.ai glm-5v-turbo; ZAI-OAS vision (GLM-5V: 150 images, 2 videos)",
     ),
     # --- GLM-4.7 family (2025-12 / 2026-01): thinks whenever enabled, preserved thinking.
     ModelProfile(
         "glm-4.7", "GLM-4.7", 200_000, 128 * _K, thinking="on", release_date="2025-12-22", open_weights=True,
         providers=(*_ZAI, "openrouter", "aimlapi"),
-        source="§1.2 docs.z.ai glm-4.7; providers.md §1.2",
+        source="docs.z.ai glm-4.7; ZAI-CC",
     ),
     ModelProfile(
         "glm-4.7-flash", "GLM-4.7-Flash", 200_000, 128 * _K, thinking="on", release_date="2026-01-19",
         open_weights=True,
         providers=("zai", "bigmodel", *_CF, "openrouter", "aimlapi", "empiriolabs", "vllm", "sglang"),
         context_by_provider={"cloudflare": 131_072, "cloudflare_openai": 131_072},
-        source="§1.2 docs.z.ai glm-4.7, MDEV; §5.1 CF-JSON glm-4.7-flash; §7; providers.md",
+        source="docs.z.ai glm-4.7, MDEV; CF-JSON glm-4.7-flash; AIML; ZAI-CC",
     ),
     ModelProfile(
         "glm-4.7-flashx", "GLM-4.7-FlashX", 200_000, 128 * _K, thinking="on", release_date="2026-01-19",
-        providers=("zai", "bigmodel"), source="§1.2 docs.z.ai glm-4.7 (FlashX tab)",
+        providers=("zai", "bigmodel"), source="docs.z.ai glm-4.7 (FlashX tab)",
     ),
     ModelProfile(
         "glm-4.6", "GLM-4.6", 200_000, 128 * _K, preserved_thinking=False, release_date="2025-09-30",
         open_weights=True, providers=("zai", "bigmodel", "openrouter", "aimlapi"),
-        source="§1.2 ZAI-OAS, MDEV",
+        source="ZAI-OAS, MDEV",
     ),
     # --- Vision: GLM-4.6V (128K / 32K) and GLM-4.5V (64K / 16K, no tools, 50 images, 1 video).
-    # The vision schema has no response_format and no tool_stream; defaults 0.8 / 0.6 (§1.3).
+    # The vision schema has no response_format and no tool_stream; defaults 0.8 / 0.6 (ZAI-OAS).
     *(
         ModelProfile(
             model_id, name, 128 * _K, 32 * _K, inputs=_VISION, max_images=150, max_videos=2, thinking="on",
@@ -218,9 +218,9 @@ _ROWS: tuple[ModelProfile, ...] = (
             providers=served, source=source,
         )
         for model_id, name, served, source in (
-            ("glm-4.6v", "GLM-4.6V", ("zai", "bigmodel", "openrouter", "aimlapi"), "§1.2 docs.z.ai glm-4.6v; §4.1"),
-            ("glm-4.6v-flash", "GLM-4.6V-Flash", ("zai", "bigmodel", "empiriolabs"), "§1.2; §8 EMP glm-4-6v-flash"),
-            ("glm-4.6v-flashx", "GLM-4.6V-FlashX", ("zai", "bigmodel"), "§1.2 docs.z.ai glm-4.6v"),
+            ("glm-4.6v", "GLM-4.6V", ("zai", "bigmodel", "openrouter", "aimlapi"), "docs.z.ai glm-4.6v; ZAI-OAS vision"),
+            ("glm-4.6v-flash", "GLM-4.6V-Flash", ("zai", "bigmodel", "empiriolabs"), "docs.z.ai; EMP glm-4-6v-flash"),
+            ("glm-4.6v-flashx", "GLM-4.6V-FlashX", ("zai", "bigmodel"), "docs.z.ai glm-4.6v"),
         )
     ),
     ModelProfile(
@@ -228,14 +228,14 @@ _ROWS: tuple[ModelProfile, ...] = (
         max_videos=1, thinking="on", tool_calling=False, tool_stream=False, json_mode=False,
         preserved_thinking=False, default_temperature=0.8, default_top_p=0.6, release_date="2025-08-11",
         open_weights=True, providers=("zai", "bigmodel", "openrouter", "aimlapi"),
-        source="§1.2 ZAI-OAS, MDEV; §1.3 (no tools); §4.1 (50 images, 1 video)",
+        source="ZAI-OAS, MDEV; ZAI-OAS (no tools); ZAI-OAS vision (50 images, 1 video)",
     ),
     # --- GLM-4.5 family (2025-07): 128K / 96K, default temperature 0.6, no tool_stream.
     *(
         ModelProfile(
             model_id, name, 128 * _K, 96 * _K, tool_stream=False, preserved_thinking=False, default_temperature=0.6,
             release_date="2025-07-28", open_weights=model_id in ("glm-4.5", "glm-4.5-air"), providers=served,
-            source="§1.2 ZAI-OAS, MDEV",
+            source="ZAI-OAS, MDEV",
         )
         for model_id, name, served in (
             ("glm-4.5", "GLM-4.5", ("zai", "bigmodel", "openrouter", "aimlapi")),
@@ -248,7 +248,7 @@ _ROWS: tuple[ModelProfile, ...] = (
     ModelProfile(
         "glm-4-32b-0414-128k", "GLM-4-32B-0414-128K", 128 * _K, 16 * _K, thinking="none", tool_stream=False,
         preserved_thinking=False, default_temperature=0.75, open_weights=True, providers=("zai", "bigmodel"),
-        source="§1.2 ZAI-OAS",
+        source="ZAI-OAS",
     ),
 )
 # fmt: on

@@ -1,6 +1,6 @@
 """Refusals: an answer the provider's content filter stopped (Z.ai `finish_reason: "sensitive"`).
 
-Z.ai answers 200 and ends the answer with `finish_reason: "sensitive"` (providers.md §1.7) when its
+Z.ai answers 200 and ends the answer with `finish_reason: "sensitive"` (docs/providers-facts.md) when its
 filter stops the output; the text so far (often nothing) is all there is. That is a refusal, not an
 empty answer: both adapters flag it the same way (`additional_kwargs["refusal"]`, a LangChain
 `refusal` content block), structured output raises `RefusalError`, and a required tool call that

@@ -2,8 +2,8 @@
 
 One `EmbeddingService` / `RerankService` record hangs off each `ProviderProfile` that serves
 them (`profile.embeddings`, `profile.rerank`; None where the provider serves none). Facts and
-their sources: shared/reference/models-2026.md §3 (Z.ai / BigModel), §5.2 (Cloudflare), §6
-(OpenRouter), §7 (AI/ML API: no GLM embeddings). The tables below are the known models; an id not
+their sources: docs/providers-facts.md (Z.ai / BigModel, Cloudflare, OpenRouter; AI/ML API serves no GLM
+embeddings). The tables below are the known models; an id not
 listed is sent as given and the provider's own answer decides (the catalogue informs, never gates).
 
 Example:
@@ -102,7 +102,7 @@ class RerankService:
         return found
 
 
-# §3.1: BigModel documents /embeddings; Z.ai international uses the same path undocumented (§10.7).
+# BigModel documents /embeddings; Z.ai international uses the same path undocumented.
 ZAI_EMBEDDINGS = EmbeddingService(
     wire="openai",
     path="/embeddings",
@@ -121,12 +121,12 @@ ZAI_EMBEDDINGS = EmbeddingService(
     max_concurrency=8,
     dimensions_for_unknown=False,
 )
-# §3.2: BigModel /rerank; not in Z.ai's spec, served the same way (glm_core.testing.facts).
+# BigModel /rerank; not in Z.ai's spec, served the same way (glm_core.testing.facts).
 ZAI_RERANK = RerankService(
     wire="zai", path="/rerank", default_model="rerank", models={"rerank": RerankModel("rerank", 128, 4096)}
 )
 
-# §5.2: Workers AI embedding models (CF-JSON). bge-m3 is the multilingual default.
+# Workers AI embedding models (CF-JSON). bge-m3 is the multilingual default.
 _CF_MODELS = {
     "bge-m3": EmbeddingModel("@cf/baai/bge-m3", batch_limit=100, output_dimensions=1024),
     "bge-base-en-v1.5": EmbeddingModel(
@@ -152,7 +152,7 @@ CF_EMBEDDINGS = EmbeddingService(
     dimensions_for_unknown=False,
 )
 # /ai/v1/embeddings: same models; whether `dimensions` / `encoding_format` are honoured is not
-# documented (§5.2), so neither is sent.
+# documented (CF-JSON), so neither is sent.
 CF_OPENAI_EMBEDDINGS = EmbeddingService(
     wire="openai",
     path="/embeddings",

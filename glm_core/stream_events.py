@@ -89,7 +89,7 @@ class EventDecoder:
         if (
             event.event == "error"
             or payload.get("error")
-            or payload.get("object") == "error"  # SGLang's error shape (providers.md §5)
+            or payload.get("object") == "error"  # SGLang's error shape
             or payload.get("success") is False
         ):
             raise error_from_body(self.provider, 200, payload, self.headers)

@@ -1,7 +1,7 @@
 """The thinking rules of each model: `thinking` and `reasoning_effort` resolved before encoding.
 
 One place decides what `thinking=True/False` and `reasoning_effort=...` mean for a model, so the
-core client, ChatGLM and GLM behave the same (models-2026.md §2.1):
+core client, ChatGLM and GLM behave the same (docs/providers-facts.md, "Z.ai and Zhipu BigModel"):
 
 - `reasoning_effort` must be one of the model's levels (GLM-5.3: low / high / max; GLM-5.2: all
   seven; older models: none), else an `InvalidRequestError` (a ValueError) naming the allowed

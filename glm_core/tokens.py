@@ -16,7 +16,7 @@ one and two tools, tool-result turns, streamed and not; 18 to 360 prompt tokens)
 public capture pairs a Chinese prompt with its GLM token count, so the CJK rate is an estimate
 from the vocabulary, not a measurement (expect +-25% on Chinese-heavy text). Where it matters (a
 context-window budget, billing), ask the provider: `GLMClient.count_tokens(request)` calls Z.ai's
-and BigModel's `/tokenizer` endpoint (models-2026.md §3.3) and returns the exact count.
+and BigModel's `/tokenizer` endpoint (docs/providers-facts.md, "Z.ai and Zhipu BigModel") and returns the exact count.
 
 Example:
     >>> from glm_core.types import ChatRequest, UserMessage

@@ -3,7 +3,7 @@
 Each failure is an `InvalidRequestError` (a `ValueError`) that names the provider and model, the
 rule, and what to do. The facts come from the model catalogue (`inputs`, `max_images`,
 `max_videos`, `tool_calling`, `json_mode`) and the provider profile (`media_parts`, `file_url`,
-`file_ids`, `media_rules`, `vision_schema`); sources: models-2026.md §1.3, §4, §5.1.
+`file_ids`, `media_rules`, `vision_schema`); sources: docs/providers-facts.md, "Vision".
 
 Tool loops on Z.ai vision models: the vision schema lists only system/user/assistant roles, yet
 documents function tools on GLM-4.6V and the GLM-5.3-Flash series. A tool loop cannot work without

@@ -2,7 +2,7 @@
 
 The request body is the OpenAI-style one without `model` (the model is in the path); a
 non-streamed answer is wrapped in `{"result", "success", "errors", "messages"}`, and
-`success: false` can come with HTTP 200 (providers.md §2.3, §2.5). Streams are not wrapped.
+`success: false` can come with HTTP 200 (docs/providers-facts.md, "Cloudflare Workers AI"). Streams are not wrapped.
 """
 
 from __future__ import annotations

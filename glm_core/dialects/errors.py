@@ -1,6 +1,6 @@
 """Error bodies of every provider, decoded into the one exception tree.
 
-Four body shapes exist (providers.md §6, "Error body"):
+Four body shapes exist (docs/providers-facts.md: one per provider):
 - Z.ai family: `{"error": {"code": "1302", "message": ...}}` (code is a string);
 - Cloudflare:  `{"success": false, "errors": [{"code": 3040, "message": ...}], "result": null}`;
 - AI/ML API:   `{"message", "path", "requestId", "statusCode", "timestamp"}`;

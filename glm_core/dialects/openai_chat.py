@@ -42,7 +42,7 @@ from glm_core.types import (
 
 __all__ = ["OPENING_USER_TURN", "EncodedRequest", "OpenAIChatDialect"]
 
-# Z.ai's only documented web-search engine (providers.md §1.6).
+# Z.ai's only documented web-search engine (docs/providers-facts.md, "Z.ai and Zhipu BigModel").
 _DEFAULT_SEARCH_ENGINE = "search_pro_jina"
 # Where the first non-system turn must be the user's (the Z.ai family) and a conversation opens
 # with the assistant's greeting (Streamlit / Chainlit: [System, AI("Hi! How can I help?"), Human]),

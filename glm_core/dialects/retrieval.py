@@ -3,7 +3,7 @@
 - Embeddings, OpenAI-style (Z.ai, BigModel, Cloudflare /ai/v1, OpenRouter, vLLM, SGLang):
   `POST {base}/embeddings {"model", "input": [...], "dimensions"?, "encoding_format"?}` ->
   `{"data": [{"index", "embedding"}], "usage"}`. `encoding_format` is sent only where the service
-  says base64 is accepted: BigModel answers 1210 to it (models-2026.md §2.4).
+  says base64 is accepted: BigModel answers 1210 to it (docs/providers-facts.md).
 - Embeddings, Cloudflare native: `POST {base}/run/{model} {"text": [...]}` ->
   `{"result": {"shape": [n, dim], "data": [[...]]}, "success", "errors", "messages"}`.
 - Rerank, Z.ai/BigModel: `POST {base}/rerank {"model", "query", "documents", "top_n"?}` ->
@@ -41,7 +41,7 @@ def encode_embeddings(plan: EmbeddingPlan, batch: EmbeddingBatch) -> tuple[str, 
 
 
 def _unwrap(provider: ProviderProfile, data: Any) -> Any:
-    # Cloudflare's envelope; `success: false` can come with HTTP 200 (providers.md §2.5).
+    # Cloudflare's envelope; `success: false` can come with HTTP 200 (docs/providers-facts.md).
     if isinstance(data, dict) and "success" in data and "result" in data:
         if data.get("success") is False or data.get("result") is None:
             raise error_from_body(provider, 200, data, {})

@@ -6,12 +6,18 @@ comment), not from glm_core/models.py, so a wrong row fails here.
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 
 from glm_core.capabilities import provider_models
 from glm_core.models import CATALOGUE, EFFORT_LEVELS, catalogue_id, family_of, model_profile
 from glm_core.providers import PROVIDERS, get_provider
 from glm_core.testing.facts import PROVIDER_FACTS
+
+_FACTS = Path(__file__).resolve().parents[2] / "docs" / "providers-facts.md"
+_SOURCE_KEYS = set(re.findall(r"^\| ([\w.-]+) \|", _FACTS.read_text(encoding="utf-8"), re.MULTILINE))
 
 # id: (context on Z.ai, max output, inputs, thinking, effort levels, effort default, tool calling, JSON mode)
 # §1.2 per-model table; §1.3 tools (not glm-4.5v) and response_format (text models only); §2.1 effort.
@@ -58,7 +64,8 @@ def test_every_row_matches_the_reference(model: str) -> None:
     assert (row.effort_levels, row.effort_default) == (levels, default)
     assert (row.tool_calling, row.json_mode) == (tools, json_mode)
     assert row.family == model and row.name.lower() == model
-    assert row.source.startswith("§"), "every row names its source section"
+    # Every row names its sources by the keys of docs/providers-facts.md ("Sources").
+    assert row.source.split()[0].rstrip(",;") in _SOURCE_KEYS, row.source
 
 
 @pytest.mark.parametrize(
