@@ -218,7 +218,7 @@ _ROWS: tuple[ModelProfile, ...] = (
             providers=served, source=source,
         )
         for model_id, name, served, source in (
-            ("glm-4.6v", "GLM-4.6V", ("zai", "bigmodel", "openrouter", "aimlapi"), "docs.z.ai glm-4.6v; ZAI-OAS vision"),
+            ("glm-4.6v", "GLM-4.6V", ("zai", "bigmodel", "openrouter", "aimlapi"), "docs.z.ai glm-4.6v, ZAI-OAS"),
             ("glm-4.6v-flash", "GLM-4.6V-Flash", ("zai", "bigmodel", "empiriolabs"), "docs.z.ai; EMP glm-4-6v-flash"),
             ("glm-4.6v-flashx", "GLM-4.6V-FlashX", ("zai", "bigmodel"), "docs.z.ai glm-4.6v"),
         )
