@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from llama_index.core.base.llms.types import (
@@ -31,12 +30,10 @@ from llama_index.core.base.llms.types import (
     CompletionResponseGen,
     LLMMetadata,
     MessageRole,
-    ToolCallBlock,
 )
 from llama_index.core.bridge.pydantic import BaseModel, Field, PrivateAttr, SecretStr, field_serializer, field_validator
 from llama_index.core.llms.callbacks import llm_chat_callback, llm_completion_callback
 from llama_index.core.llms.function_calling import FunctionCallingLLM
-from llama_index.core.types import PydanticProgramMode
 
 from glm_core.client import DEFAULT_STREAM_IDLE_TIMEOUT, DEFAULT_TIMEOUT, AsyncGLMClient, GLMClient
 from glm_core.models import EffortLevel
@@ -45,8 +42,8 @@ from glm_core.pickling import public_model_state
 from glm_core.redaction import hide_header_values, redact_headers
 from glm_core.retry import DEFAULT_MAX_RETRIES
 from glm_core.tokens import estimate_tokens
-from glm_core.tool_policy import first_call_only, restore_tool_name, safe_tool_name
-from glm_core.types import ChatRequest, Message, NamedToolChoice, UserMessage
+from glm_core.tool_policy import first_call_only
+from glm_core.types import ChatRequest, Message, UserMessage
 from glm_core.vision_checks import accepted_inputs
 from llama_index_glm.messages import to_glm_messages
 from llama_index_glm.request import build_request
@@ -57,12 +54,11 @@ from llama_index_glm.streaming import (
     stream_chat_responses,
     stream_completion_responses,
 )
-from llama_index_glm.structured import JSONPlan, StructuredMethod, raise_if_refused
-from llama_index_glm.tools import resolve_tool_choice, to_tool_specs, tool_selections
+from llama_index_glm.structured import StructuredCalls, StructuredMethod
+from llama_index_glm.tool_calling import ToolCalling
+from llama_index_glm.tools import to_tool_specs
 
 if TYPE_CHECKING:
-    from llama_index.core.llms.llm import ToolSelection
-    from llama_index.core.prompts.base import PromptTemplate
     from llama_index.core.tools.types import BaseTool
     from pydantic import BaseModel
 
@@ -111,7 +107,7 @@ def _hidden_headers_async(method: Callable[..., Any]) -> Callable[..., Any]:
     return call
 
 
-class GLM(FunctionCallingLLM):
+class GLM(ToolCalling, StructuredCalls, FunctionCallingLLM):
     """GLM-4.7 / GLM-4.7-Flash (and the older GLM-4.6 / 4.5 ids) as a LlamaIndex function-calling LLM.
 
     Works with FunctionAgent, ReActAgent, AgentWorkflow, query engines and structured prediction.
@@ -395,157 +391,3 @@ class GLM(FunctionCallingLLM):
 
     def _count_request(self, messages: Sequence[ChatMessage], tools: Sequence[BaseTool] | None) -> ChatRequest:
         return ChatRequest(self.model, to_glm_messages(messages), tools=to_tool_specs(tools))
-
-    # ------------------------------------------------------------------ tools
-
-    def _prepare_chat_with_tools(
-        self,
-        tools: Sequence[BaseTool],
-        user_msg: str | ChatMessage | None = None,
-        chat_history: list[ChatMessage] | None = None,
-        verbose: bool = False,
-        allow_parallel_tool_calls: bool = False,
-        tool_required: bool = False,
-        tool_choice: str | dict[str, Any] | None = None,
-        **kwargs: Any,
-    ) -> dict[str, Any]:
-        """The kwargs for `chat`: the messages (the caller's list is not mutated), tools, tool_choice.
-
-        `tool_required` / a named `tool_choice` follow the provider's rules in glm_core: sent
-        where accepted; elsewhere asked for and verified (a missing call raises
-        `glm_core.ToolCallRequiredError`). `allow_parallel_tool_calls=False` is sent where the
-        provider has the switch, and enforced on the answer otherwise.
-        """
-        messages = list(chat_history or ())
-        if user_msg is not None:
-            messages.append(
-                ChatMessage(role=MessageRole.USER, content=user_msg) if isinstance(user_msg, str) else user_msg
-            )
-        chat_kwargs: dict[str, Any] = {"messages": messages, **kwargs}
-        specs = to_tool_specs(tools)
-        if specs:
-            # A name no provider accepts ("Person Info", "人物": structured_predict names the tool
-            # after the class) is sent made valid, and mapped back in the answer.
-            chat_kwargs["tools"] = [replace(s, name=safe_tool_name(s.name)) for s in specs]
-            # Without a choice here, the LLM's own tool_choice applies (in build_request).
-            choice = resolve_tool_choice(tool_choice, tool_required)
-            if isinstance(choice, NamedToolChoice):
-                choice = NamedToolChoice(safe_tool_name(choice.name))
-            if choice is not None:
-                chat_kwargs["tool_choice"] = choice
-            if not allow_parallel_tool_calls:
-                # Sent where the provider has the switch; elsewhere glm_core keeps the first call.
-                chat_kwargs["parallel_tool_calls"] = False
-        return chat_kwargs
-
-    def _validate_chat_with_tools_response(
-        self,
-        response: ChatResponse,
-        tools: Sequence[BaseTool],
-        allow_parallel_tool_calls: bool = False,
-        **kwargs: Any,
-    ) -> ChatResponse:
-        if not allow_parallel_tool_calls:
-            _keep_first_tool_call(response.message)
-        _restore_tool_names(response.message, [t.metadata.get_name() for t in tools])
-        return response
-
-    def get_tool_calls_from_response(
-        self,
-        response: ChatResponse,
-        error_on_no_tool_call: bool = True,
-        **kwargs: Any,
-    ) -> list[ToolSelection]:
-        """Every tool call of the response; partial arguments (mid-stream) parse as far as they go."""
-        selections = tool_selections(response.message)
-        if not selections and error_on_no_tool_call:
-            raise_if_refused(response)  # a refusal says so, rather than "0 tool calls"
-            raise ValueError("Expected at least one tool call, but got 0 tool calls.")
-        return selections
-
-    # ------------------------------------------------------------------ structured output
-
-    def _json_plan(
-        self, output_cls: type[BaseModel], prompt: PromptTemplate, llm_kwargs: dict[str, Any], prompt_args: Any
-    ) -> JSONPlan | None:
-        """How to ask for `output_cls` as JSON, or None for LlamaIndex's programs (function calling)."""
-        method: StructuredMethod = llm_kwargs.pop("structured_output_method", None) or self.structured_output_method
-        if method == "function_calling" or self.pydantic_program_mode != PydanticProgramMode.DEFAULT:
-            return None
-        messages = self._extend_messages(prompt.format_messages(**prompt_args))
-        return JSONPlan(output_cls, method, messages, llm_kwargs)
-
-    def structured_predict(
-        self,
-        output_cls: type[BaseModel],
-        prompt: PromptTemplate,
-        llm_kwargs: dict[str, Any] | None = None,
-        **prompt_args: Any,
-    ) -> Any:
-        llm_kwargs = dict(llm_kwargs or {})
-        plan = self._json_plan(output_cls, prompt, llm_kwargs, prompt_args)
-        if plan is None:
-            return super().structured_predict(output_cls, prompt, llm_kwargs=llm_kwargs, **prompt_args)
-        return plan.parse(self.chat(plan.messages, **plan.kwargs))
-
-    async def astructured_predict(
-        self,
-        output_cls: type[BaseModel],
-        prompt: PromptTemplate,
-        llm_kwargs: dict[str, Any] | None = None,
-        **prompt_args: Any,
-    ) -> Any:
-        llm_kwargs = dict(llm_kwargs or {})
-        plan = self._json_plan(output_cls, prompt, llm_kwargs, prompt_args)
-        if plan is None:
-            return await super().astructured_predict(output_cls, prompt, llm_kwargs=llm_kwargs, **prompt_args)
-        return plan.parse(await self.achat(plan.messages, **plan.kwargs))
-
-    def _structured_stream_call(
-        self,
-        output_cls: type[BaseModel],
-        prompt: PromptTemplate,
-        llm_kwargs: dict[str, Any] | None = None,
-        **prompt_args: Any,
-    ) -> Any:
-        llm_kwargs = dict(llm_kwargs or {})
-        plan = self._json_plan(output_cls, prompt, llm_kwargs, prompt_args)
-        if plan is None:
-            return super()._structured_stream_call(output_cls, prompt, llm_kwargs, **prompt_args)
-        return plan.partials(self.stream_chat(plan.messages, **plan.kwargs))
-
-    async def _structured_astream_call(
-        self,
-        output_cls: type[BaseModel],
-        prompt: PromptTemplate,
-        llm_kwargs: dict[str, Any] | None = None,
-        **prompt_args: Any,
-    ) -> Any:
-        llm_kwargs = dict(llm_kwargs or {})
-        plan = self._json_plan(output_cls, prompt, llm_kwargs, prompt_args)
-        if plan is None:
-            return await super()._structured_astream_call(output_cls, prompt, llm_kwargs, **prompt_args)
-        return plan.apartials(await self.astream_chat(plan.messages, **plan.kwargs))
-
-
-def _restore_tool_names(message: ChatMessage, names: list[str]) -> None:
-    """Calls come back under the valid name that was sent; give them the tool's own name."""
-    for block in message.blocks:
-        if isinstance(block, ToolCallBlock):
-            block.tool_name = restore_tool_name(block.tool_name, names)
-    for call in message.additional_kwargs.get("tool_calls") or ():
-        function = call.get("function") if isinstance(call, dict) else None
-        if isinstance(function, dict) and isinstance(function.get("name"), str):
-            function["name"] = restore_tool_name(function["name"], names)
-
-
-def _keep_first_tool_call(message: ChatMessage) -> None:
-    """Parallel calls not allowed: keep the first (what OpenAI's integration does)."""
-    calls = [b for b in message.blocks if isinstance(b, ToolCallBlock)]
-    if len(calls) <= 1:
-        return
-    first = calls[0]
-    message.blocks = [b for b in message.blocks if not isinstance(b, ToolCallBlock) or b is first]
-    listed = message.additional_kwargs.get("tool_calls")
-    if isinstance(listed, list) and listed:
-        message.additional_kwargs["tool_calls"] = listed[:1]

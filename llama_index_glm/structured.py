@@ -14,17 +14,22 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from llama_index.core.base.llms.types import ChatMessage, ChatResponse, MessageRole
+from llama_index.core.types import PydanticProgramMode
 from pydantic import BaseModel
 
 from glm_core.errors import RefusalError
 from glm_core.structured import StructuredMethod, json_instruction
 from glm_core.structured import response_format_for as _response_format
 
+if TYPE_CHECKING:
+    from llama_index.core.prompts.base import PromptTemplate
+
 __all__ = [
     "JSONPlan",
+    "StructuredCalls",
     "StructuredMethod",
     "json_messages",
     "parse_json_answer",
@@ -116,3 +121,84 @@ class JSONPlan:
             raise_if_refused(response)
             current = process_streaming_content_incremental(response, self.output_cls, current)
             yield current
+
+
+class StructuredCalls:
+    """`GLM`'s structured output: JSON methods here, function calling through LlamaIndex's programs.
+
+    A mixin placed before `FunctionCallingLLM`, whose methods `super()` reaches.
+    """
+
+    __slots__ = ()
+
+    if TYPE_CHECKING:
+        structured_output_method: StructuredMethod
+        pydantic_program_mode: Any
+
+        def _extend_messages(self, messages: list[ChatMessage]) -> list[ChatMessage]: ...
+        def chat(self, messages: Any, **kwargs: Any) -> ChatResponse: ...
+        async def achat(self, messages: Any, **kwargs: Any) -> ChatResponse: ...
+        def stream_chat(self, messages: Any, **kwargs: Any) -> Any: ...
+        async def astream_chat(self, messages: Any, **kwargs: Any) -> Any: ...
+
+    def _json_plan(
+        self, output_cls: type[BaseModel], prompt: PromptTemplate, llm_kwargs: dict[str, Any], prompt_args: Any
+    ) -> JSONPlan | None:
+        """How to ask for `output_cls` as JSON, or None for LlamaIndex's programs (function calling)."""
+        method: StructuredMethod = llm_kwargs.pop("structured_output_method", None) or self.structured_output_method
+        if method == "function_calling" or self.pydantic_program_mode != PydanticProgramMode.DEFAULT:
+            return None
+        messages = self._extend_messages(prompt.format_messages(**prompt_args))
+        return JSONPlan(output_cls, method, messages, llm_kwargs)
+
+    def structured_predict(
+        self,
+        output_cls: type[BaseModel],
+        prompt: PromptTemplate,
+        llm_kwargs: dict[str, Any] | None = None,
+        **prompt_args: Any,
+    ) -> Any:
+        llm_kwargs = dict(llm_kwargs or {})
+        plan = self._json_plan(output_cls, prompt, llm_kwargs, prompt_args)
+        if plan is None:
+            return super().structured_predict(output_cls, prompt, llm_kwargs=llm_kwargs, **prompt_args)
+        return plan.parse(self.chat(plan.messages, **plan.kwargs))
+
+    async def astructured_predict(
+        self,
+        output_cls: type[BaseModel],
+        prompt: PromptTemplate,
+        llm_kwargs: dict[str, Any] | None = None,
+        **prompt_args: Any,
+    ) -> Any:
+        llm_kwargs = dict(llm_kwargs or {})
+        plan = self._json_plan(output_cls, prompt, llm_kwargs, prompt_args)
+        if plan is None:
+            return await super().astructured_predict(output_cls, prompt, llm_kwargs=llm_kwargs, **prompt_args)
+        return plan.parse(await self.achat(plan.messages, **plan.kwargs))
+
+    def _structured_stream_call(
+        self,
+        output_cls: type[BaseModel],
+        prompt: PromptTemplate,
+        llm_kwargs: dict[str, Any] | None = None,
+        **prompt_args: Any,
+    ) -> Any:
+        llm_kwargs = dict(llm_kwargs or {})
+        plan = self._json_plan(output_cls, prompt, llm_kwargs, prompt_args)
+        if plan is None:
+            return super()._structured_stream_call(output_cls, prompt, llm_kwargs, **prompt_args)
+        return plan.partials(self.stream_chat(plan.messages, **plan.kwargs))
+
+    async def _structured_astream_call(
+        self,
+        output_cls: type[BaseModel],
+        prompt: PromptTemplate,
+        llm_kwargs: dict[str, Any] | None = None,
+        **prompt_args: Any,
+    ) -> Any:
+        llm_kwargs = dict(llm_kwargs or {})
+        plan = self._json_plan(output_cls, prompt, llm_kwargs, prompt_args)
+        if plan is None:
+            return await super()._structured_astream_call(output_cls, prompt, llm_kwargs, **prompt_args)
+        return plan.apartials(await self.astream_chat(plan.messages, **plan.kwargs))
