@@ -97,12 +97,13 @@ def _certificate_rejected(exc: BaseException) -> bool:
 
 def check_answer(prepared: PreparedRequest, response: ChatResponse, provider: ProviderProfile) -> None:
     """Checks the client makes on every whole answer, streamed or not."""
-    if response.finish_reason == "network_error":
-        # Z.ai ends a generation that broke on its side this way (docs/providers-facts.md): not a complete answer.
+    reason = response.finish_reason
+    if reason is not None and reason in provider.broken_finish_reasons:
+        # The generation broke on the provider's side (docs/providers-facts.md): not a complete answer.
         raise ServerError(
-            f"{provider.name} stopped the answer with finish_reason 'network_error'",
+            f"{provider.name} stopped the answer with finish_reason {reason!r}",
             provider=provider.id,
-            code="network_error",
+            code=reason,
             status_code=200,
         )
     required = prepared.tool_call_required
@@ -114,9 +115,10 @@ def check_answer(prepared: PreparedRequest, response: ChatResponse, provider: Pr
     if required in names:
         return
     wanted = "a tool call" if required == "*" else f"a call to {required!r}"
+    accepted = " or ".join(f"'{c}'" if c != "named" else "a named tool" for c in sorted(provider.tool_choices))
     raise ToolCallRequiredError(
         f"{wanted} was required, but the model answered without one. {provider.name} only accepts "
-        "tool_choice='auto', so the call could be asked for but not forced; retry, or rephrase the prompt",
+        f"tool_choice={accepted}, so the call could be asked for but not forced; retry, or rephrase the prompt",
         provider=provider.id,
         response=response,
     )

@@ -203,6 +203,11 @@ class ProviderProfile:
     """Finish reasons that mean "the provider's filter stopped the answer" (a refusal, refusals.py).
     The same everywhere today."""
 
+    broken_finish_reasons: frozenset[str] = frozenset({"network_error"})
+    """Finish reasons that mean "the generation broke on the provider's side": not a complete answer,
+    raised as a retryable `ServerError`. Z.ai's `network_error`, kept everywhere because gateways
+    (OpenRouter) pass Z.ai's finish reasons through."""
+
     # ---------------------------------------------------------------- errors
     error_shape: ErrorShape = "openai"
     """How error bodies are read: Z.ai's `{"error": {"code", "message"}}` with business codes,
