@@ -46,7 +46,17 @@ __all__ = [
 class StreamState:
     """The running answer of one stream; `chat(chunk)` / `completion(chunk)` give what to yield."""
 
-    __slots__ = ("_assembler", "_blocks", "_calls", "_closed", "_had_usage", "_keep", "_provider", "reasoning", "text")
+    __slots__ = (
+        "_assembler",
+        "_blocks",
+        "_calls",
+        "_had_usage",
+        "_keep",
+        "_last_was_complete",
+        "_provider",
+        "reasoning",
+        "text",
+    )
 
     def __init__(self, keep: FirstCallOnly | None = None, provider: str | None = None) -> None:
         self._keep = keep  # parallel calls not allowed: only the first call is kept
@@ -57,7 +67,7 @@ class StreamState:
         self._calls: list[ToolCall] = []
         self._blocks: list[ToolCallBlock] = []
         # Whether the last response yielded was complete: tool arguments parsed, usage attached.
-        self._closed = False
+        self._last_was_complete = False
         self._had_usage = False
 
     def _add(self, chunk: ChatChunk) -> bool:
@@ -81,7 +91,7 @@ class StreamState:
             return False
         if complete and self._calls:
             self._blocks = [tool_call_block(c) for c in self._calls]
-        self._closed = complete
+        self._last_was_complete = complete
         self._had_usage = chunk.usage is not None
         return True
 
@@ -129,7 +139,7 @@ class StreamState:
     def _needs_closing(self, final: GLMResponse) -> bool:
         # The last chunk already was the whole answer, unless usage came earlier than the end
         # or the stream closed without a finishing chunk.
-        return not self._closed or (final.usage is not None and not self._had_usage)
+        return not self._last_was_complete or (final.usage is not None and not self._had_usage)
 
     def close_chat(self, final: GLMResponse) -> ChatResponse | None:
         """One more (empty-delta) chunk holding the whole answer, if the last one was not it."""
