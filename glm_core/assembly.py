@@ -8,9 +8,10 @@ repeats the id and the whole arguments (vLLM #44098).
 Which call a delta belongs to: its `index` when the provider sends one (a digit string counts),
 except that a new `id` at an index that already has a call starts a new call (servers that send
 every call whole at index 0); with no index, its `id` (a new id is a new call, a known id that
-call), and with neither, the call before it. Each delta's `index` is then rewritten to the call's
-position, so everything downstream (LangChain's chunk merging, LlamaIndex's blocks) sees one
-index per call.
+call), and with neither, the call before it. Each delta is then rewritten to what it added: its
+`index` to the call's position, and its id, name and arguments to what is new (a repeated name or
+id becomes None, a resent whole call only its unseen tail), so everything downstream (LangChain's
+chunk merging, LlamaIndex's blocks) adds the deltas up as they are, with no tracker of its own.
 """
 
 from __future__ import annotations
@@ -85,19 +86,25 @@ class StreamAssembler:
             self.id = chunk.id
 
     def _add_call(self, delta: ToolCallDelta) -> None:
+        """Fold `delta` into its call, then rewrite it (in place) to what it added."""
         pending = self._call_for(delta)
-        if delta.id is not None and delta.id == pending.id and delta.arguments:
-            so_far = "".join(pending.parts)
-            if delta.arguments.startswith(so_far) and so_far:
-                # A repeat of the whole call, not a fragment: keep it once.
-                pending.parts = [delta.arguments]
-                return
-        if delta.id and not pending.id:
-            pending.id = delta.id
-        if delta.name and not pending.name:
-            pending.name = delta.name
-        if delta.arguments:
-            pending.parts.append(delta.arguments)
+        new_id = delta.id if delta.id and not pending.id else None
+        new_name = delta.name if delta.name and not pending.name else None
+        added = delta.arguments
+        if added:
+            so_far = "".join(pending.parts) if delta.id is not None and delta.id == pending.id else ""
+            if so_far and added.startswith(so_far):
+                # A repeat of the whole call (vLLM #44098), not a fragment: keep it once.
+                pending.parts = [added]
+                added = added[len(so_far) :]
+            else:
+                pending.parts.append(added)
+        if new_id:
+            pending.id = new_id
+        if new_name:
+            pending.name = new_name
+        # Downstream (the adapters' chunks) sees each id, name and argument byte once.
+        delta.id, delta.name, delta.arguments = new_id, new_name, added
 
     def _call_for(self, delta: ToolCallDelta) -> _PendingCall:
         """The call `delta` continues, or a new one; sets `delta.index` to that call's position."""

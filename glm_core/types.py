@@ -225,7 +225,9 @@ class ToolCallDelta:
     """A piece of a streamed tool call; pieces with the same `index` belong to one call.
 
     `index` is None when the provider left it out; a stream's assembler sets it to the call's
-    position (a new `id` at a taken index is a new call) before the chunk reaches you.
+    position (a new `id` at a taken index is a new call) before the chunk reaches you, and leaves
+    in `id`, `name` and `arguments` only what is new (a repeated name is None, a resent call only
+    its unseen tail): the deltas of one index concatenate into the call.
     """
 
     index: int | None

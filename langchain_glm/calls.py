@@ -21,11 +21,11 @@ from glm_core.tool_policy import FirstCallOnly, first_call_only
 from glm_core.types import ChatChunk, ChatRequest, ChatResponse, UserMessage
 from langchain_glm.errors import to_langchain_error
 from langchain_glm.messages import (
-    ToolCallChunkTracker,
     chunk_message,
     response_metadata,
     to_ai_message,
     to_core_messages,
+    tool_call_chunks,
     usage_to_metadata,
 )
 from langchain_glm.tools import convert_tools, tool_specs
@@ -109,12 +109,11 @@ class ChatCalls:
         **kwargs: Any,
     ) -> Iterator[ChatGenerationChunk]:
         request = self._request(messages, stop, kwargs)
-        tracker = ToolCallChunkTracker()
         keep = first_call_only(request)
         try:
             with self.__pydantic_private__["_client"].stream(request) as stream:
                 for chunk in stream:
-                    piece = _piece(chunk, tracker, keep)
+                    piece = _piece(chunk, keep)
                     if piece is not None:
                         if run_manager:
                             run_manager.on_llm_new_token(chunk.content, chunk=piece)
@@ -140,12 +139,11 @@ class ChatCalls:
         **kwargs: Any,
     ) -> AsyncIterator[ChatGenerationChunk]:
         request = self._request(messages, stop, kwargs)
-        tracker = ToolCallChunkTracker()
         keep = first_call_only(request)
         try:
             async with self.__pydantic_private__["_async_client"].stream(request) as stream:
                 async for chunk in stream:
-                    piece = _piece(chunk, tracker, keep)
+                    piece = _piece(chunk, keep)
                     if piece is not None:
                         if run_manager:
                             await run_manager.on_llm_new_token(chunk.content, chunk=piece)
@@ -192,12 +190,12 @@ class ChatCalls:
             raise to_langchain_error(exc) from exc.__cause__
 
 
-def _piece(chunk: ChatChunk, tracker: ToolCallChunkTracker, keep: FirstCallOnly | None) -> ChatGenerationChunk | None:
+def _piece(chunk: ChatChunk, keep: FirstCallOnly | None) -> ChatGenerationChunk | None:
     """The LangChain chunk for one stream event, or None when it carries nothing new."""
     deltas = chunk.tool_calls
     if deltas and keep is not None:
         deltas = keep.deltas(deltas)  # parallel_tool_calls=False: only the first call
-    calls = tracker.chunks(deltas) if deltas else None
+    calls = tool_call_chunks(deltas) if deltas else None
     if not (chunk.content or chunk.reasoning or calls):
         return None
     message = chunk_message(chunk.content, chunk.reasoning, calls, chunk.id)

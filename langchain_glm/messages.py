@@ -42,11 +42,11 @@ from glm_core.types import (
 
 __all__ = [
     "MODEL_PROVIDER",
-    "ToolCallChunkTracker",
     "chunk_message",
     "response_metadata",
     "to_ai_message",
     "to_core_messages",
+    "tool_call_chunks",
     "usage_to_metadata",
 ]
 
@@ -339,39 +339,15 @@ def to_ai_message(response: ChatResponse, model: str, provider: str) -> AIMessag
     return AIMessage(response.content, **fields)
 
 
-class ToolCallChunkTracker:
-    """Turns streamed tool-call deltas into `tool_call_chunks` that add up correctly in LangChain.
-
-    LangChain concatenates every field of chunks with the same index, so a server that repeats a
-    call's name or id, or resends the whole arguments at the end (vLLM #44098), would produce
-    "weatherweather" and doubled JSON. Only what is new is passed on.
-    """
-
-    __slots__ = ("_calls",)
-
-    def __init__(self) -> None:
-        self._calls: dict[int, list[Any]] = {}  # index -> [id, name, arguments so far]
-
-    def chunks(self, deltas: list[ToolCallDelta]) -> list[ToolCallChunk]:
-        out: list[ToolCallChunk] = []
-        for delta in deltas:
-            state = self._calls.get(delta.index)
-            if state is None:
-                state = self._calls[delta.index] = [None, None, ""]
-            new_id = delta.id if delta.id and not state[0] else None
-            new_name = delta.name if delta.name and not state[1] else None
-            args = delta.arguments
-            so_far: str = state[2]
-            if args and so_far and delta.id is not None and delta.id == state[0] and args.startswith(so_far):
-                args = args[len(so_far) :]  # a repeat of the whole call: keep only what is new
-            if new_id:
-                state[0] = new_id
-            if new_name:
-                state[1] = new_name
-            state[2] = so_far + args
-            if new_id or new_name or args:
-                out.append(tool_call_chunk(name=new_name, args=args or None, id=new_id, index=delta.index))
-        return out
+def tool_call_chunks(deltas: list[ToolCallDelta]) -> list[ToolCallChunk]:
+    """LangChain's `tool_call_chunks` for a chunk's deltas, as the core's assembler left them: each
+    carries only what is new (LangChain concatenates every field of chunks with one index, so a
+    repeated name or a resent call would otherwise read "weatherweather" and doubled JSON)."""
+    return [
+        tool_call_chunk(name=d.name, args=d.arguments or None, id=d.id, index=d.index)
+        for d in deltas
+        if d.id or d.name or d.arguments
+    ]
 
 
 def chunk_message(

@@ -23,7 +23,6 @@ from llama_index.core.base.llms.types import (
     ToolCallBlock,
 )
 
-from glm_core.assembly import StreamAssembler
 from glm_core.errors import ToolCallRequiredError
 from glm_core.refusals import refused_instead
 from glm_core.streams import AsyncChatStream, ChatStream
@@ -63,7 +62,6 @@ class StreamState:
         self._provider = provider  # to flag a refused answer (finish_reason "sensitive")
         self.text = ""
         self.reasoning = ""
-        self._assembler: StreamAssembler | None = None
         self._calls: list[ToolCall] = []
         self._blocks: list[ToolCallBlock] = []
         # Whether the last response yielded was complete: tool arguments parsed, usage attached.
@@ -81,12 +79,22 @@ class StreamState:
         if deltas and self._keep is not None:
             deltas = self._keep.deltas(deltas)
         if deltas:
-            assembler = self._assembler
-            if assembler is None:
-                assembler = self._assembler = StreamAssembler()
-            assembler.add(ChatChunk(tool_calls=deltas))
-            self._calls = assembler.tool_calls()
-            self._blocks = [tool_call_block(c, complete=False) for c in self._calls]
+            # The core's assembler placed each delta (index = the call's position) and left in it
+            # only what is new: add them up, rebuilding only the calls this chunk touched.
+            # New lists: the messages already yielded hold the old ones.
+            calls = self._calls = list(self._calls)
+            blocks = self._blocks = list(self._blocks)
+            for delta in deltas:
+                position = delta.index if delta.index is not None else max(len(calls) - 1, 0)
+                while len(calls) <= position:
+                    calls.append(ToolCall(id=f"call_{len(calls)}", name="", arguments=""))
+                    blocks.append(tool_call_block(calls[-1], complete=False))
+                call = calls[position]
+                # An id or a name arrives once (the assembler drops repeats): the first one wins.
+                calls[position] = call = ToolCall(
+                    id=delta.id or call.id, name=delta.name or call.name, arguments=call.arguments + delta.arguments
+                )
+                blocks[position] = tool_call_block(call, complete=False)
         elif not (chunk.content or chunk.reasoning or complete or chunk.web_search):
             return False
         if complete and self._calls:

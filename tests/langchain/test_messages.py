@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 from langchain_core.messages import (
@@ -17,8 +18,9 @@ from langchain_core.messages import (
 )
 
 from glm_core import types as core
+from glm_core.assembly import StreamAssembler
 from glm_core.types import ChatResponse, ToolCall, ToolCallDelta, Usage
-from langchain_glm.messages import ToolCallChunkTracker, to_ai_message, to_core_messages, usage_to_metadata
+from langchain_glm.messages import to_ai_message, to_core_messages, tool_call_chunks, usage_to_metadata
 
 # ---------------------------------------------------------------- outgoing
 
@@ -278,12 +280,18 @@ def test_usage_without_details() -> None:
 
 
 def test_tool_call_chunks_pass_only_what_is_new() -> None:
-    tracker = ToolCallChunkTracker()
-    first = tracker.chunks([ToolCallDelta(0, "call_1", "weather", '{"city":')])
-    repeat_name = tracker.chunks([ToolCallDelta(0, None, "weather", ' "Rome"}')])
+    # The core's assembler leaves in each delta only what it added; the chunks pass that on.
+    assembler = StreamAssembler()
+
+    def chunks(delta: ToolCallDelta) -> list[Any]:
+        assembler.add(core.ChatChunk(tool_calls=[delta]))
+        return tool_call_chunks([delta])
+
+    first = chunks(ToolCallDelta(0, "call_1", "weather", '{"city":'))
+    repeat_name = chunks(ToolCallDelta(0, None, "weather", ' "Rome"}'))
     # vLLM #44098: a final delta repeating the id and the whole arguments.
-    whole_again = tracker.chunks([ToolCallDelta(0, "call_1", "weather", '{"city": "Rome"}')])
-    second_call = tracker.chunks([ToolCallDelta(1, "call_2", "ping", "")])
+    whole_again = chunks(ToolCallDelta(0, "call_1", "weather", '{"city": "Rome"}'))
+    second_call = chunks(ToolCallDelta(1, "call_2", "ping", ""))
     assert first == [{"name": "weather", "args": '{"city":', "id": "call_1", "index": 0, "type": "tool_call_chunk"}]
     assert repeat_name == [{"name": None, "args": ' "Rome"}', "id": None, "index": 0, "type": "tool_call_chunk"}]
     assert whole_again == []
