@@ -22,14 +22,13 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import httpx2
 
 from glm_core.dialects import fields
-from glm_core.dialects.errors import error_from_response
+from glm_core.dialects.errors import answer_error, error_from_response
 from glm_core.dialects.markers import MarkerSplittingDialect
 from glm_core.embeddings import EmbeddingRequest, EmbeddingResponse, RerankRequest, RerankResponse
 from glm_core.endpoint import Endpoint, PreparedRequest
 from glm_core.errors import (
     APITimeoutError,
     ConfigurationError,
-    ModelNotFoundError,
     ResponseDecodeError,
     ToolCallRequiredError,
 )
@@ -139,10 +138,7 @@ class _ClientBase:
 
     def _decode(self, prepared: PreparedRequest, response: httpx2.Response) -> ChatResponse:
         if response.status_code >= 400:
-            error = error_from_response(self.provider, response.status_code, response.headers, response.content)
-            if isinstance(error, ModelNotFoundError):
-                error.name_model(prepared.wire_model, self.provider.name)
-            raise error
+            raise answer_error(prepared, self.provider, response.status_code, response.headers, response.content)
         try:
             # Strict UTF-8 (json.loads on bytes lets encoded surrogates through); utf-8-sig skips a
             # BOM; json.loads skips the whitespace keep-alives OpenRouter may send before the body.

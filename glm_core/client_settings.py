@@ -22,8 +22,8 @@ from typing import TYPE_CHECKING, Any
 from glm_core.client import DEFAULT_TIMEOUT, AsyncGLMClient, GLMClient
 from glm_core.errors import ConfigurationError
 from glm_core.options import resolve_timeout
+from glm_core.pickling import public_headers
 from glm_core.providers import ProviderProfile, get_provider
-from glm_core.redaction import is_secret_header
 from glm_core.retry import DEFAULT_MAX_RETRIES
 
 if TYPE_CHECKING:
@@ -111,8 +111,9 @@ class ClientSettings:
             "account_id": self.account_id,
             "timeout": self.timeout,
             "max_retries": self.max_retries,
-            # A gateway key in a header (cf-aig-authorization, x-api-key) is a secret like api_key.
-            "default_headers": {k: v for k, v in headers.items() if not is_secret_header(k)} if headers else None,
+            # A gateway key in a header (cf-aig-authorization, x-api-key, a Bearer value under any
+            # name) is a secret like api_key: the one rule of glm_core.pickling.
+            "default_headers": public_headers(headers)[0],
         }
 
     def __setstate__(self, state: dict[str, Any]) -> None:
@@ -147,7 +148,7 @@ def state_without_secrets(state: dict[str, Any], fields: Iterable[str]) -> dict[
     values = dict(state["__dict__"])
     for name in fields:
         if name == "default_headers" and values.get(name):
-            values[name] = {k: v for k, v in values[name].items() if not is_secret_header(k)}
+            values[name] = public_headers(values[name])[0]
         elif name in values:
             values[name] = None
     return {**state, "__dict__": values}

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 import httpx2
 
 from glm_core.assembly import StreamAssembler
-from glm_core.dialects.errors import error_from_response
+from glm_core.dialects.errors import answer_error
 from glm_core.errors import (
     APIConnectionError,
     APITimeoutError,
@@ -194,8 +194,8 @@ class ChatStream(_StreamBase):
                     )
                     response = client.http.send(request, stream=True)
                     if response.status_code >= 400:
-                        raise error_from_response(
-                            self._provider, response.status_code, response.headers, response.read()
+                        raise answer_error(
+                            prepared, self._provider, response.status_code, response.headers, response.read()
                         )
                     decoder = EventDecoder(self, response.headers, self._max_event_bytes)
                     if not response.headers.get("content-type", "").startswith("text/event-stream"):
@@ -302,7 +302,7 @@ class AsyncChatStream(_StreamBase):
                     response = await client.http.send(request, stream=True)
                     if response.status_code >= 400:
                         body = await response.aread()
-                        raise error_from_response(self._provider, response.status_code, response.headers, body)
+                        raise answer_error(prepared, self._provider, response.status_code, response.headers, body)
                     decoder = EventDecoder(self, response.headers, self._max_event_bytes)
                     if not response.headers.get("content-type", "").startswith("text/event-stream"):
                         decoder.check_content_type(response, await response.aread())

@@ -7,41 +7,19 @@ class only maps LangChain's calls onto it.
 
 from __future__ import annotations
 
-from typing import Any
-
-import httpx2
 from langchain_core.embeddings import Embeddings
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SecretStr, field_validator, model_validator
+from pydantic import model_validator
 
-from glm_core.client_settings import ClientSettings, state_without_secrets
 from glm_core.embeddings import EmbeddingRequest, plan_embeddings
 from glm_core.errors import GLMError
 from glm_core.providers import get_provider
-from glm_core.retry import DEFAULT_MAX_RETRIES
+from langchain_glm.connection import GLMConnection
 from langchain_glm.errors import to_langchain_error
 
-__all__ = ["GLMEmbeddings", "client_settings"]
-
-# What a pickle must not carry: the key, your own HTTP clients, credential headers.
-_UNPICKLED_FIELDS = ("api_key", "http_client", "http_async_client", "default_headers")
+__all__ = ["GLMEmbeddings"]
 
 
-def client_settings(model: Any) -> ClientSettings:
-    """The core settings of a LangChain GLM retrieval object (shared by GLMEmbeddings and GLMRerank)."""
-    return ClientSettings(
-        model.provider,
-        api_key=model.api_key,
-        base_url=model.base_url,
-        account_id=model.account_id,
-        timeout=model.timeout,
-        max_retries=model.max_retries,
-        default_headers=model.default_headers,
-        http_client=model.http_client,
-        async_http_client=model.http_async_client,
-    )
-
-
-class GLMEmbeddings(BaseModel, Embeddings):
+class GLMEmbeddings(GLMConnection, Embeddings):
     """Embeddings from the provider that serves your GLM chat model, on the same key.
 
     Args (as `ChatGLM`): provider ("zai" default; "bigmodel", "cloudflare", "cloudflare_openai",
@@ -65,19 +43,8 @@ class GLMEmbeddings(BaseModel, Embeddings):
             store.similarity_search("What does GLM-4.7 keep?", k=1)
     """
 
-    model_config = ConfigDict(populate_by_name=True, arbitrary_types_allowed=True, protected_namespaces=())
-
     model: str | None = None
     """The embedding model; None: the provider's default (embedding-3 on Z.ai)."""
-    provider: str = "zai"
-    api_key: SecretStr | str | None = Field(default=None, repr=False)
-    base_url: str | None = None
-    account_id: str | None = Field(default=None, repr=False)
-    timeout: float | None = None
-    max_retries: int = DEFAULT_MAX_RETRIES
-    default_headers: dict[str, str] | None = Field(default=None, repr=False)
-    http_client: httpx2.Client | None = Field(default=None, exclude=True)
-    http_async_client: httpx2.AsyncClient | None = Field(default=None, exclude=True)
     dimensions: int | None = None
     """Output size, where the model accepts one (embedding-3: 256, 512, 1024, 2048)."""
     max_concurrency: int | None = None
@@ -85,23 +52,12 @@ class GLMEmbeddings(BaseModel, Embeddings):
     truncate: bool = False
     """Cut inputs over the model's token limit instead of raising."""
 
-    _settings: ClientSettings = PrivateAttr()
-
-    @field_validator("api_key", mode="after")
-    @classmethod
-    def _secret_key(cls, value: SecretStr | str | None) -> SecretStr | None:
-        return SecretStr(value) if isinstance(value, str) else value
-
     @model_validator(mode="after")
     def _glm_check(self) -> GLMEmbeddings:
         # Unknown provider, missing key, a model without a default or refused dimensions: now, not at the first call.
         plan_embeddings(get_provider(self.provider), EmbeddingRequest([], self.model, self.dimensions))
-        self._settings = client_settings(self)
-        self._settings.sync()
+        self._connect()
         return self
-
-    def __getstate__(self) -> dict[str, Any]:
-        return state_without_secrets(super().__getstate__(), _UNPICKLED_FIELDS)
 
     def _request(self, texts: list[str]) -> EmbeddingRequest:
         return EmbeddingRequest(

@@ -4,28 +4,22 @@ LangChain `BaseDocumentCompressor`, usable in a `ContextualCompressionRetriever`
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
-import httpx2
 from langchain_core.callbacks import Callbacks
 from langchain_core.documents import Document
 from langchain_core.documents.compressor import BaseDocumentCompressor
-from pydantic import ConfigDict, Field, PrivateAttr, SecretStr, field_validator, model_validator
+from pydantic import model_validator
 
-from glm_core.client_settings import ClientSettings, state_without_secrets
 from glm_core.embeddings import RerankRequest, RerankResponse, plan_rerank
 from glm_core.errors import GLMError
 from glm_core.providers import get_provider
-from glm_core.retry import DEFAULT_MAX_RETRIES
-from langchain_glm.embeddings import client_settings
+from langchain_glm.connection import GLMConnection
 from langchain_glm.errors import to_langchain_error
 
 __all__ = ["GLMRerank"]
 
-_UNPICKLED_FIELDS = ("api_key", "http_client", "http_async_client", "default_headers")
 
-
-class GLMRerank(BaseDocumentCompressor):
+class GLMRerank(GLMConnection, BaseDocumentCompressor):
     """Reorders retrieved documents by the provider's rerank model and keeps the best `top_n`.
 
     Same arguments as `ChatGLM` (provider "zai" default, "bigmodel" or "cloudflare"; model default
@@ -43,38 +37,16 @@ class GLMRerank(BaseDocumentCompressor):
             )
     """
 
-    model_config = ConfigDict(populate_by_name=True, arbitrary_types_allowed=True, protected_namespaces=())
-
     model: str | None = None
     """The rerank model; None: the provider's default ("rerank" on Z.ai)."""
-    provider: str = "zai"
-    api_key: SecretStr | str | None = Field(default=None, repr=False)
-    base_url: str | None = None
-    account_id: str | None = Field(default=None, repr=False)
-    timeout: float | None = None
-    max_retries: int = DEFAULT_MAX_RETRIES
-    default_headers: dict[str, str] | None = Field(default=None, repr=False)
-    http_client: httpx2.Client | None = Field(default=None, exclude=True)
-    http_async_client: httpx2.AsyncClient | None = Field(default=None, exclude=True)
     top_n: int | None = 3
     """How many documents to keep, best first; None keeps them all."""
-
-    _settings: ClientSettings = PrivateAttr()
-
-    @field_validator("api_key", mode="after")
-    @classmethod
-    def _secret_key(cls, value: SecretStr | str | None) -> SecretStr | None:
-        return SecretStr(value) if isinstance(value, str) else value
 
     @model_validator(mode="after")
     def _glm_check(self) -> GLMRerank:
         plan_rerank(get_provider(self.provider), RerankRequest("-", [], self.model, self.top_n))
-        self._settings = client_settings(self)
-        self._settings.sync()
+        self._connect()
         return self
-
-    def __getstate__(self) -> dict[str, Any]:
-        return state_without_secrets(super().__getstate__(), _UNPICKLED_FIELDS)
 
     def _request(self, documents: Sequence[Document], query: str) -> RerankRequest:
         return RerankRequest(query, [doc.page_content for doc in documents], self.model, self.top_n)

@@ -10,38 +10,20 @@ from __future__ import annotations
 from typing import Any
 
 from llama_index.core.base.embeddings.base import BaseEmbedding
-from llama_index.core.bridge.pydantic import Field, PrivateAttr, SecretStr, field_validator
+from llama_index.core.bridge.pydantic import Field
 
-from glm_core.client import DEFAULT_TIMEOUT
-from glm_core.client_settings import ClientSettings, state_without_secrets
 from glm_core.embeddings import EmbeddingRequest, plan_embeddings
 from glm_core.providers import get_provider
-from glm_core.retry import DEFAULT_MAX_RETRIES
+from llama_index_glm.connection import GLMConnection
 
-__all__ = ["DEFAULT_EMBED_BATCH_SIZE", "GLMEmbedding", "client_settings"]
+__all__ = ["DEFAULT_EMBED_BATCH_SIZE", "GLMEmbedding"]
 
 # Texts per LlamaIndex batch: 16 Z.ai requests of 64, in flight 8 at a time (LlamaIndex's own
 # default of 10 would send one small request at a time).
 DEFAULT_EMBED_BATCH_SIZE = 1024
-_UNPICKLED_FIELDS = ("api_key", "http_client", "async_http_client", "default_headers")
 
 
-def client_settings(model: Any) -> ClientSettings:
-    """The core settings of a LlamaIndex GLM retrieval object (shared by GLMEmbedding and GLMRerank)."""
-    return ClientSettings(
-        model.provider,
-        api_key=model.api_key,
-        base_url=model.base_url,
-        account_id=model.account_id,
-        timeout=model.timeout,
-        max_retries=model.max_retries,
-        default_headers=model.default_headers,
-        http_client=model.http_client,
-        async_http_client=model.async_http_client,
-    )
-
-
-class GLMEmbedding(BaseEmbedding):
+class GLMEmbedding(GLMConnection, BaseEmbedding):
     """Embeddings from the provider that serves your GLM model, on the same key.
 
     Args (as `GLM`): provider ("zai" default; "bigmodel", "cloudflare", "cloudflare_openai",
@@ -59,26 +41,10 @@ class GLMEmbedding(BaseEmbedding):
     """
 
     model: str | None = Field(default=None, description="The embedding model; None: the provider's default.")
-    provider: str = Field(default="zai", description="Who serves the model (zai, cloudflare, vllm, ...).")
-    api_key: SecretStr | str | None = Field(default=None, exclude=True, repr=False, description="The provider key.")
-    base_url: str | None = Field(default=None, description="Overrides the provider's URL (needed for vllm/sglang).")
-    account_id: str | None = Field(default=None, exclude=True, repr=False, description="Cloudflare account id.")
-    timeout: float | None = Field(default=DEFAULT_TIMEOUT, description="Seconds for one request.")
-    max_retries: int = Field(default=DEFAULT_MAX_RETRIES, ge=0, description="Retries per wire batch.")
-    default_headers: dict[str, str] | None = Field(default=None, exclude=True, repr=False)
-    http_client: Any = Field(default=None, exclude=True, description="Your own httpx2.Client.")
-    async_http_client: Any = Field(default=None, exclude=True, description="Your own httpx2.AsyncClient.")
     dimensions: int | None = Field(default=None, description="Output size (embedding-3: 256/512/1024/2048).")
     max_concurrency: int | None = Field(default=None, description="Requests in flight per batch; None: 8.")
     truncate: bool = Field(default=False, description="Cut over-long inputs instead of raising.")
     embed_batch_size: int = Field(default=DEFAULT_EMBED_BATCH_SIZE, gt=0, le=2048)
-
-    _settings: ClientSettings = PrivateAttr()
-
-    @field_validator("api_key", mode="after")
-    @classmethod
-    def _secret_key(cls, value: SecretStr | str | None) -> SecretStr | None:
-        return SecretStr(value) if isinstance(value, str) else value
 
     @classmethod
     def class_name(cls) -> str:
@@ -91,11 +57,7 @@ class GLMEmbedding(BaseEmbedding):
         plan = plan_embeddings(get_provider(self.provider), EmbeddingRequest([], self.model, self.dimensions))
         if self.model_name == "unknown":
             self.model_name = self.model or plan.wire_model
-        self._settings = client_settings(self)
-        self._settings.sync()
-
-    def __getstate__(self) -> dict[str, Any]:
-        return state_without_secrets(super().__getstate__(), _UNPICKLED_FIELDS)
+        self._connect()
 
     def _request(self, texts: list[str]) -> EmbeddingRequest:
         return EmbeddingRequest(

@@ -5,23 +5,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from llama_index.core.bridge.pydantic import Field, PrivateAttr, SecretStr, field_validator
+from llama_index.core.bridge.pydantic import Field
 from llama_index.core.postprocessor.types import BaseNodePostprocessor
 from llama_index.core.schema import MetadataMode, NodeWithScore, QueryBundle
 
-from glm_core.client import DEFAULT_TIMEOUT
-from glm_core.client_settings import ClientSettings, state_without_secrets
 from glm_core.embeddings import RerankRequest, RerankResponse, plan_rerank
 from glm_core.providers import get_provider
-from glm_core.retry import DEFAULT_MAX_RETRIES
-from llama_index_glm.embeddings import client_settings
+from llama_index_glm.connection import GLMConnection
 
 __all__ = ["GLMRerank"]
 
-_UNPICKLED_FIELDS = ("api_key", "http_client", "async_http_client", "default_headers")
 
-
-class GLMRerank(BaseNodePostprocessor):
+class GLMRerank(GLMConnection, BaseNodePostprocessor):
     """Reorders retrieved nodes by the provider's rerank model; keeps the best `top_n`.
 
     Same arguments as `GLM` (provider "zai" default, "bigmodel" or "cloudflare"; model default
@@ -34,23 +29,7 @@ class GLMRerank(BaseNodePostprocessor):
     """
 
     model: str | None = Field(default=None, description="The rerank model; None: the provider's default.")
-    provider: str = Field(default="zai", description="Who serves the model (zai, bigmodel, cloudflare).")
-    api_key: SecretStr | str | None = Field(default=None, exclude=True, repr=False, description="The provider key.")
-    base_url: str | None = Field(default=None, description="Overrides the provider's URL.")
-    account_id: str | None = Field(default=None, exclude=True, repr=False, description="Cloudflare account id.")
-    timeout: float | None = Field(default=DEFAULT_TIMEOUT, description="Seconds for one request.")
-    max_retries: int = Field(default=DEFAULT_MAX_RETRIES, ge=0, description="Retries after the first attempt.")
-    default_headers: dict[str, str] | None = Field(default=None, exclude=True, repr=False)
-    http_client: Any = Field(default=None, exclude=True, description="Your own httpx2.Client.")
-    async_http_client: Any = Field(default=None, exclude=True, description="Your own httpx2.AsyncClient.")
     top_n: int | None = Field(default=3, description="Nodes to keep, best first; None keeps them all.")
-
-    _settings: ClientSettings = PrivateAttr()
-
-    @field_validator("api_key", mode="after")
-    @classmethod
-    def _secret_key(cls, value: SecretStr | str | None) -> SecretStr | None:
-        return SecretStr(value) if isinstance(value, str) else value
 
     @classmethod
     def class_name(cls) -> str:
@@ -58,11 +37,7 @@ class GLMRerank(BaseNodePostprocessor):
 
     def model_post_init(self, context: Any, /) -> None:
         plan_rerank(get_provider(self.provider), RerankRequest("-", [], self.model, self.top_n))
-        self._settings = client_settings(self)
-        self._settings.sync()
-
-    def __getstate__(self) -> dict[str, Any]:
-        return state_without_secrets(super().__getstate__(), _UNPICKLED_FIELDS)
+        self._connect()
 
     def _request(self, nodes: list[NodeWithScore], query_bundle: QueryBundle | None) -> RerankRequest:
         if query_bundle is None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from glm_core.errors import (
     APIError,
@@ -32,7 +32,10 @@ from glm_core.errors import (
 from glm_core.providers import ProviderProfile
 from glm_core.retry import parse_retry_after
 
-__all__ = ["error_from_body", "error_from_response"]
+if TYPE_CHECKING:
+    from glm_core.endpoint import PreparedRequest
+
+__all__ = ["answer_error", "error_from_body", "error_from_response"]
 
 _CONTEXT_OVERFLOW_PHRASES = (
     "context length",
@@ -151,3 +154,14 @@ def _classify(provider: ProviderProfile, status: int, code: str | None, message:
         # An error inside a successful response with no known code: a server-side failure.
         return ServerError, True
     return _STATUS_CLASSES.get(status, APIError), status == 429
+
+
+def answer_error(
+    prepared: PreparedRequest, provider: ProviderProfile, status: int, headers: Mapping[str, str], body: bytes
+) -> APIError:
+    """The error of an answer with an error status (streamed or not); "model not found" names
+    the model as it was sent, since the provider's own message often does not."""
+    error = error_from_response(provider, status, headers, body)
+    if isinstance(error, ModelNotFoundError):
+        error.name_model(prepared.wire_model, provider.name)
+    return error

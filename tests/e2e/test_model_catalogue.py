@@ -89,9 +89,21 @@ def test_a_model_the_provider_does_not_serve_is_a_typed_error_naming_it(provider
     assert len(emu.requests) == 1  # not retried
 
 
-def test_the_stream_raises_the_same_type() -> None:
-    with pytest.raises(ModelNotFoundError), core(emulator("zai")).stream(ChatRequest("glm-9", HI)) as stream:
+def test_the_stream_raises_the_same_error_naming_the_model() -> None:
+    with pytest.raises(ModelNotFoundError) as caught, core(emulator("zai")).stream(ChatRequest("glm-9", HI)) as stream:
         list(stream)
+    assert caught.value.model == "glm-9" and "does not serve model 'glm-9'" in str(caught.value)
+
+
+async def test_the_async_stream_names_the_model_too() -> None:
+    emu = emulator("zai")
+    http = httpx2.AsyncClient(transport=emu.transport())
+    client = AsyncGLMClient("zai", api_key=KEY, base_url=emu.base_url, http_client=http, max_retries=0)
+    with pytest.raises(ModelNotFoundError) as caught:
+        async with client.stream(ChatRequest("glm-9", HI)) as stream:
+            async for _ in stream:
+                pass
+    assert caught.value.model == "glm-9"
 
 
 def test_langchain_and_llama_index_raise_it_too() -> None:

@@ -1,0 +1,57 @@
+"""`GLMConnection`: the connection fields `GLMEmbedding` and `GLMRerank` share with `GLM`
+(provider, key, URL, account, timeout, retries, headers, your own HTTP clients), the core
+settings built from them, and a pickle state without secrets (see `glm_core.client_settings`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from llama_index.core.bridge.pydantic import BaseModel, Field, PrivateAttr, SecretStr, field_validator
+
+from glm_core.client import DEFAULT_TIMEOUT
+from glm_core.client_settings import ClientSettings, state_without_secrets
+from glm_core.retry import DEFAULT_MAX_RETRIES
+
+__all__ = ["GLMConnection"]
+
+# What a pickle must not carry: the key, your own HTTP clients, credential headers.
+_UNPICKLED_FIELDS = ("api_key", "http_client", "async_http_client", "default_headers")
+
+
+class GLMConnection(BaseModel):
+    """Where and how to reach the provider, as `GLM` takes it."""
+
+    provider: str = Field(default="zai", description="Who serves the model (zai, cloudflare, vllm, ...).")
+    api_key: SecretStr | str | None = Field(default=None, exclude=True, repr=False, description="The provider key.")
+    base_url: str | None = Field(default=None, description="Overrides the provider's URL (needed for vllm/sglang).")
+    account_id: str | None = Field(default=None, exclude=True, repr=False, description="Cloudflare account id.")
+    timeout: float | None = Field(default=DEFAULT_TIMEOUT, description="Seconds for one request.")
+    max_retries: int = Field(default=DEFAULT_MAX_RETRIES, ge=0, description="Retries after the first attempt.")
+    default_headers: dict[str, str] | None = Field(default=None, exclude=True, repr=False)
+    http_client: Any = Field(default=None, exclude=True, description="Your own httpx2.Client.")
+    async_http_client: Any = Field(default=None, exclude=True, description="Your own httpx2.AsyncClient.")
+
+    _settings: ClientSettings = PrivateAttr()
+
+    @field_validator("api_key", mode="after")
+    @classmethod
+    def _secret_key(cls, value: SecretStr | str | None) -> SecretStr | None:
+        return SecretStr(value) if isinstance(value, str) else value
+
+    def _connect(self) -> None:
+        """Build the core settings and the sync client now: a missing key fails at construction."""
+        self._settings = ClientSettings(
+            self.provider,
+            api_key=self.api_key,
+            base_url=self.base_url,
+            account_id=self.account_id,
+            timeout=self.timeout,
+            max_retries=self.max_retries,
+            default_headers=self.default_headers,
+            http_client=self.http_client,
+            async_http_client=self.async_http_client,
+        )
+        self._settings.sync()
+
+    def __getstate__(self) -> dict[str, Any]:
+        return state_without_secrets(super().__getstate__(), _UNPICKLED_FIELDS)
