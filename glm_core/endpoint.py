@@ -134,7 +134,6 @@ class Endpoint:
             wire_model=self.provider.wire_model(request.model),
         )
 
-
     def json_request(self, path: str, body: dict[str, Any]) -> tuple[str, bytes, dict[str, str]]:
         """(URL, body bytes, headers) of a JSON POST to `path` after the base URL (embeddings, rerank)."""
         if self.problem is not None:

@@ -69,11 +69,13 @@ def _unauthorized(facts: ProviderFacts, *, missing: bool, path: str, zai_code: s
     if family == "cloudflare":
         return provider_error(facts, code=10000, detail=detail)
     if family == "openrouter":
-        return provider_error(facts, 401, message="No auth credentials found" if missing else "User not found.",
-                              detail=detail)
+        return provider_error(
+            facts, 401, message="No auth credentials found" if missing else "User not found.", detail=detail
+        )
     if family == "empiriolabs":
-        return provider_error(facts, 401, message="Invalid API key provided", openai_code="invalid_api_key",
-                              detail=detail)
+        return provider_error(
+            facts, 401, message="Invalid API key provided", openai_code="invalid_api_key", detail=detail
+        )
     if family in ("vllm", "sglang"):
         # Their auth middleware answers before the OpenAI error machinery.
         return WireError(401, b'{"error":"Unauthorized"}', detail=detail)

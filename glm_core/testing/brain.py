@@ -75,19 +75,13 @@ def _function_tools(body: dict[str, Any]) -> list[dict[str, Any]]:
 
 def _asked_tools(text: str, tools: list[dict[str, Any]]) -> list[dict[str, Any]]:
     lower = text.lower()
-    named = [
-        t for t in tools
-        if re.search(r"(?<!\w)" + re.escape(str(t.get("name", "")).lower()) + r"(?!\w)", lower)
-    ]
+    named = [t for t in tools if re.search(r"(?<!\w)" + re.escape(str(t.get("name", "")).lower()) + r"(?!\w)", lower)]
     if named:
         return named
     wanted = keywords(text)
     if not wanted:
         return []
-    return [
-        t for t in tools
-        if wanted & (keywords(str(t.get("name", ""))) | keywords(str(t.get("description") or "")))
-    ]
+    return [t for t in tools if wanted & (keywords(str(t.get("name", ""))) | keywords(str(t.get("description") or "")))]
 
 
 def _choose_tools(ctx: RequestContext, tools: list[dict[str, Any]], last_role: str, text: str) -> list[dict[str, Any]]:

@@ -95,8 +95,9 @@ def check_messages(body: dict[str, Any], roles: Collection[str]) -> list[dict[st
             raise Invalid(f"messages[{i}] must be an object", param="messages", kind="messages")
         role = m.get("role")
         if role not in roles:
-            raise Invalid(f"messages[{i}].role {role!r} is not one of {sorted(roles)}", param="messages",
-                          kind="messages")
+            raise Invalid(
+                f"messages[{i}].role {role!r} is not one of {sorted(roles)}", param="messages", kind="messages"
+            )
         content = m.get("content")
         if content is not None and not isinstance(content, str | list):
             raise Invalid(f"messages[{i}].content must be a string or an array", param="messages", kind="messages")

@@ -37,8 +37,7 @@ ZAI_CODES_EN: dict[str, str] = {
     "500": "Internal Error",
     "1000": "Authentication Failed",
     "1001": "Authentication parameter not received in Header, unable to authenticate",
-    "1002": "Invalid Authentication Token, please confirm the correct transmission of the "
-    "Authentication Token",
+    "1002": "Invalid Authentication Token, please confirm the correct transmission of the Authentication Token",
     "1003": "Authentication Token expired, please regenerate/obtain",
     "1004": "Authentication failed with the provided Authentication Token",
     "1100": "Account Read/Write",
@@ -67,10 +66,8 @@ ZAI_CODES_EN: dict[str, str] = {
     "avoid using prompts that may generate sensitive content. Thank you for your cooperation.",
     "1302": "High concurrency usage of this API, please reduce concurrency or contact customer "
     "service to increase limits",
-    "1303": "High frequency usage of this API, please reduce frequency or contact customer service "
-    "to increase limits",
-    "1304": "The daily call limit of this API has been reached. For more, please contact customer "
-    "service to purchase",
+    "1303": "High frequency usage of this API, please reduce frequency or contact customer service to increase limits",
+    "1304": "The daily call limit of this API has been reached. For more, please contact customer service to purchase",
     "1305": "The service may be temporarily overloaded, please try again later",
     "1308": "Usage limit reached for 5 hours. Your limit will reset at 2026-01-01 00:00:00",
     "1309": "Your GLM Coding Plan package has expired and cannot be used for now",

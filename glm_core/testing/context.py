@@ -92,9 +92,13 @@ def build_context(
             break
 
     stop = body.get("stop")
-    stops = [stop] if isinstance(stop, str) else [s for s in stop if isinstance(s, str) and s] if isinstance(
-        stop, list
-    ) else []
+    stops = (
+        [stop]
+        if isinstance(stop, str)
+        else [s for s in stop if isinstance(s, str) and s]
+        if isinstance(stop, list)
+        else []
+    )
 
     return RequestContext(
         facts=facts,

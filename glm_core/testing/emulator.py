@@ -195,8 +195,14 @@ class Emulator:
         facts = self.facts
         if facts.family != "cloudflare":
             if path.rstrip("/") != self._endpoint:
-                raise provider_error(facts, 404, code="1222" if facts.family == "zai" else None,
-                                     field=path, path=path, detail=f"no route {path}")
+                raise provider_error(
+                    facts,
+                    404,
+                    code="1222" if facts.family == "zai" else None,
+                    field=path,
+                    path=path,
+                    detail=f"no route {path}",
+                )
             if method != "POST":
                 raise provider_error(facts, 405, detail=f"{method} is not allowed")
             check_auth(facts, self.api_key, headers, path)
@@ -206,16 +212,27 @@ class Emulator:
         prefix = "/client/v4/accounts/"
         account, _, rest = path.removeprefix(prefix).partition("/")
         if not path.startswith(prefix) or account != self.account_id:
-            raise WireError(404, json.dumps(cf_envelope_error([
-                (7003, f"Could not route to {path}, perhaps your object identifier is invalid?"),
-                (7000, "No route for that URI"),
-            ])).encode(), detail=f"account id {account!r} is not {self.account_id!r}")
+            raise WireError(
+                404,
+                json.dumps(
+                    cf_envelope_error(
+                        [
+                            (7003, f"Could not route to {path}, perhaps your object identifier is invalid?"),
+                            (7000, "No route for that URI"),
+                        ]
+                    )
+                ).encode(),
+                detail=f"account id {account!r} is not {self.account_id!r}",
+            )
         if rest.startswith("ai/run/") and method == "POST":
             return PROVIDER_FACTS["cloudflare"], unquote(rest.removeprefix("ai/run/"))
         if rest.rstrip("/") == "ai/v1/chat/completions" and method == "POST":
             return PROVIDER_FACTS["cloudflare_openai"], None
-        raise WireError(404, json.dumps(cf_envelope_error([(7000, "No route for that URI")])).encode(),
-                        detail=f"no route {method} {path}")
+        raise WireError(
+            404,
+            json.dumps(cf_envelope_error([(7000, "No route for that URI")])).encode(),
+            detail=f"no route {method} {path}",
+        )
 
     @staticmethod
     def _bad_body(facts: ProviderFacts, raw: bytes, path: str) -> WireError:
@@ -226,8 +243,13 @@ class Emulator:
             if not raw:
                 return provider_error(facts, code=3003, field="body", detail="empty body")
             return provider_error(facts, code=5006, field="at '/' must be object", detail=detail)
-        return provider_error(facts, 400, message="Body validation error!" if facts.family == "aimlapi"
-                              else "Invalid JSON body", path=path, detail=detail)
+        return provider_error(
+            facts,
+            400,
+            message="Body validation error!" if facts.family == "aimlapi" else "Invalid JSON body",
+            path=path,
+            detail=detail,
+        )
 
     def _answer(
         self, facts: ProviderFacts, path_model: str | None, path: str, raw: bytes, item: Reply | Fault | None
@@ -241,8 +263,16 @@ class Emulator:
             body = _parse(raw)
             if not isinstance(body, dict):
                 raise self._bad_body(facts, raw, path)
-            tpl = build_template(facts, body, path_model=path_model, path=path, served_model=self.served_model,
-                                 reply=reply, huge=huge, shape=self.shape)
+            tpl = build_template(
+                facts,
+                body,
+                path_model=path_model,
+                path=path,
+                served_model=self.served_model,
+                reply=reply,
+                huge=huge,
+                shape=self.shape,
+            )
             if cacheable:
                 if len(self._templates) >= _TEMPLATE_CACHE_SIZE:
                     self._templates.clear()

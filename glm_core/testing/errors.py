@@ -122,18 +122,27 @@ def error_payload(
     if style == "openrouter":
         return st, {"error": {"message": text, "code": code if code is not None else st}}
     if style == "vllm":
-        return st, {
-            "error": {"message": text, "type": _VLLM_TYPES.get(st, _reason(st)), "param": param, "code": st}
-        }
+        return st, {"error": {"message": text, "type": _VLLM_TYPES.get(st, _reason(st)), "param": param, "code": st}}
     if style == "sglang":
-        return st, {"object": "error", "message": text, "type": _SGL_TYPES.get(st, _reason(st)), "param": param,
-                    "code": st}
+        return st, {
+            "object": "error",
+            "message": text,
+            "type": _SGL_TYPES.get(st, _reason(st)),
+            "param": param,
+            "code": st,
+        }
     # EmpirioLabs: undocumented, OpenAI-style chosen.
     kind = "invalid_request_error" if st < 500 else "server_error"
     if st == 429:
         kind = "rate_limit_error"
-    return st, {"error": {"message": text, "type": kind, "param": param,
-                          "code": openai_code if openai_code is not None else code}}
+    return st, {
+        "error": {
+            "message": text,
+            "type": kind,
+            "param": param,
+            "code": openai_code if openai_code is not None else code,
+        }
+    }
 
 
 def cf_envelope_error(errors: list[tuple[int, str]]) -> dict[str, Any]:

@@ -77,8 +77,21 @@ AIMLAPI_MODELS: tuple[str, ...] = (
 OPENROUTER_MODELS: tuple[str, ...] = tuple(
     f"z-ai/{name}"
     for name in (
-        "glm-4.5", "glm-4.5-air", "glm-4.5v", "glm-4.6", "glm-4.6v", "glm-4.7", "glm-4.7-flash", "glm-5",
-        "glm-5-turbo", "glm-5.1", "glm-5.2", "glm-5v-turbo", "glm-5.3", "glm-5.3:batch", "glm-5.3-flash",
+        "glm-4.5",
+        "glm-4.5-air",
+        "glm-4.5v",
+        "glm-4.6",
+        "glm-4.6v",
+        "glm-4.7",
+        "glm-4.7-flash",
+        "glm-5",
+        "glm-5-turbo",
+        "glm-5.1",
+        "glm-5.2",
+        "glm-5v-turbo",
+        "glm-5.3",
+        "glm-5.3:batch",
+        "glm-5.3-flash",
     )
 )
 
@@ -262,8 +275,7 @@ UNCERTAIN_CHOICES: tuple[str, ...] = (
     "Z.ai: function description and parameters are not required (only the name is checked).",
     "Z.ai: tool_stream is honoured (incremental arguments) for glm-4.6 and glm-4.7* including "
     "glm-4.7-flash, and accepted but ignored for glm-4.5*; tool_stream without stream is ignored.",
-    "Z.ai: thinking defaults to enabled for every model; 4.6/4.5 'auto' thinking is emulated as "
-    "always thinking.",
+    "Z.ai: thinking defaults to enabled for every model; 4.6/4.5 'auto' thinking is emulated as always thinking.",
     "Z.ai: in-stream errors use the observed data-only framing (no `event: error`); the stream ends "
     "after the error object without [DONE].",
     "Z.ai: HTTP statuses of unobserved business codes: 1000-1004 -> 401; 1110-1121 -> 429; "
@@ -305,8 +317,8 @@ UNCERTAIN_CHOICES: tuple[str, ...] = (
     "OpenRouter: thinking switch reasoning.enabled (default true); reasoning.exclude hides it; "
     "stream usage always, as a last chunk with `choices: []`; the non-stream body starts with "
     "whitespace and the stream with ': OPENROUTER PROCESSING' comments.",
-    "vLLM/SGLang: a bad or missing key (when the server has one) answers 401 {\"error\": "
-    "\"Unauthorized\"} (their auth middleware), not the OpenAI error object.",
+    'vLLM/SGLang: a bad or missing key (when the server has one) answers 401 {"error": '
+    '"Unauthorized"} (their auth middleware), not the OpenAI error object.',
     "vLLM/SGLang: model must equal the served name (404 'The model `x` does not exist.'); "
     "tool_choice none/auto/required/named all accepted; thinking defaults to on.",
     "All: the rules brain counts tokens as ceil(characters/4); prompt_tokens counts message text "

@@ -73,8 +73,12 @@ def early_fault(facts: ProviderFacts, fault: Fault, path: str) -> Outcome | None
         return Outcome(fault.status or 502, "text/html", [BAD_GATEWAY_HTML], headers)
     if kind == "cloudflare_success_false":
         code = int(fault.code) if fault.code is not None else 5006
-        _, payload = error_payload(facts_for("cloudflare"), code=code, message=fault.message,
-                                   field="the request body did not match the model's input schema")
+        _, payload = error_payload(
+            facts_for("cloudflare"),
+            code=code,
+            message=fault.message,
+            field="the request body did not match the model's input schema",
+        )
         return Outcome(fault.status or 200, JSON, [_dumps(payload)], headers)
     if kind != "http_error":
         return None

@@ -136,10 +136,21 @@ def render_body(ctx: RequestContext, plan: Plan, rid: str, created: int) -> dict
             "reasoning_content": reasoning,
             "tool_calls": _tool_calls(plan, with_index=True) or None,
         }
-        choice: dict[str, Any] = {"index": 0, "message": msg, "logprobs": None, "finish_reason": fr,
-                                  "matched_stop": None}
-        return {"id": rid, "object": "chat.completion", "created": created, "model": ctx.model,
-                "choices": [choice], "usage": usage_object(ctx, plan)}
+        choice: dict[str, Any] = {
+            "index": 0,
+            "message": msg,
+            "logprobs": None,
+            "finish_reason": fr,
+            "matched_stop": None,
+        }
+        return {
+            "id": rid,
+            "object": "chat.completion",
+            "created": created,
+            "model": ctx.model,
+            "choices": [choice],
+            "usage": usage_object(ctx, plan),
+        }
 
     # cloudflare and vllm: the vLLM chat.completion
     msg = {
@@ -159,8 +170,7 @@ def render_body(ctx: RequestContext, plan: Plan, rid: str, created: int) -> dict
         "created": created,
         "model": ctx.model,
         "choices": [
-            {"index": 0, "message": msg, "logprobs": None, "finish_reason": fr, "stop_reason": None,
-             "token_ids": None}
+            {"index": 0, "message": msg, "logprobs": None, "finish_reason": fr, "stop_reason": None, "token_ids": None}
         ],
         "service_tier": None,
         "system_fingerprint": None,

@@ -62,8 +62,13 @@ def render_stream(ctx: RequestContext, plan: Plan, rid: str, created: int) -> li
 
     # The fields every chunk repeats are encoded once; each frame only adds its choices.
     if openrouter:
-        head_obj: dict[str, Any] = {"id": rid, "provider": "Z.AI", "model": ctx.model,
-                                    "object": "chat.completion.chunk", "created": created}
+        head_obj: dict[str, Any] = {
+            "id": rid,
+            "provider": "Z.AI",
+            "model": ctx.model,
+            "object": "chat.completion.chunk",
+            "created": created,
+        }
     elif zai_like:
         head_obj = {"id": rid, "created": created, "object": "chat.completion.chunk", "model": ctx.model}
     else:
@@ -77,16 +82,24 @@ def render_stream(ctx: RequestContext, plan: Plan, rid: str, created: int) -> li
         return head + _dumps(choices).encode() + tail + b"\n\n"
 
     if zai_like:
+
         def choice(delta: dict[str, Any], finish: str | None = None) -> dict[str, Any]:
             out: dict[str, Any] = {"index": 0, "delta": delta}
             if finish is not None:
                 out["finish_reason"] = finish
             return out
     elif openrouter:
+
         def choice(delta: dict[str, Any], finish: str | None = None) -> dict[str, Any]:
-            return {"index": 0, "delta": delta, "finish_reason": finish, "native_finish_reason": finish,
-                    "logprobs": None}
+            return {
+                "index": 0,
+                "delta": delta,
+                "finish_reason": finish,
+                "native_finish_reason": finish,
+                "logprobs": None,
+            }
     else:
+
         def choice(delta: dict[str, Any], finish: str | None = None) -> dict[str, Any]:
             return {"index": 0, "delta": delta, "logprobs": None, "finish_reason": finish}
 
@@ -156,19 +169,28 @@ def render_stream(ctx: RequestContext, plan: Plan, rid: str, created: int) -> li
             extra["web_search"] = plan.web_search
         last = {"index": 0, "finish_reason": fr, "delta": {"role": "assistant", "content": "", **in_finish}}
     elif openrouter:
-        last = {"index": 0, "delta": {"role": "assistant", "content": "", **in_finish}, "finish_reason": fr,
-                "native_finish_reason": fr, "logprobs": None}
+        last = {
+            "index": 0,
+            "delta": {"role": "assistant", "content": "", **in_finish},
+            "finish_reason": fr,
+            "native_finish_reason": fr,
+            "logprobs": None,
+        }
     elif family == "sglang":
         last = {"index": 0, "delta": {**in_finish}, "logprobs": None, "finish_reason": fr, "matched_stop": None}
     else:
-        last = {"index": 0, "delta": {"content": "", **in_finish}, "logprobs": None, "finish_reason": fr,
-                "stop_reason": None}
+        last = {
+            "index": 0,
+            "delta": {"content": "", **in_finish},
+            "logprobs": None,
+            "finish_reason": fr,
+            "stop_reason": None,
+        }
     frames.append(emit([last], extra or None))
     if usage is not None and placement == "separate":
         frames.append(emit([], {"usage": usage}))
     elif usage is not None and placement == "separate_null_finish":
-        frames.append(emit([choice({"role": "assistant", "content": ""}) | {"finish_reason": None}],
-                           {"usage": usage}))
+        frames.append(emit([choice({"role": "assistant", "content": ""}) | {"finish_reason": None}], {"usage": usage}))
     frames.append(DONE)
     return frames
 

@@ -234,8 +234,9 @@ class EmulatorServer:
         """Listen in a background thread; returns once the port is bound."""
         if self._thread is not None:
             raise RuntimeError("the server is already running")
-        self._thread = threading.Thread(target=self._thread_main, name=f"glm-emulator-{self.emulator.provider}",
-                                        daemon=True)
+        self._thread = threading.Thread(
+            target=self._thread_main, name=f"glm-emulator-{self.emulator.provider}", daemon=True
+        )
         self._thread.start()
         self._ready.wait()
         if self._error is not None:

@@ -73,11 +73,16 @@ def _zai(facts: ProviderFacts, body: dict[str, Any], **_: Any) -> str:
         raise provider_error(facts, code=code, field="messages", detail=e.detail) from None
     first = next((m["role"] for m in messages if m["role"] != "system"), None)
     if first is None:
-        raise provider_error(facts, code="1214", field="messages",
-                             detail="messages must not consist only of system messages")
+        raise provider_error(
+            facts, code="1214", field="messages", detail="messages must not consist only of system messages"
+        )
     if first != "user":
-        raise provider_error(facts, code="1214", message="Incorrect role information",
-                             detail=f"the first non-system message is {first!r}, not 'user'")
+        raise provider_error(
+            facts,
+            code="1214",
+            message="Incorrect role information",
+            detail=f"the first non-system message is {first!r}, not 'user'",
+        )
     try:
         check_number(body, "temperature", 0.0, 1.0)
         check_number(body, "top_p", 0.01, 1.0)
@@ -85,8 +90,7 @@ def _zai(facts: ProviderFacts, body: dict[str, Any], **_: Any) -> str:
         for key in ("stream", "do_sample", "tool_stream"):
             check_bool(body, key)
         check_stop(body, 1, array_only=True)
-        names = check_tools(body, max_tools=128, name_pattern=_ZAI_NAME,
-                            types=("function", "retrieval", "web_search"))
+        names = check_tools(body, max_tools=128, name_pattern=_ZAI_NAME, types=("function", "retrieval", "web_search"))
         _zai_web_search(facts, body)
         check_tool_choice(body, ("auto",), names)
         check_response_format(body, ("text", "json_object"))
@@ -108,8 +112,9 @@ def _zai(facts: ProviderFacts, body: dict[str, Any], **_: Any) -> str:
 def _cloudflare(facts: ProviderFacts, body: dict[str, Any], *, path_model: str | None, **_: Any) -> str:
     model = path_model if path_model is not None else body.get("model")  # native: the path names it
     if not isinstance(model, str):
-        raise provider_error(facts, code=5006, field="required properties at '/' are 'model'",
-                             detail="model is required on /ai/v1")
+        raise provider_error(
+            facts, code=5006, field="required properties at '/' are 'model'", detail="model is required on /ai/v1"
+        )
     if model not in facts.models:
         if model.startswith(("@cf/", "@hf/")):
             raise provider_error(facts, code=5007, field=model, detail=f"unknown model {model!r}")
@@ -119,7 +124,8 @@ def _cloudflare(facts: ProviderFacts, body: dict[str, Any], *, path_model: str |
         if path_model is not None and has_prompt == has_messages:
             raise Invalid(
                 "required properties at '/' are 'prompt', required properties at '/' are 'messages'"
-                if not has_prompt else "exactly one of prompt or messages is allowed"
+                if not has_prompt
+                else "exactly one of prompt or messages is allowed"
             )
         if has_prompt and not (isinstance(body["prompt"], str) and body["prompt"]):
             raise Invalid("at '/prompt' must be a string of at least 1 character")
@@ -258,10 +264,16 @@ def _model_error(facts: ProviderFacts, path: str) -> Callable[[str], WireError]:
         if family == "openrouter":
             return provider_error(facts, 400, message=f"{model} is not a valid model ID", detail=detail)
         if family == "empiriolabs":
-            return provider_error(facts, 404, message=f"The model {model} does not exist", param="model",
-                                  openai_code="model_not_found", detail=detail)
-        return provider_error(facts, 404, message=f"The model `{model}` does not exist.",
-                              param="model", detail=detail)
+            return provider_error(
+                facts,
+                404,
+                message=f"The model {model} does not exist",
+                param="model",
+                openai_code="model_not_found",
+                detail=detail,
+            )
+        return provider_error(facts, 404, message=f"The model `{model}` does not exist.", param="model", detail=detail)
+
     return make
 
 
@@ -280,8 +292,15 @@ def validate(
         model = _cloudflare(facts, body, path_model=path_model)
     else:
         roles = ("system", "user", "assistant", "tool") if facts.family == "aimlapi" else _OPENAI_ROLES
-        model = _openai_like(facts, body, roles=roles, rules=_RULES[facts.family],
-                             model_error=_model_error(facts, path), served_model=served_model, path=path)
+        model = _openai_like(
+            facts,
+            body,
+            roles=roles,
+            rules=_RULES[facts.family],
+            model_error=_model_error(facts, path),
+            served_model=served_model,
+            path=path,
+        )
     # Images, videos and files: part shapes per provider, counts and input kinds per model.
     check_vision_request(facts, body, served_profile(facts, path_model or str(body.get("model"))))
     # What the model itself refuses (always-on thinking, effort levels, limits): from the catalogue.

@@ -79,9 +79,17 @@ REQUESTS = {
     "tool_call": body_for("cloudflare", "Use magic_function(3)", tools=[MAGIC_TOOL]),
     "parallel": body_for("cloudflare", "magic_function(3) and the weather in Oslo", tools=[MAGIC_TOOL, WEATHER_TOOL]),
     "forced": body_for("cloudflare", "Hi", tools=[WEATHER_TOOL], tool_choice="required"),
-    "json_schema": body_for("cloudflare", "A pet", response_format={
-        "type": "json_schema", "json_schema": {"name": "pet", "schema": {"type": "object", "properties": {
-            "name": {"type": "string"}}, "required": ["name"]}}}),
+    "json_schema": body_for(
+        "cloudflare",
+        "A pet",
+        response_format={
+            "type": "json_schema",
+            "json_schema": {
+                "name": "pet",
+                "schema": {"type": "object", "properties": {"name": {"type": "string"}}, "required": ["name"]},
+            },
+        },
+    ),
     "no_thinking": body_for("cloudflare", "Hi", chat_template_kwargs={"enable_thinking": False}),
     "budget_spent": body_for("cloudflare", "Explain", max_completion_tokens=2),
 }

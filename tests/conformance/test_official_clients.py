@@ -46,8 +46,9 @@ def test_openai_client_plain_and_streamed(served: tuple[str, Emulator, openai.Op
 
     text = ""
     usage_seen = False
-    for chunk in client.chat.completions.create(model=model_of(provider), messages=messages, stream=True,
-                                                stream_options={"include_usage": True}):
+    for chunk in client.chat.completions.create(
+        model=model_of(provider), messages=messages, stream=True, stream_options={"include_usage": True}
+    ):
         usage_seen = usage_seen or chunk.usage is not None
         for choice in chunk.choices:
             text += choice.delta.content or ""
@@ -89,8 +90,9 @@ def test_openai_client_raises_on_an_error_inside_a_zai_stream() -> None:
     with emu.serve() as base_url, httpx.Client(timeout=10) as http:
         client = openai.OpenAI(base_url=base_url, api_key=KEY, http_client=http, max_retries=0)
         with pytest.raises(openai.APIError, match="overloaded"):
-            for _ in client.chat.completions.create(model="glm-4.7", stream=True,
-                                                    messages=[{"role": "user", "content": "Hi"}]):
+            for _ in client.chat.completions.create(
+                model="glm-4.7", stream=True, messages=[{"role": "user", "content": "Hi"}]
+            ):
                 pass
 
 
@@ -100,22 +102,25 @@ def test_zai_sdk_client_over_loopback(provider: str, client_class: Any) -> None:
     with emu.serve() as base_url:
         client = client_class(api_key=KEY, base_url=base_url, max_retries=0)
         messages = [{"role": "user", "content": QUESTION}]
-        completion = client.chat.completions.create(model="glm-4.7", messages=messages, tools=[MAGIC_TOOL],
-                                                    thinking={"type": "enabled"})
+        completion = client.chat.completions.create(
+            model="glm-4.7", messages=messages, tools=[MAGIC_TOOL], thinking={"type": "enabled"}
+        )
         message = completion.choices[0].message
         assert message.reasoning_content and message.tool_calls[0].function.name == "magic_function"
 
         reasoning, content = "", ""
-        for chunk in client.chat.completions.create(model="glm-4.7", stream=True,
-                                                    messages=[{"role": "user", "content": "Hello there"}]):
+        for chunk in client.chat.completions.create(
+            model="glm-4.7", stream=True, messages=[{"role": "user", "content": "Hello there"}]
+        ):
             delta = chunk.choices[0].delta
             reasoning += delta.reasoning_content or ""
             content += delta.content or ""
         assert reasoning and content == "Hello! You said: Hello there"
 
         # the SDK clamps temperature into (0, 1) itself; the emulator accepts what it sends
-        client.chat.completions.create(model="glm-4.7", temperature=1.0, top_p=1.0,
-                                       messages=[{"role": "user", "content": "Hi"}])
+        client.chat.completions.create(
+            model="glm-4.7", temperature=1.0, top_p=1.0, messages=[{"role": "user", "content": "Hi"}]
+        )
         assert emu.requests[-1].body["temperature"] <= 1
 
 
@@ -128,6 +133,7 @@ def test_zai_sdk_raises_its_own_errors() -> None:
             client.chat.completions.create(model="glm-4.7", messages=[{"role": "user", "content": "Hi"}])
         emu.queue(Fault(kind="error_in_stream", after_events=1))
         with pytest.raises(APIResponseError):
-            for _ in client.chat.completions.create(model="glm-4.7", stream=True,
-                                                    messages=[{"role": "user", "content": "Hi"}]):
+            for _ in client.chat.completions.create(
+                model="glm-4.7", stream=True, messages=[{"role": "user", "content": "Hi"}]
+            ):
                 pass

@@ -29,8 +29,10 @@ ZAI_DERIVED = ["zai", "zai_coding", "bigmodel", "aimlapi", "empiriolabs"]
 SCENARIOS: dict[str, dict[str, Any]] = {
     "plain": {"content": "Hello there"},
     "tool_call": {"content": "What is the value of magic_function(3)? Use the tool.", "tools": [MAGIC_TOOL]},
-    "parallel": {"content": "Use magic_function(3) and tell me the weather in Paris",
-                 "tools": [MAGIC_TOOL, WEATHER_TOOL]},
+    "parallel": {
+        "content": "Use magic_function(3) and tell me the weather in Paris",
+        "tools": [MAGIC_TOOL, WEATHER_TOOL],
+    },
     "json": {"content": "Return JSON with 'a' and 'b' keys", "response_format": {"type": "json_object"}},
     "tiny_budget": {"content": "Explain everything", "max_tokens": 2},
 }

@@ -61,7 +61,7 @@ def sse_data(text: str) -> list[str]:
     out = []
     for block in text.split("\n\n"):
         lines = [line for line in block.split("\n") if line and not line.startswith(":")]
-        data = [line[len("data:"):].lstrip(" ") for line in lines if line.startswith("data:")]
+        data = [line[len("data:") :].lstrip(" ") for line in lines if line.startswith("data:")]
         if data:
             out.append("\n".join(data))
     return out
@@ -102,8 +102,13 @@ def assemble(chunks: list[dict[str, Any]]) -> dict[str, Any]:
                 slot["name"] += fn.get("name") or ""
                 slot["arguments"] += fn.get("arguments") or ""
             finish = choice.get("finish_reason") or finish
-    return {"reasoning": reasoning, "content": content, "tool_calls": [calls[i] for i in sorted(calls)],
-            "finish_reason": finish, "usage": usage}
+    return {
+        "reasoning": reasoning,
+        "content": content,
+        "tool_calls": [calls[i] for i in sorted(calls)],
+        "finish_reason": finish,
+        "usage": usage,
+    }
 
 
 MAGIC_TOOL = {

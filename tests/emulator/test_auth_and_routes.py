@@ -100,8 +100,10 @@ def test_zai_accepts_the_legacy_jwt_made_from_an_id_dot_secret_key() -> None:
 def test_cloudflare_wrong_account_id_is_a_404_with_7003() -> None:
     emu = Emulator("cloudflare", api_key="test-key", account_id=ACCOUNT)
     with client(emu) as c:
-        r = c.post(f"https://api.cloudflare.com/client/v4/accounts/{'f' * 32}/ai/run/@cf/zai-org/glm-4.7-flash",
-                   json=body_for("cloudflare"))
+        r = c.post(
+            f"https://api.cloudflare.com/client/v4/accounts/{'f' * 32}/ai/run/@cf/zai-org/glm-4.7-flash",
+            json=body_for("cloudflare"),
+        )
     assert r.status_code == 404
     errors = r.json()["errors"]
     assert [e["code"] for e in errors] == [7003, 7000]

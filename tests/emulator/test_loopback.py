@@ -89,10 +89,12 @@ async def test_a_hundred_concurrent_keep_alive_clients() -> None:
     with emu.serve() as base_url:
         limits = httpx2.Limits(max_connections=100, max_keepalive_connections=100)
         async with httpx2.AsyncClient(base_url=base_url, headers=AUTH, limits=limits, timeout=30) as c:
+
             async def one(i: int) -> int:
                 streamed = i % 2 == 0
                 r = await c.post("/chat/completions", json=body_for("zai", f"question {i}", stream=streamed))
                 return r.status_code
+
             codes = await asyncio.gather(*(one(i) for i in range(400)))
     assert codes == [200] * 400
 
@@ -207,9 +209,21 @@ def test_stop_closes_the_port() -> None:
 
 def test_the_serve_command_prints_its_url_and_serves() -> None:
     proc = subprocess.Popen(
-        [sys.executable, "-m", "glm_core.testing", "serve", "--provider", "openrouter", "--port", "0",
-         "--api-key", KEY],
-        stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        [
+            sys.executable,
+            "-m",
+            "glm_core.testing",
+            "serve",
+            "--provider",
+            "openrouter",
+            "--port",
+            "0",
+            "--api-key",
+            KEY,
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )
     try:
         assert proc.stdout is not None

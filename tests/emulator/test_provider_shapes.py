@@ -155,8 +155,9 @@ def test_sglang_uses_reasoning_content_only() -> None:
 def test_every_provider_streams_reasoning_then_content_then_done(provider: str) -> None:
     # The documented shape (Shape()); the captured variants are pinned in test_traffic_shapes.py.
     documented = Emulator(provider, api_key=KEY, shape=Shape())
-    r = post(provider, body_for(provider, "Hello there", stream=True, stream_options={"include_usage": True}),
-             emu=documented)
+    r = post(
+        provider, body_for(provider, "Hello there", stream=True, stream_options={"include_usage": True}), emu=documented
+    )
     assert r.status_code == 200
     assert r.headers["content-type"].lower().startswith("text/event-stream")
     chunks = sse_chunks(r.text)
@@ -197,8 +198,9 @@ def test_zai_stream_framing(provider: str) -> None:
 def test_stream_usage_only_when_asked_with_include_usage(provider: str) -> None:
     without = sse_chunks(post(provider, body_for(provider, stream=True)).text)
     assert all("usage" not in c for c in without)
-    with_usage = sse_chunks(post(provider, body_for(provider, stream=True,
-                                                     stream_options={"include_usage": True})).text)
+    with_usage = sse_chunks(
+        post(provider, body_for(provider, stream=True, stream_options={"include_usage": True})).text
+    )
     assert "usage" in with_usage[-1]
     assert sum("usage" in c for c in with_usage) == 1
 
@@ -218,14 +220,18 @@ def test_cloudflare_native_stream_has_no_envelope() -> None:
 
 def test_openrouter_stream_has_processing_comments_and_usage_without_asking() -> None:
     # Documented by OpenRouter; not seen in captured GLM streams, so a variant rather than the default.
-    r = post("openrouter", body_for("openrouter", stream=True),
-             emu=Emulator("openrouter", api_key=KEY, shape={"comment_lines": True}))
+    r = post(
+        "openrouter",
+        body_for("openrouter", stream=True),
+        emu=Emulator("openrouter", api_key=KEY, shape={"comment_lines": True}),
+    )
     assert r.text.startswith(": OPENROUTER PROCESSING\n\n")
     chunks = sse_chunks(r.text)
     assert chunks[-1]["usage"]["cost"] > 0
     reasoning = [c for c in chunks if c["choices"] and c["choices"][0]["delta"].get("reasoning")]
-    assert reasoning and all(c["choices"][0]["delta"]["reasoning_details"][0]["type"] == "reasoning.text"
-                             for c in reasoning)
+    assert reasoning and all(
+        c["choices"][0]["delta"]["reasoning_details"][0]["type"] == "reasoning.text" for c in reasoning
+    )
 
 
 def test_stream_data_lines_are_all_json_except_done() -> None:

@@ -17,11 +17,26 @@ ALLOWED_THIRD_PARTY = {"httpx2", "pydantic", "pytest"}  # pytest only in the opt
 
 
 def test_public_names_are_pinned() -> None:
-    assert sorted(glm_core.testing.__all__) == sorted([
-        "DEFAULT_ACCOUNT_ID", "FAULT_KINDS", "PROVIDER_FACTS", "UNCERTAIN_CHOICES", "Emulator", "EmulatorTransport",
-        "Fault", "FaultKind", "RecordedRequest", "Reply", "ToolCallSpec", "overlap_score", "text_vector",
-        "DEFAULT_SHAPES", "OPENROUTER_UPSTREAMS", "Shape",
-    ])
+    assert sorted(glm_core.testing.__all__) == sorted(
+        [
+            "DEFAULT_ACCOUNT_ID",
+            "FAULT_KINDS",
+            "PROVIDER_FACTS",
+            "UNCERTAIN_CHOICES",
+            "Emulator",
+            "EmulatorTransport",
+            "Fault",
+            "FaultKind",
+            "RecordedRequest",
+            "Reply",
+            "ToolCallSpec",
+            "overlap_score",
+            "text_vector",
+            "DEFAULT_SHAPES",
+            "OPENROUTER_UPSTREAMS",
+            "Shape",
+        ]
+    )
 
 
 def test_signatures_the_rest_of_the_project_relies_on() -> None:
@@ -29,8 +44,16 @@ def test_signatures_the_rest_of_the_project_relies_on() -> None:
     assert list(params)[:5] == ["provider", "api_key", "account_id", "served_model", "base_url"]
     assert params["provider"].default == "zai"
     assert [f for f in Reply.__dataclass_fields__] == [
-        "content", "reasoning", "tool_calls", "finish_reason", "usage", "web_search", "chunk_size",
-        "tool_stream_fragments", "shape", "logprobs",
+        "content",
+        "reasoning",
+        "tool_calls",
+        "finish_reason",
+        "usage",
+        "web_search",
+        "chunk_size",
+        "tool_stream_fragments",
+        "shape",
+        "logprobs",
     ]
     assert list(Fault.__dataclass_fields__)[:5] == ["status", "body", "code", "headers", "kind"]
     assert list(ToolCallSpec.__dataclass_fields__) == ["name", "arguments", "id"]

@@ -23,8 +23,11 @@ ADDER_TOOL = {
     "function": {
         "name": "my_adder_tool",
         "description": "Tool that adds two integers. Takes two integers, a and b, and returns their sum.",
-        "parameters": {"type": "object", "properties": {"a": {"type": "integer"}, "b": {"type": "integer"}},
-                       "required": ["a", "b"]},
+        "parameters": {
+            "type": "object",
+            "properties": {"a": {"type": "integer"}, "b": {"type": "integer"}},
+            "required": ["a", "b"],
+        },
     },
 }
 UNICODE_TOOL = {
@@ -32,9 +35,11 @@ UNICODE_TOOL = {
     "function": {
         "name": "unicode_customer",
         "description": "Tool for creating a customer with Unicode name.",
-        "parameters": {"type": "object", "properties": {"customer_name": {"type": "string"},
-                                                        "description": {"type": "string"}},
-                       "required": ["customer_name", "description"]},
+        "parameters": {
+            "type": "object",
+            "properties": {"customer_name": {"type": "string"}, "description": {"type": "string"}},
+            "required": ["customer_name", "description"],
+        },
     },
 }
 JOKE_SCHEMA = {
@@ -63,16 +68,16 @@ def calls(msg: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
 
 @pytest.mark.parametrize("provider", PROVIDERS)
 def test_magic_function_is_called_with_the_number_from_the_question(provider: str) -> None:
-    msg = message(provider, body_for(provider, "What is the value of magic_function(3)? Use the tool.",
-                                     tools=[MAGIC_TOOL]))
+    msg = message(
+        provider, body_for(provider, "What is the value of magic_function(3)? Use the tool.", tools=[MAGIC_TOOL])
+    )
     assert calls(msg) == [("magic_function", {"input": 3})]
     assert msg["finish_reason"] == "tool_calls"
 
 
 @pytest.mark.parametrize("provider", ["zai", "cloudflare", "openrouter", "vllm"])
 def test_streamed_tool_call_reassembles_to_the_same_call(provider: str) -> None:
-    body = body_for(provider, "What is the value of magic_function(3)? Use the tool.", tools=[MAGIC_TOOL],
-                    stream=True)
+    body = body_for(provider, "What is the value of magic_function(3)? Use the tool.", tools=[MAGIC_TOOL], stream=True)
     folded = assemble(sse_chunks(post(provider, body).text))
     (call,) = folded["tool_calls"]
     assert call["name"] == "magic_function" and json.loads(call["arguments"]) == {"input": 3}
@@ -87,8 +92,7 @@ def test_zai_streams_a_whole_call_unless_tool_stream() -> None:
     (entry,) = tool_deltas[0]["choices"][0]["delta"]["tool_calls"]
     assert entry["function"]["arguments"] == '{"input":3}' and "role" not in tool_deltas[0]["choices"][0]["delta"]
 
-    split = sse_chunks(post("zai", body_for("zai", question, tools=[MAGIC_TOOL], stream=True,
-                                            tool_stream=True)).text)
+    split = sse_chunks(post("zai", body_for("zai", question, tools=[MAGIC_TOOL], stream=True, tool_stream=True)).text)
     deltas = [c["choices"][0]["delta"]["tool_calls"][0] for c in split if c["choices"][0]["delta"].get("tool_calls")]
     assert deltas[0]["id"] and deltas[0]["function"] == {"name": "magic_function", "arguments": ""}
     assert all("id" not in d and set(d["function"]) == {"arguments"} for d in deltas[1:])
@@ -96,8 +100,7 @@ def test_zai_streams_a_whole_call_unless_tool_stream() -> None:
 
 
 def test_tool_stream_is_ignored_on_glm_4_5() -> None:
-    body = body_for("zai", "Use magic_function(3)", model="glm-4.5", tools=[MAGIC_TOOL], stream=True,
-                    tool_stream=True)
+    body = body_for("zai", "Use magic_function(3)", model="glm-4.5", tools=[MAGIC_TOOL], stream=True, tool_stream=True)
     deltas = [c for c in sse_chunks(post("zai", body).text) if c["choices"][0]["delta"].get("tool_calls")]
     assert len(deltas) == 1
 
@@ -108,7 +111,8 @@ def test_zai_tool_call_ids_look_like_the_real_ones() -> None:
     assert call["id"].startswith("call_-") and call["id"][6:].isdigit()
     streamed = sse_chunks(post("zai", body | {"stream": True}).text)
     (entry,) = next(c for c in streamed if c["choices"][0]["delta"].get("tool_calls"))["choices"][0]["delta"][
-        "tool_calls"]
+        "tool_calls"
+    ]
     assert entry["id"].startswith("call_") and len(entry["id"]) == 29
 
 
@@ -118,12 +122,17 @@ def test_a_tool_is_picked_by_words_from_its_description() -> None:
 
 
 def test_two_matching_tools_give_parallel_calls() -> None:
-    time_tool = {"type": "function", "function": {"name": "get_time", "description": "Get the local time in a city.",
-                                                  "parameters": {"type": "object",
-                                                                 "properties": {"city": {"type": "string"}},
-                                                                 "required": ["city"]}}}
-    msg = message("zai", body_for("zai", "What is the weather and the local time in Paris?",
-                                  tools=[WEATHER_TOOL, time_tool]))
+    time_tool = {
+        "type": "function",
+        "function": {
+            "name": "get_time",
+            "description": "Get the local time in a city.",
+            "parameters": {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]},
+        },
+    }
+    msg = message(
+        "zai", body_for("zai", "What is the weather and the local time in Paris?", tools=[WEATHER_TOOL, time_tool])
+    )
     assert calls(msg) == [("get_weather", {"location": "Paris"}), ("get_time", {"city": "Paris"})]
     assert [c["index"] for c in msg["tool_calls"]] == [0, 1]
 
@@ -151,8 +160,15 @@ def test_quoted_unicode_strings_fill_string_arguments() -> None:
 def test_forced_tool_choice_calls_a_tool_even_for_small_talk(provider: str) -> None:
     required = message(provider, body_for(provider, "Hello!", tools=[MAGIC_TOOL, WEATHER_TOOL], tool_choice="required"))
     assert [name for name, _ in calls(required)] == ["magic_function"]
-    named = message(provider, body_for(provider, "Hello!", tools=[MAGIC_TOOL, WEATHER_TOOL],
-                                       tool_choice={"type": "function", "function": {"name": "get_weather"}}))
+    named = message(
+        provider,
+        body_for(
+            provider,
+            "Hello!",
+            tools=[MAGIC_TOOL, WEATHER_TOOL],
+            tool_choice={"type": "function", "function": {"name": "get_weather"}},
+        ),
+    )
     assert [name for name, _ in calls(named)] == ["get_weather"]
 
 
@@ -169,11 +185,18 @@ def test_tool_choice_none_never_calls() -> None:
 
 
 def test_a_no_argument_tool_gets_empty_arguments() -> None:
-    no_args = {"type": "function", "function": {"name": "magic_function_no_args",
-                                                "description": "Calculate a magic function.",
-                                                "parameters": {"type": "object", "properties": {}}}}
-    msg = message("zai", body_for("zai", "What is the value of magic_function_no_args()? Use the tool.",
-                                  tools=[MAGIC_TOOL, no_args]))
+    no_args = {
+        "type": "function",
+        "function": {
+            "name": "magic_function_no_args",
+            "description": "Calculate a magic function.",
+            "parameters": {"type": "object", "properties": {}},
+        },
+    }
+    msg = message(
+        "zai",
+        body_for("zai", "What is the value of magic_function_no_args()? Use the tool.", tools=[MAGIC_TOOL, no_args]),
+    )
     assert calls(msg) == [("magic_function_no_args", {})]
 
 
@@ -183,11 +206,18 @@ def test_after_tool_results_the_answer_uses_them() -> None:
         "tools": [ADDER_TOOL],
         "messages": [
             {"role": "user", "content": "What is 1 + 2"},
-            {"role": "assistant", "content": "", "tool_calls": [
-                {"id": "abc123", "type": "function",
-                 "function": {"name": "my_adder_tool", "arguments": "{\"a\":1,\"b\":2}"}},
-            ]},
-            {"role": "tool", "tool_call_id": "abc123", "content": "{\"result\": 3}"},
+            {
+                "role": "assistant",
+                "content": "",
+                "tool_calls": [
+                    {
+                        "id": "abc123",
+                        "type": "function",
+                        "function": {"name": "my_adder_tool", "arguments": '{"a":1,"b":2}'},
+                    },
+                ],
+            },
+            {"role": "tool", "tool_call_id": "abc123", "content": '{"result": 3}'},
         ],
     }
     msg = message("zai", body)
@@ -195,24 +225,30 @@ def test_after_tool_results_the_answer_uses_them() -> None:
 
 
 def test_structured_output_via_a_tool_named_like_the_request() -> None:
-    joke_tool = {"type": "function", "function": {"name": "Joke", "description": "Joke to tell user.",
-                                                  "parameters": JOKE_SCHEMA}}
+    joke_tool = {
+        "type": "function",
+        "function": {"name": "Joke", "description": "Joke to tell user.", "parameters": JOKE_SCHEMA},
+    }
     ((name, args),) = calls(message("zai", body_for("zai", "Tell me a joke about cats.", tools=[joke_tool])))
     assert name == "Joke" and set(args) == {"setup", "punchline"} and all(args.values())
 
 
 def test_json_mode_builds_an_object_for_a_schema_in_the_prompt() -> None:
     system = "Answer in JSON matching this schema:\n" + json.dumps(JOKE_SCHEMA)
-    body = {"model": "glm-4.7", "response_format": {"type": "json_object"},
-            "messages": [{"role": "system", "content": system},
-                         {"role": "user", "content": "Tell me a joke about cats."}]}
+    body = {
+        "model": "glm-4.7",
+        "response_format": {"type": "json_object"},
+        "messages": [{"role": "system", "content": system}, {"role": "user", "content": "Tell me a joke about cats."}],
+    }
     answer = json.loads(message("zai", body)["content"])
     assert set(answer) == {"setup", "punchline"} and all(isinstance(v, str) and v for v in answer.values())
 
 
 def test_json_mode_without_a_schema_uses_the_quoted_keys() -> None:
-    text = ("Tell me a joke about cats. Return the result as a JSON with 'setup' and 'punchline' keys. "
-            "Return nothing other than JSON.")
+    text = (
+        "Tell me a joke about cats. Return the result as a JSON with 'setup' and 'punchline' keys. "
+        "Return nothing other than JSON."
+    )
     answer = json.loads(message("zai", body_for("zai", text, response_format={"type": "json_object"}))["content"])
     assert set(answer) == {"setup", "punchline"}
 
@@ -224,12 +260,21 @@ def test_json_mode_with_nothing_to_go_on_is_still_an_object() -> None:
 
 @pytest.mark.parametrize("provider", ["cloudflare", "vllm"])
 def test_json_schema_response_format_gets_a_valid_object(provider: str) -> None:
-    schema = {"type": "object", "properties": {"name": {"type": "string"}, "age": {"type": "integer", "minimum": 18},
-                                               "tags": {"type": "array", "items": {"type": "string"}, "minItems": 1},
-                                               "kind": {"enum": ["cat", "dog"]}},
-              "required": ["name", "age", "tags", "kind"]}
-    body = body_for(provider, "Describe a pet", response_format={"type": "json_schema",
-                                                                 "json_schema": {"name": "pet", "schema": schema}})
+    schema = {
+        "type": "object",
+        "properties": {
+            "name": {"type": "string"},
+            "age": {"type": "integer", "minimum": 18},
+            "tags": {"type": "array", "items": {"type": "string"}, "minItems": 1},
+            "kind": {"enum": ["cat", "dog"]},
+        },
+        "required": ["name", "age", "tags", "kind"],
+    }
+    body = body_for(
+        provider,
+        "Describe a pet",
+        response_format={"type": "json_schema", "json_schema": {"name": "pet", "schema": schema}},
+    )
     answer = json.loads(message(provider, body)["content"])
     assert isinstance(answer["name"], str) and answer["age"] >= 18 and len(answer["tags"]) == 1
     assert answer["kind"] == "cat"
@@ -241,8 +286,12 @@ def test_stop_sequence_truncates_the_content() -> None:
 
 
 def test_max_tokens_truncates_with_length() -> None:
-    msg = message("zai", body_for("zai", "one two three four five six seven eight nine ten", max_tokens=15,
-                                  thinking={"type": "disabled"}))
+    msg = message(
+        "zai",
+        body_for(
+            "zai", "one two three four five six seven eight nine ten", max_tokens=15, thinking={"type": "disabled"}
+        ),
+    )
     assert msg["finish_reason"] == "length" and len(msg["content"]) == 60
 
 
@@ -297,8 +346,10 @@ def test_answers_are_deterministic() -> None:
 
 
 def test_web_search_results_come_back_when_asked() -> None:
-    tool = {"type": "web_search", "web_search": {"enable": True, "search_engine": "search_pro_jina",
-                                                 "search_result": True}}
+    tool = {
+        "type": "web_search",
+        "web_search": {"enable": True, "search_engine": "search_pro_jina", "search_result": True},
+    }
     completion = post("zai", body_for("zai", "Latest GLM news", tools=[tool])).json()
     results = completion["web_search"]
     assert [r["refer"] for r in results] == ["ref_1", "ref_2"]
@@ -321,10 +372,14 @@ def test_empiriolabs_flat_web_search() -> None:
 
 @pytest.mark.parametrize("provider", ["zai", "cloudflare_openai", "openrouter", "vllm"])
 def test_a_two_tool_agent_loop_runs_to_an_answer(provider: str) -> None:
-    time_tool = {"type": "function", "function": {"name": "get_time", "description": "Get the local time in a city.",
-                                                  "parameters": {"type": "object",
-                                                                 "properties": {"city": {"type": "string"}},
-                                                                 "required": ["city"]}}}
+    time_tool = {
+        "type": "function",
+        "function": {
+            "name": "get_time",
+            "description": "Get the local time in a city.",
+            "parameters": {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]},
+        },
+    }
     tools = [WEATHER_TOOL, time_tool]
     results = {"get_weather": "sunny, 21 C", "get_time": "14:05"}
     messages: list[dict[str, Any]] = [{"role": "user", "content": "What is the weather and the local time in Paris?"}]

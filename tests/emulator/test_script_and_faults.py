@@ -84,8 +84,11 @@ def test_a_queued_reply_is_used_up_by_a_rejected_request() -> None:
 @pytest.mark.parametrize("provider", PROVIDERS)
 def test_a_scripted_reply_is_rendered_in_each_providers_shape(provider: str) -> None:
     emu = Emulator(provider, api_key="test-key")
-    reply = Reply(content="Sunny.", reasoning="Check the tool.",
-                  tool_calls=[ToolCallSpec("get_weather", {"location": "Florence"}, id="call_1")])
+    reply = Reply(
+        content="Sunny.",
+        reasoning="Check the tool.",
+        tool_calls=[ToolCallSpec("get_weather", {"location": "Florence"}, id="call_1")],
+    )
     emu.queue(reply, reply)
     completion = unwrap(provider, post(provider, body_for(provider), emu=emu).json())
     message = completion["choices"][0]["message"]
@@ -95,8 +98,11 @@ def test_a_scripted_reply_is_rendered_in_each_providers_shape(provider: str) -> 
     assert json.loads(message["tool_calls"][0]["function"]["arguments"]) == {"location": "Florence"}
     assert completion["choices"][0]["finish_reason"] == "tool_calls"
 
-    folded = assemble(sse_chunks(post(provider, body_for(provider, stream=True,
-                                                         stream_options={"include_usage": True}), emu=emu).text))
+    folded = assemble(
+        sse_chunks(
+            post(provider, body_for(provider, stream=True, stream_options={"include_usage": True}), emu=emu).text
+        )
+    )
     assert folded["content"] == "Sunny." and folded["reasoning"] == "Check the tool."
     assert folded["tool_calls"] == [{"id": "call_1", "name": "get_weather", "arguments": '{"location":"Florence"}'}]
 
@@ -112,13 +118,22 @@ def test_reply_overrides_finish_reason_usage_and_web_search() -> None:
 
 def test_reply_chunk_size_and_fragments_shape_the_stream() -> None:
     emu = Emulator("vllm")
-    emu.queue(Reply(content="abcdefghij", chunk_size=3,
-                    tool_calls=[ToolCallSpec("f", '{"not": "parsed"', id="t1")], tool_stream_fragments=4))
+    emu.queue(
+        Reply(
+            content="abcdefghij",
+            chunk_size=3,
+            tool_calls=[ToolCallSpec("f", '{"not": "parsed"', id="t1")],
+            tool_stream_fragments=4,
+        )
+    )
     chunks = sse_chunks(post("vllm", body_for("vllm", stream=True), emu=emu, key=None).text)
     contents = [c["choices"][0]["delta"].get("content") for c in chunks if c["choices"]]
     assert [x for x in contents if x] == ["abc", "def", "ghi", "j"]
-    fragments = [c["choices"][0]["delta"]["tool_calls"][0]["function"].get("arguments") for c in chunks
-                 if c["choices"] and c["choices"][0]["delta"].get("tool_calls")]
+    fragments = [
+        c["choices"][0]["delta"]["tool_calls"][0]["function"].get("arguments")
+        for c in chunks
+        if c["choices"] and c["choices"][0]["delta"].get("tool_calls")
+    ]
     assert fragments[0] == "" and len(fragments[1:]) == 4 and "".join(fragments) == '{"not": "parsed"'
 
 
@@ -128,8 +143,12 @@ def test_reply_chunk_size_and_fragments_shape_the_stream() -> None:
 @pytest.mark.parametrize(
     ("code", "status", "message"),
     [
-        ("1302", 429, "High concurrency usage of this API, please reduce concurrency or contact customer service "
-                      "to increase limits"),
+        (
+            "1302",
+            429,
+            "High concurrency usage of this API, please reduce concurrency or contact customer service "
+            "to increase limits",
+        ),
         ("1113", 429, "Insufficient balance or no resource package. Please recharge."),
         ("1305", 429, "The service may be temporarily overloaded, please try again later"),
         ("1301", 400, None),
@@ -278,8 +297,9 @@ def test_error_in_a_zai_stream_is_a_data_object_and_the_stream_ends() -> None:
     with client(emu) as c:
         received, error = read_events(c, "zai", stream_body())
     assert error is None and len(received) == 4 and "[DONE]" not in received
-    assert json.loads(received[-1]) == {"error": {"code": "1305", "message":
-                                                  "The service may be temporarily overloaded, please try again later"}}
+    assert json.loads(received[-1]) == {
+        "error": {"code": "1305", "message": "The service may be temporarily overloaded, please try again later"}
+    }
 
 
 def test_error_in_a_cloudflare_native_stream_uses_the_envelope() -> None:
@@ -310,8 +330,15 @@ def test_huge_event_is_one_content_delta_of_the_given_size() -> None:
 
 def test_every_fault_kind_is_covered_here() -> None:
     assert {
-        "http_error", "reset_before_response", "cut_stream_after", "stall_stream_after", "malformed_event",
-        "error_in_stream", "cloudflare_success_false", "huge_event", "non_json_502",
+        "http_error",
+        "reset_before_response",
+        "cut_stream_after",
+        "stall_stream_after",
+        "malformed_event",
+        "error_in_stream",
+        "cloudflare_success_false",
+        "huge_event",
+        "non_json_502",
     } == FAULT_KINDS
     with pytest.raises(ValueError):
         Fault(kind="explode")  # type: ignore[arg-type]

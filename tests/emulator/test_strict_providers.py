@@ -128,8 +128,15 @@ def test_empiriolabs_unknown_model_is_404() -> None:
     assert r.status_code == 404 and r.json()["error"]["code"] == "model_not_found"
 
 
-@pytest.mark.parametrize("good", [{"stop": ["a", "b", "c", "d"]}, {"enable_thinking": False},
-                                  {"tool_web_search": True, "count": 5}, {"thinking": {"type": "disabled"}}])
+@pytest.mark.parametrize(
+    "good",
+    [
+        {"stop": ["a", "b", "c", "d"]},
+        {"enable_thinking": False},
+        {"tool_web_search": True, "count": 5},
+        {"thinking": {"type": "disabled"}},
+    ],
+)
 def test_empiriolabs_accepts_its_documented_parameters(good: dict[str, Any]) -> None:
     assert post("empiriolabs", body_for("empiriolabs") | good).status_code == 200
 
@@ -137,8 +144,17 @@ def test_empiriolabs_accepts_its_documented_parameters(good: dict[str, Any]) -> 
 # -- AI/ML API --------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("bad", [{"top_p": 0}, {"max_completion_tokens": 0}, {"tool_choice": "whatever"},
-                                 {"frequency_penalty": 3}, {"model": "zhipu/glm-9"}], ids=lambda b: next(iter(b)))
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"top_p": 0},
+        {"max_completion_tokens": 0},
+        {"tool_choice": "whatever"},
+        {"frequency_penalty": 3},
+        {"model": "zhipu/glm-9"},
+    ],
+    ids=lambda b: next(iter(b)),
+)
 def test_aimlapi_answers_body_validation_error(bad: dict[str, Any]) -> None:
     r = post("aimlapi", body_for("aimlapi", tools=[WEATHER_TOOL]) | bad)
     assert r.status_code == 400
@@ -148,8 +164,15 @@ def test_aimlapi_answers_body_validation_error(bad: dict[str, Any]) -> None:
     assert body["statusCode"] == 400 and body["path"] == "/v1/chat/completions"
 
 
-@pytest.mark.parametrize("good", [{"temperature": 1.7}, {"tool_choice": "required"}, {"tool_choice": NAMED_WEATHER},
-                                  {"response_format": {"type": "json_schema", "json_schema": {"schema": {}}}}])
+@pytest.mark.parametrize(
+    "good",
+    [
+        {"temperature": 1.7},
+        {"tool_choice": "required"},
+        {"tool_choice": NAMED_WEATHER},
+        {"response_format": {"type": "json_schema", "json_schema": {"schema": {}}}},
+    ],
+)
 def test_aimlapi_accepts_openai_tool_choice_and_unvalidated_temperature(good: dict[str, Any]) -> None:
     assert post("aimlapi", body_for("aimlapi", tools=[WEATHER_TOOL]) | good).status_code == 200
 
@@ -175,8 +198,14 @@ def test_openrouter_does_not_police_sampling_ranges_but_checks_types() -> None:
 def test_vllm_model_must_be_the_served_name() -> None:
     r = post("vllm", body_for("vllm", model="glm-4.7"))
     assert r.status_code == 404
-    assert r.json() == {"error": {"message": "The model `glm-4.7` does not exist.", "type": "NotFoundError",
-                                  "param": "model", "code": 404}}
+    assert r.json() == {
+        "error": {
+            "message": "The model `glm-4.7` does not exist.",
+            "type": "NotFoundError",
+            "param": "model",
+            "code": 404,
+        }
+    }
 
 
 def test_vllm_serves_a_configured_model_name() -> None:
@@ -184,8 +213,9 @@ def test_vllm_serves_a_configured_model_name() -> None:
     assert post("vllm", body_for("vllm", model="zai-org/GLM-4.7-Flash"), emu=emu, key=None).status_code == 200
 
 
-@pytest.mark.parametrize("bad", [{"temperature": -1}, {"top_p": 0}, {"max_tokens": 0}, {"messages": []}],
-                         ids=lambda b: next(iter(b)))
+@pytest.mark.parametrize(
+    "bad", [{"temperature": -1}, {"top_p": 0}, {"max_tokens": 0}, {"messages": []}], ids=lambda b: next(iter(b))
+)
 def test_vllm_bad_request_body(bad: dict[str, Any]) -> None:
     r = post("vllm", body_for("vllm") | bad)
     assert r.status_code == 400

@@ -160,9 +160,18 @@ def test_history_with_reasoning_content_and_tool_results_is_accepted() -> None:
         "thinking": {"type": "enabled", "clear_thinking": False},
         "messages": [
             {"role": "user", "content": "Weather in Florence?"},
-            {"role": "assistant", "content": "Checking.", "reasoning_content": "Call the tool.",
-             "tool_calls": [{"id": "call_1", "type": "function",
-                             "function": {"name": "get_weather", "arguments": "{\"location\":\"Florence\"}"}}]},
+            {
+                "role": "assistant",
+                "content": "Checking.",
+                "reasoning_content": "Call the tool.",
+                "tool_calls": [
+                    {
+                        "id": "call_1",
+                        "type": "function",
+                        "function": {"name": "get_weather", "arguments": '{"location":"Florence"}'},
+                    }
+                ],
+            },
             {"role": "tool", "tool_call_id": "call_1", "content": "40 C"},
         ],
         "tools": [WEATHER_TOOL],

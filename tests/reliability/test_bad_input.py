@@ -172,8 +172,6 @@ def client_only(provider: str, case_id: str) -> str | None:
     return reasons.get(case_id)
 
 
-
-
 ALL_CASES = [(provider, case) for provider in PROVIDERS for case in cases_for(provider)]
 
 
