@@ -27,7 +27,7 @@ from glm_core.providers import PROVIDERS, ProviderProfile
 from glm_core.redaction import is_secret_header, looks_like_credential
 
 if TYPE_CHECKING:
-    from glm_core.client import _ClientBase
+    from glm_core.client_base import _ClientBase
 
 __all__ = ["client_reduce", "public_headers", "public_model_state", "restore_client"]
 

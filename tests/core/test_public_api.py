@@ -102,6 +102,7 @@ def test_every_error_is_public_at_the_top_and_in_errors() -> None:
         "glm_core.assembly",
         "glm_core.capabilities",
         "glm_core.client",
+        "glm_core.client_base",
         "glm_core.dialects",
         "glm_core.dialects.errors",
         "glm_core.dialects.openai_chat",
