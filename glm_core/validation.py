@@ -130,8 +130,8 @@ def _check_messages(request: ChatRequest, provider: ProviderProfile, model: Mode
 
 
 def _check_logprobs(request: ChatRequest, provider: ProviderProfile) -> None:
-    with_logprobs = ", ".join(p.id for p in PROVIDERS.values() if p.logprobs)
     if (request.logprobs or request.top_logprobs is not None) and not provider.logprobs:
+        with_logprobs = ", ".join(p.id for p in PROVIDERS.values() if p.logprobs)
         raise _fail(
             provider,
             f"logprobs are not available on {provider.name}; remove logprobs/top_logprobs, or use a provider "
