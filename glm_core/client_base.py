@@ -17,7 +17,6 @@ from glm_core.errors import (
     APITimeoutError,
     ConfigurationError,
     ResponseDecodeError,
-    ToolCallRequiredError,
 )
 from glm_core.failures import check_answer
 from glm_core.http import without_shared
@@ -25,7 +24,6 @@ from glm_core.markers import clean_response, splits_markers
 from glm_core.models import EffortLevel
 from glm_core.pickling import client_reduce
 from glm_core.providers import ProviderProfile
-from glm_core.refusals import refused_instead
 from glm_core.retry import RetryPolicy
 from glm_core.tokens import tokenizer_count
 from glm_core.tool_policy import keep_first_call
@@ -138,12 +136,7 @@ class _ClientBase:
         answer = self.endpoint.dialect.decode_response(data)
         if splits_markers(prepared.model):
             answer = clean_response(answer)
-        try:
-            check_answer(prepared, answer, self.provider)
-        except ToolCallRequiredError as missing:
-            # The filter stopped the answer before any call: a refusal, returned flagged as such.
-            if refused_instead(missing, self.provider) is None:
-                raise
+        check_answer(prepared, answer, self.provider)
         return answer
 
     def _json_body(self, response: httpx2.Response) -> Any:

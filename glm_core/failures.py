@@ -22,6 +22,7 @@ from glm_core.errors import (
     ToolCallRequiredError,
 )
 from glm_core.redaction import scrub
+from glm_core.refusals import refusal_text
 
 if TYPE_CHECKING:
     from glm_core.endpoint import PreparedRequest
@@ -114,6 +115,8 @@ def check_answer(prepared: PreparedRequest, response: ChatResponse, provider: Pr
         return
     if required in names:
         return
+    if refusal_text(response, provider) is not None:
+        return  # the provider's filter stopped the answer: a refusal (refusals.py), not a missing call
     wanted = "a tool call" if required == "*" else f"a call to {required!r}"
     accepted = " or ".join(f"'{c}'" if c != "named" else "a named tool" for c in sorted(provider.tool_choices))
     raise ToolCallRequiredError(

@@ -15,11 +15,11 @@ Example:
 
 from __future__ import annotations
 
-from glm_core.errors import RefusalError, ToolCallRequiredError
+from glm_core.errors import RefusalError
 from glm_core.providers import PROVIDERS, ProviderProfile, get_provider
 from glm_core.types import ChatResponse
 
-__all__ = ["refusal_error", "refusal_text", "refused_instead"]
+__all__ = ["refusal_error", "refusal_text"]
 
 
 def _profile(provider: str | ProviderProfile) -> ProviderProfile:
@@ -46,11 +46,3 @@ def refusal_error(response: ChatResponse, provider: str | ProviderProfile) -> Re
         return None
     profile = _profile(provider)
     return RefusalError(f"{text}; nothing to parse. Rephrase the request.", provider=profile.id, response=response)
-
-
-def refused_instead(error: ToolCallRequiredError, provider: str | ProviderProfile) -> ChatResponse | None:
-    """The refused answer when a required tool call is missing because the filter stopped it."""
-    response = error.response
-    if response is not None and refusal_text(response, provider) is not None:
-        return response
-    return None

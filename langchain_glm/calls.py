@@ -14,8 +14,8 @@ from langchain_core.callbacks import AsyncCallbackManagerForLLMRun, CallbackMana
 from langchain_core.messages import AIMessageChunk, BaseMessage, convert_to_messages
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 
-from glm_core.errors import GLMError, ToolCallRequiredError
-from glm_core.refusals import refusal_text, refused_instead
+from glm_core.errors import GLMError
+from glm_core.refusals import refusal_text
 from glm_core.tokens import estimate_text_tokens, estimate_tokens
 from glm_core.tool_policy import FirstCallOnly, first_call_only
 from glm_core.types import ChatChunk, ChatRequest, ChatResponse, UserMessage
@@ -119,11 +119,6 @@ class ChatCalls:
                             run_manager.on_llm_new_token(chunk.content, chunk=piece)
                         yield piece
                 response = stream.response
-        except ToolCallRequiredError as exc:
-            refused = refused_instead(exc, self.provider)  # the filter stopped it: a refusal
-            if refused is None:
-                raise to_langchain_error(exc) from exc.__cause__
-            response = refused
         except GLMError as exc:
             raise to_langchain_error(exc) from exc.__cause__
         last = self._last_chunk(response, request, kwargs.get("stream_usage", self.stream_usage))
@@ -149,11 +144,6 @@ class ChatCalls:
                             await run_manager.on_llm_new_token(chunk.content, chunk=piece)
                         yield piece
                 response = stream.response
-        except ToolCallRequiredError as exc:
-            refused = refused_instead(exc, self.provider)  # the filter stopped it: a refusal
-            if refused is None:
-                raise to_langchain_error(exc) from exc.__cause__
-            response = refused
         except GLMError as exc:
             raise to_langchain_error(exc) from exc.__cause__
         last = self._last_chunk(response, request, kwargs.get("stream_usage", self.stream_usage))

@@ -23,8 +23,6 @@ from llama_index.core.base.llms.types import (
     ToolCallBlock,
 )
 
-from glm_core.errors import ToolCallRequiredError
-from glm_core.refusals import refused_instead
 from glm_core.streams import AsyncChatStream, ChatStream
 from glm_core.tool_policy import FirstCallOnly, keep_first_call
 from glm_core.types import ChatChunk, ToolCall
@@ -179,12 +177,6 @@ class StreamState:
         )
 
 
-def _refusal_or_raise(error: ToolCallRequiredError, provider: str | None) -> None:
-    """A required call missing because the filter stopped the answer is a refusal (already flagged)."""
-    if provider is None or refused_instead(error, provider) is None:
-        raise error
-
-
 # The generators `stream_chat` & co return. The core stream was validated and encoded when it
 # was created (a bad option raises at the call); it connects on the first iteration.
 
@@ -193,14 +185,11 @@ def stream_chat_responses(
     stream: ChatStream, keep: FirstCallOnly | None = None, provider: str | None = None
 ) -> ChatResponseGen:
     state = StreamState(keep, provider)
-    try:
-        with stream:
-            for chunk in stream:
-                response = state.chat(chunk)
-                if response is not None:
-                    yield response
-    except ToolCallRequiredError as exc:
-        _refusal_or_raise(exc, provider)
+    with stream:
+        for chunk in stream:
+            response = state.chat(chunk)
+            if response is not None:
+                yield response
     closing = state.close_chat(stream.response)
     if closing is not None:
         yield closing
@@ -210,14 +199,11 @@ async def astream_chat_responses(
     stream: AsyncChatStream, keep: FirstCallOnly | None = None, provider: str | None = None
 ) -> ChatResponseAsyncGen:
     state = StreamState(keep, provider)
-    try:
-        async with stream:
-            async for chunk in stream:
-                response = state.chat(chunk)
-                if response is not None:
-                    yield response
-    except ToolCallRequiredError as exc:
-        _refusal_or_raise(exc, provider)
+    async with stream:
+        async for chunk in stream:
+            response = state.chat(chunk)
+            if response is not None:
+                yield response
     closing = state.close_chat(stream.response)
     if closing is not None:
         yield closing
