@@ -147,6 +147,16 @@ def _left(timeout: float | None) -> float | None:
     return left if timeout is None else min(timeout, left)
 
 
+def _wrap_backends(client: httpx2.Client | httpx2.AsyncClient, kind: type, wrapper: type) -> None:
+    """Wrap the network backend of each of `client`'s pools of `kind` in `wrapper` (once): through
+    httpx2's private `_pool._network_backend`; a pool without it is left as it is."""
+    for transport in [client._transport, *client._mounts.values()]:
+        pool = getattr(transport, "_pool", None)
+        backend = getattr(pool, "_network_backend", None)
+        if isinstance(backend, kind) and not isinstance(backend, wrapper):
+            pool._network_backend = wrapper(backend)  # type: ignore[union-attr]
+
+
 def with_deadlines(client: httpx2.Client) -> httpx2.Client:
     """`client`, its connections made to honour `read_deadline` (idempotent; others unchanged).
 
@@ -157,11 +167,7 @@ def with_deadlines(client: httpx2.Client) -> httpx2.Client:
     Like `with_cheap_idle_checks`, it reaches the pools through private attributes; where httpx2
     renames them the deadline is checked between reads only, never wrongly.
     """
-    for transport in [client._transport, *client._mounts.values()]:
-        pool = getattr(transport, "_pool", None)
-        backend = getattr(pool, "_network_backend", None)
-        if isinstance(backend, httpcore2.NetworkBackend) and not isinstance(backend, _DeadlineBackend):
-            pool._network_backend = _DeadlineBackend(backend)  # type: ignore[union-attr]
+    _wrap_backends(client, httpcore2.NetworkBackend, _DeadlineBackend)
     return client
 
 
@@ -238,11 +244,7 @@ def with_cheap_idle_checks(client: httpx2.AsyncClient) -> httpx2.AsyncClient:
     Pools reached through a private attribute httpx2 may rename are left as they are: slower,
     never wrong (tests/reliability/test_connections.py notices when that happens).
     """
-    for transport in [client._transport, *client._mounts.values()]:
-        pool = getattr(transport, "_pool", None)
-        backend = getattr(pool, "_network_backend", None)
-        if isinstance(backend, httpcore2.AsyncNetworkBackend) and not isinstance(backend, _SocketCachingBackend):
-            pool._network_backend = _SocketCachingBackend(backend)  # type: ignore[union-attr]
+    _wrap_backends(client, httpcore2.AsyncNetworkBackend, _SocketCachingBackend)
     return client
 
 

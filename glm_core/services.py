@@ -14,7 +14,7 @@ Example:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 __all__ = [
@@ -153,14 +153,7 @@ CF_EMBEDDINGS = EmbeddingService(
 )
 # /ai/v1/embeddings: same models; whether `dimensions` / `encoding_format` are honoured is not
 # documented (CF-JSON), so neither is sent.
-CF_OPENAI_EMBEDDINGS = EmbeddingService(
-    wire="openai",
-    path="/embeddings",
-    default_model="bge-m3",
-    models=_CF_MODELS,
-    batch_size=100,
-    dimensions_for_unknown=False,
-)
+CF_OPENAI_EMBEDDINGS = replace(CF_EMBEDDINGS, wire="openai", path="/embeddings")
 CF_RERANK = RerankService(
     wire="cloudflare_run",
     path="/run/{model}",
