@@ -131,7 +131,7 @@ class Endpoint:
             body=encoded.body,
             model=model,
             tool_call_required=encoded.tool_call_required,
-            wire_model=self.provider.wire_model(request.model),
+            wire_model=encoded.wire_model,
         )
 
     def json_request(self, path: str, body: dict[str, Any]) -> tuple[str, bytes, dict[str, str]]:

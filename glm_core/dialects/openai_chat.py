@@ -53,6 +53,8 @@ class EncodedRequest:
     body: dict[str, Any]
     # The provider could not be told to force a tool call, so the answer must be checked.
     tool_call_required: str | None = None
+    # The model id as sent (in the body, or in the path on Cloudflare's native route).
+    wire_model: str = ""
 
 
 class OpenAIChatDialect(OpenAIChatDecoding):
@@ -115,7 +117,7 @@ class OpenAIChatDialect(OpenAIChatDecoding):
                 body["tool_stream"] = True
         if request.extra_body:
             _merge(body, request.extra_body)
-        return EncodedRequest(self.endpoint_path(wire_model), body, tool_call_required)
+        return EncodedRequest(self.endpoint_path(wire_model), body, tool_call_required, wire_model)
 
     def endpoint_path(self, wire_model: str) -> str:
         return self.provider.path
