@@ -272,7 +272,9 @@ UNCERTAIN_CHOICES: tuple[str, ...] = (
     "and above the model's own output limit (glm-4.5: 98,304; glm-4.6v: 32,768; glm-4.5v: 16,384) with "
     "the same 1210: the per-model refusal is not observed, only the 131072 one.",
     "Z.ai: stop must be an array of strings (a bare string is rejected with 1210).",
-    "Z.ai: function description and parameters are not required (only the name is checked).",
+    "Z.ai: requests are checked against the published request schemas (ZAI-OAS, schemas/zai-openapi.json): "
+    "a function's name, description and parameters are required as the spec says (no capture shows a "
+    "refusal); BigModel is not checked against it (its own reference lists other web-search engines).",
     "Z.ai: tool_stream is honoured (incremental arguments) for glm-4.6 and glm-4.7* including "
     "glm-4.7-flash, and accepted but ignored for glm-4.5*; tool_stream without stream is ignored.",
     "Z.ai: thinking defaults to enabled for every model; 4.6/4.5 'auto' thinking is emulated as always thinking.",
