@@ -64,7 +64,8 @@ for provider, facts in PROVIDER_FACTS.items():
         if provider == "zai":
             served += http.post("/tokenizer", json={"model": "glm-4.6", "messages": [vision]}).status_code > 0
         if provider == "cloudflare":
-            served += http.post("/run/@cf/baai/bge-reranker-base", json={"query": "q", "contexts": [{"text": "d"}]}).status_code > 0
+            rerank = {"query": "q", "contexts": [{"text": "d"}]}
+            served += http.post("/run/@cf/baai/bge-reranker-base", json=rerank).status_code > 0
 loaded = sorted(n for n in sys.modules if n.startswith("glm_") and not n.startswith("glm_core.testing"))
 print(json.dumps({"served": served, "loaded": loaded}))
 """
