@@ -301,7 +301,9 @@ UNCERTAIN_CHOICES: tuple[str, ...] = (
     "Cloudflare: schema violations answer 400 code 5006 'AiError: Bad input: Error: oneOf at '/' "
     "not met, 0 matches: <detail>'.",
     "Cloudflare /ai/v1: errors use the same {result,success,errors,messages} envelope as native.",
-    "AI/ML: temperature and thinking are accepted (not validated) and thinking is honoured as on Z.ai.",
+    "AI/ML: temperature 0-2 and thinking {type} are checked on every id (its zhipu/glm-5-3 and glm-5.2 schemas); "
+    "thinking is honoured as on Z.ai; an unknown field (reasoning_effort) is accepted and ignored, and a "
+    "disabled switch on GLM-5.3 is refused as Z.ai would (AI/ML forwards it).",
     "AI/ML: the body echoes the upstream model id ('glm-4.7', not 'zhipu/glm-4.7'), as in its example.",
     "AI/ML: streamed usage only with include_usage, on the finish chunk (Z.ai pass-through); tool "
     "arguments arrive whole; in-stream errors use the Z.ai error object.",

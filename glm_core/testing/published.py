@@ -83,7 +83,14 @@ def schema_error(
         document = load_schema("zai-openapi.json")
         # The spec's model enums list fewer ids than the guides document (glm-5-turbo, glm-5v-turbo):
         # which ids are served is the emulator's own list (facts.py), so the model is not checked here.
-        checked = {**body, "model": _first_model(document, ref)}
+        # The official SDK sends null for every unset field (`"response_format": null`), and an
+        # assistant tool-call turn may carry `"content": null` (ZAI-CC; providers.md): read as absent.
+        checked = {k: v for k, v in body.items() if v is not None}
+        if isinstance(checked.get("messages"), list):
+            checked["messages"] = [
+                {k: v for k, v in m.items() if v is not None} if isinstance(m, dict) else m for m in checked["messages"]
+            ]
+        checked["model"] = _first_model(document, ref)
         return first_error({"$ref": ref}, checked, document)
     schema = schema_for(facts, model)
     if schema is None:

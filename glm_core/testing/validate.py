@@ -185,6 +185,7 @@ def _openai_like(
 
 
 def _aimlapi_rules(body: dict[str, Any], names: list[str]) -> None:
+    check_number(body, "temperature", 0.0, 2.0)  # its zhipu/glm-5-3 and glm-5.2 schemas (AIML)
     check_number(body, "top_p", 0.01, 1.0)
     check_number(body, "frequency_penalty", -2.0, 2.0)
     check_number(body, "presence_penalty", -2.0, 2.0)

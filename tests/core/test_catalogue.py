@@ -155,7 +155,7 @@ def test_every_documented_model_reaches_the_provider_under_an_id_it_serves(provi
     assert rows, "every provider serves some catalogued model"
     if not served:
         return
-    for model, wire, _ in rows:
+    for model, wire, _, _ in rows:
         assert wire in served, f"{provider}: {model} -> {wire} is not a documented id"
 
 
