@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from glm_core.error_codes import AIMLAPI_CODES, CLOUDFLARE_CODES, ZAI_CODES
+from glm_core.error_codes import AIMLAPI_CODES, CLOUDFLARE_CODES, OPENROUTER_CODES, ZAI_CODES
 from glm_core.errors import ConfigurationError
 from glm_core.profile import MediaRules, NamingRule, ProviderProfile
 from glm_core.services import (
@@ -232,6 +232,7 @@ PROVIDERS: dict[str, ProviderProfile] = {
         supports_preserve_thinking=False,
         reasoning_input_field="reasoning_details",
         stream_usage_needs_option=False,
+        error_codes=OPENROUTER_CODES,
         embeddings=openai_style_embeddings(base64=True),
     ),
     "vllm": _SELF_HOSTED,
