@@ -67,6 +67,35 @@ DEPARTURES: tuple[Departure, ...] = (
             "glm-5v-turbo",
         )
     ),
+    *(
+        Departure(
+            provider,
+            "*",
+            "field seed",
+            "the user's seed is sent although Z.ai's spec has no seed field: it does not refuse unknown fields (no "
+            "additionalProperties:false) and a seed is harmless where ignored; whether Z.ai honours it is not "
+            "documented (UNCERTAIN_CHOICES)",
+            "ZAI-OAS ChatCompletionTextRequest",
+        )
+        for provider in ("zai", "zai_coding")
+    ),
+    Departure(
+        "aimlapi",
+        "glm-5.3",
+        "field n",
+        "n is sent when asked for (more than one answer): the zhipu/glm-5-3 schema omits it but does not refuse "
+        "unknown fields, and AI/ML API's glm-4.7 schema lists it",
+        "AIML-5.3; AIML glm-4.7",
+    ),
+    Departure(
+        "aimlapi",
+        "glm-5.3",
+        "thinking=disabled",
+        "the zhipu/glm-5-3 schema's thinking.type enum has disabled, but GLM-5.3 always thinks and Z.ai answers "
+        "thinking disabled with 400/1210; AI/ML API takes no reasoning_effort to lower it instead, so thinking=False "
+        "is refused before sending",
+        "AIML-5.3; ZAI-OAS ChatThinking; OBS-1210",
+    ),
     Departure(
         "aimlapi",
         "glm-5.3",
