@@ -14,10 +14,12 @@ import pytest
 from glm_core import (
     AssistantMessage,
     ChatRequest,
+    ConfigurationError,
     ContentFilterError,
     Endpoint,
     FilePart,
     GLMClient,
+    ImagePart,
     InvalidRequestError,
     ServerError,
     SystemMessage,
@@ -193,3 +195,31 @@ def test_an_upstream_error_keeps_what_the_upstream_said() -> None:
 def test_cloudflare_rerank_refuses_an_empty_document_before_sending() -> None:
     with pytest.raises(InvalidRequestError, match="document 1 is empty"):
         plan_rerank(get_provider("cloudflare"), RerankRequest("query", ["a", ""]))
+
+
+# ---------------------------------------------------------------- the catalogue informs, it never gates (issue 24)
+
+
+@pytest.mark.parametrize(
+    ("provider", "model"), [("zai", "glm-6v"), ("zai", "glm-5.5v-turbo"), ("vllm", "my-vision-ft")]
+)
+def test_images_to_a_model_the_catalogue_does_not_know_are_sent(provider: str, model: str) -> None:
+    request = ChatRequest(model, [UserMessage([ImagePart(url="https://x.org/a.png")])])
+    body = Endpoint(provider, **client_kwargs(provider)).prepare(request, stream=False).body
+    assert body["messages"][0]["content"][0]["type"] == "image_url"
+
+
+@pytest.mark.parametrize("model", ["glm-6", "glm-5.4"])
+def test_reasoning_effort_on_a_new_version_is_sent_as_asked(model: str) -> None:
+    assert sent("zai", model, reasoning_effort="medium")["reasoning_effort"] == "medium"
+
+
+def test_stated_facts_are_checked_like_the_catalogues() -> None:
+    stated = {"inputs": {"text"}, "effort_levels": ("low", "high")}
+    endpoint = Endpoint("vllm", model_profile=stated, **client_kwargs("vllm"))
+    with pytest.raises(InvalidRequestError, match="text-only model"):
+        endpoint.prepare(ChatRequest("my-ft", [UserMessage([ImagePart(url="https://x.org/a.png")])]), stream=False)
+    body = endpoint.prepare(ChatRequest("my-ft", HI, reasoning_effort="max"), stream=False).body
+    assert body["chat_template_kwargs"]["reasoning_effort"] == "high"
+    with pytest.raises(ConfigurationError, match=r"has no field .colour."):
+        Endpoint("vllm", model_profile={"colour": "blue"}, **client_kwargs("vllm"))
