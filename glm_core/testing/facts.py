@@ -341,7 +341,7 @@ UNCERTAIN_CHOICES: tuple[str, ...] = (
     "'call_<24 hex>'; OpenRouter and EmpirioLabs tool ids 'call_<24 hex>'.",
     "OpenRouter: missing key -> 401 'No auth credentials found'; wrong key -> 401 'User not found.'.",
     "SGLang checks the model name like vLLM (404 'The model `x` does not exist.').",
-    # ---- the model catalogue (glm_core/models.py) and its enforcement (model_rules.py), issue 13
+    # ---- model facts (model_facts.py, the emulator's own; the client's catalogue is glm_core/models.py)
     "Catalogue: glm-5.3's context is 1,000,000 on Z.ai (MDEV, '1M'), 1,048,576 on OpenRouter and "
     "Cloudflare (CF-JSON @a71a285); a later Cloudflare file version (@14f349e) says 1,310,720: the "
     "smaller is used. glm-5.3-flash on Cloudflare: 1,310,720; its MDEV input limit 868,928 is not used.",
@@ -422,7 +422,7 @@ UNCERTAIN_CHOICES: tuple[str, ...] = (
     "routes, CF-JSON) and OpenRouter text/image_url/video_url/input_audio/file; EmpirioLabs "
     "text/image_url/video_url/file; AI/ML API text/image_url; vLLM text/image_url/video_url/audio_url/"
     "input_audio; SGLang text/image_url/video_url/audio_url. Non-Z.ai image URLs must be http(s) or data:.",
-    "Vision counts (150/2, 50/1) are enforced on every provider from the catalogue, not only on Z.ai.",
+    "Vision counts (150/2, 50/1) are enforced on every provider from model_facts.py, not only on Z.ai.",
     "OpenRouter: media to a text-only model answers 404 'No endpoints found that support image input'.",
     "Z.ai: seed is not in the spec; the client sends it when asked (Z.ai does not refuse unknown fields) and "
     "the emulator accepts and ignores it: whether Z.ai honours a seed is not documented.",
