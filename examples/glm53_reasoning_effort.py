@@ -3,8 +3,10 @@
 Run: python examples/glm53_reasoning_effort.py
 With no ZAI_API_KEY it answers from the built-in emulator (and says so); set the key for Z.ai.
 
-GLM-5.3 takes reasoning_effort "low", "high" or "max"; left unset, the server uses "max", the most
-expensive. thinking=False cannot switch it off (Z.ai refuses that): it is sent as "low".
+GLM-5.3 takes reasoning_effort "low", "high" or "max" on Z.ai; left unset, the server uses "max",
+the most expensive. Another level is sent as the nearest one the provider takes ("medium" as
+"high"), and `llm.profile["reasoning_effort_levels"]` lists them per provider. thinking=False
+cannot switch it off (Z.ai refuses that): it is sent as "low".
 """
 
 from glm_cli.offline import real_or_emulated
@@ -24,9 +26,12 @@ with real_or_emulated("zai") as connection:
     print("low:", llm.invoke("Name a prime above 100.", reasoning_effort="low").content)
     print("thinking=False:", llm.invoke("Name a prime above 200.", thinking=False).content)
 
+    # A level GLM-5.3 lacks on Z.ai goes as its nearest one ("medium" -> "high"); a name that
+    # is no level at all is refused before anything is sent.
+    print("medium:", llm.invoke("Name a prime above 150.", reasoning_effort="medium").content)
     try:
-        llm.invoke("Hi", reasoning_effort="medium")
-    except ValueError as error:  # raised before anything is sent
+        llm.invoke("Hi", reasoning_effort="ultra")
+    except ValueError as error:
         print("refused:", error)
 
     glm = GLM(model="glm-5.3", reasoning_effort="low", **connection)

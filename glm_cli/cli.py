@@ -190,7 +190,10 @@ def _models(provider_id: str | None) -> str:
         return catalogue_table() + "\n\nAny other id is sent too, with its family's facts (glm-5.3-* as glm-5.3)."
     profile = get_provider(provider_id)
     lines = [f"Documented on {profile.name} (any other id is sent too, by the same naming rule):"]
-    lines += [f"  {model:<22} -> {wire:<30} context {window}" for model, wire, window in provider_models(profile)]
+    lines += [
+        f"  {model:<22} -> {wire:<30} context {window:<10} reasoning_effort {levels}"
+        for model, wire, window, levels in provider_models(profile)
+    ]
     if not profile.naming:
         lines.append("  (self-hosted: the served name is sent as is; facts come from the name's family)")
     return "\n".join(lines)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from glm_core.models import CATALOGUE, EFFORT_LEVELS, ModelProfile
+from glm_core.models import CATALOGUE, EFFORT_LEVELS, ModelProfile, model_profile
 from glm_core.providers import PROVIDERS, ProviderProfile
 
 __all__ = ["capability_rows", "capability_table", "catalogue_rows", "catalogue_table", "provider_models"]
@@ -125,7 +125,7 @@ _CATALOGUE_COLUMNS = (
     "served by (documented)",
 )
 _THINKING_MODES = {
-    "always": "always (`thinking=False` -> effort low)",
+    "always": "always (`thinking=False` -> the cheapest level)",
     "on": "on by default, switchable",
     "auto": "model decides, switchable",
     "none": "none",
@@ -147,11 +147,23 @@ def _window(model: ModelProfile) -> str:
     return f"{text} ({'; '.join(notes)})" if notes else text
 
 
+def _levels(levels: tuple[str, ...]) -> str:
+    if not levels:
+        return "none"
+    return "all 7" if levels == EFFORT_LEVELS else "/".join(levels)
+
+
 def _effort(model: ModelProfile) -> str:
+    """Z.ai's levels, then each provider that takes others (one entry per distinct list)."""
     if not model.effort_levels:
         return "-"
-    levels = "all 7" if model.effort_levels == EFFORT_LEVELS else "/".join(model.effort_levels)
-    return f"{levels} (default {model.effort_default})"
+    text = f"{_levels(model.effort_levels)} (default {model.effort_default})"
+    others: dict[tuple[str, ...], list[str]] = {}
+    for provider, levels in model.effort_by_provider.items():
+        if levels != model.effort_levels and not provider.endswith("_openai"):
+            others.setdefault(levels, []).append(provider)
+    notes = [f"{', '.join(ids)}: {_levels(levels)}" for levels, ids in others.items()]
+    return f"{text}; {'; '.join(notes)}" if notes else text
 
 
 def catalogue_rows(models: Iterable[ModelProfile] | None = None) -> list[tuple[str, ...]]:
@@ -185,10 +197,13 @@ def catalogue_table() -> str:
     return "\n".join(lines)
 
 
-def provider_models(provider: ProviderProfile) -> list[tuple[str, str, str]]:
-    """(catalogue id, wire id, context window) of the models `provider` is documented to serve."""
-    return [
-        (model.id, provider.wire_model(model.id), _tokens(model.context_window_on(provider.id)))
-        for model in CATALOGUE.values()
-        if provider.id in model.providers
-    ]
+def provider_models(provider: ProviderProfile) -> list[tuple[str, str, str, str]]:
+    """(catalogue id, wire id, context window, effort levels) of the models `provider` is documented
+    to serve, as that provider takes them."""
+    rows = []
+    for row in CATALOGUE.values():
+        if provider.id in row.providers:
+            model = model_profile(row.id, provider=provider.id)
+            levels = "/".join(model.effort_levels) or "-"
+            rows.append((model.id, provider.wire_model(model.id), _tokens(model.context_window), levels))
+    return rows

@@ -30,7 +30,7 @@ from glm_core.dialects.markers import MarkerSplittingDialect
 from glm_core.embeddings import EmbeddingRequest, EmbeddingResponse, RerankRequest, RerankResponse
 from glm_core.http import read_deadline, shared_async_client, shared_client, with_deadlines
 from glm_core.markers import splits_markers
-from glm_core.models import EffortLevel
+from glm_core.models import EffortLevel, ModelProfile
 from glm_core.providers import ProviderProfile
 from glm_core.retrieval import aembed, arerank, embed, rerank
 from glm_core.retry import DEFAULT_MAX_RETRIES, Attempts, RetryPolicy
@@ -64,6 +64,9 @@ class GLMClient(_ClientBase):
         http_client: your own `httpx2.Client` (proxies, transports); by default a shared one.
         reasoning_effort: the level for requests that set none ("low", "high", "max", ...;
             checked per model, see `glm_core.thinking`).
+        model_profile: facts you know better than the catalogue for the model(s) you call: a
+            `ModelProfile`, or a dict of its fields (`{"inputs": {"text", "image"}}` for a
+            self-hosted vision fine-tune). Requests are then checked against them.
 
     Example:
         >>> client = GLMClient("zai", api_key="...")                  # doctest: +SKIP
@@ -85,6 +88,7 @@ class GLMClient(_ClientBase):
         max_event_bytes: int = DEFAULT_MAX_EVENT_BYTES,
         retry_policy: RetryPolicy | None = None,
         reasoning_effort: EffortLevel | None = None,
+        model_profile: ModelProfile | Mapping[str, Any] | None = None,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         super().__init__(
@@ -99,6 +103,7 @@ class GLMClient(_ClientBase):
             max_event_bytes=max_event_bytes,
             retry_policy=retry_policy,
             reasoning_effort=reasoning_effort,
+            model_profile=model_profile,
         )
         self._own_http = None if http_client is None else with_deadlines(http_client)
         self._shared_http = http_client is None
@@ -198,6 +203,7 @@ class AsyncGLMClient(_ClientBase):
         max_event_bytes: int = DEFAULT_MAX_EVENT_BYTES,
         retry_policy: RetryPolicy | None = None,
         reasoning_effort: EffortLevel | None = None,
+        model_profile: ModelProfile | Mapping[str, Any] | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         super().__init__(
@@ -212,6 +218,7 @@ class AsyncGLMClient(_ClientBase):
             max_event_bytes=max_event_bytes,
             retry_policy=retry_policy,
             reasoning_effort=reasoning_effort,
+            model_profile=model_profile,
         )
         self._own_http = http_client
         self._shared_http = http_client is None

@@ -21,7 +21,7 @@ from glm_core.errors import (
 from glm_core.failures import check_answer
 from glm_core.http import without_shared
 from glm_core.markers import clean_response, splits_markers
-from glm_core.models import EffortLevel
+from glm_core.models import EffortLevel, ModelProfile
 from glm_core.pickling import client_reduce
 from glm_core.providers import ProviderProfile
 from glm_core.retry import RetryPolicy
@@ -60,6 +60,7 @@ class _ClientBase:
         max_event_bytes: int,
         retry_policy: RetryPolicy | None,
         reasoning_effort: EffortLevel | None = None,
+        model_profile: ModelProfile | Mapping[str, Any] | None = None,
     ) -> None:
         self.endpoint = Endpoint(
             provider,
@@ -68,6 +69,7 @@ class _ClientBase:
             account_id=account_id,
             default_headers=default_headers,
             reasoning_effort=reasoning_effort,
+            model_profile=model_profile,
         )
         self.retry_policy = retry_policy or RetryPolicy(max_retries=max_retries)
         if isinstance(timeout, httpx2.Timeout):

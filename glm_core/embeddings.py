@@ -243,7 +243,8 @@ def plan_embeddings(provider: ProviderProfile, request: EmbeddingRequest) -> Emb
     _check_dimensions(provider, service, model, facts, request.dimensions)
     texts = _checked_texts(provider, model, facts, request.texts, request.truncate)
     size = (facts.batch_limit if facts is not None else None) or service.batch_size
-    batches = [EmbeddingBatch(start, texts[start : start + size]) for start in range(0, len(texts), size)]
+    budget = facts.max_request_tokens if facts is not None else None
+    batches = _batches(texts, size, budget)
     concurrency = request.max_concurrency or service.max_concurrency
     if concurrency < 1:
         raise InvalidRequestError(f"max_concurrency must be 1 or more, got {concurrency}", provider=provider.id)
@@ -255,6 +256,24 @@ def plan_embeddings(provider: ProviderProfile, request: EmbeddingRequest) -> Emb
         max_concurrency=concurrency,
         count=len(texts),
     )
+
+
+def _batches(texts: list[str], size: int, budget: int | None) -> list[EmbeddingBatch]:
+    """`texts` in batches of at most `size` inputs and, with a `budget`, at most that many
+    (estimated) tokens in all (each input is already within the per-input limit)."""
+    if budget is None:
+        return [EmbeddingBatch(start, texts[start : start + size]) for start in range(0, len(texts), size)]
+    batches: list[EmbeddingBatch] = []
+    start, used = 0, 0
+    for index, text in enumerate(texts):
+        cost = estimate_tokens(text)
+        if index > start and (index - start >= size or used + cost > budget):
+            batches.append(EmbeddingBatch(start, texts[start:index]))
+            start, used = index, 0
+        used += cost
+    if start < len(texts):
+        batches.append(EmbeddingBatch(start, texts[start:]))
+    return batches
 
 
 def plan_rerank(provider: ProviderProfile, request: RerankRequest) -> RerankPlan:
@@ -274,6 +293,13 @@ def plan_rerank(provider: ProviderProfile, request: RerankRequest) -> RerankPlan
         if not isinstance(doc, str):
             raise InvalidRequestError(f"document {index} is a {type(doc).__name__}, not a string", provider=provider.id)
     if facts is not None:
+        if facts.refuses_empty:
+            empty = next((i for i, doc in enumerate(documents) if not doc.strip()), None)
+            if empty is not None:
+                raise InvalidRequestError(
+                    f"document {empty} is empty; {model} on {provider.name} refuses empty documents: drop it",
+                    provider=provider.id,
+                )
         if facts.max_documents is not None and len(documents) > facts.max_documents:
             raise InvalidRequestError(
                 f"{model} on {provider.name} reranks at most {facts.max_documents} documents per call, "

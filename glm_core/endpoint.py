@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING, Any
 from glm_core.dialects import OpenAIChatDialect, dialect_for
 from glm_core.errors import ConfigurationError, InvalidRequestError
 from glm_core.http import USER_AGENT
-from glm_core.models import EffortLevel, ModelProfile, model_profile
+from glm_core.models import EffortLevel, ModelProfile, with_facts
+from glm_core.models import model_profile as model_profile_of
 from glm_core.providers import ProviderProfile, get_provider
 from glm_core.redaction import RedactedHeaders, header_value_problem, is_secret_header, looks_like_credential
 from glm_core.thinking import apply_thinking_rules, with_default_effort
@@ -59,6 +60,7 @@ class Endpoint:
         "base_url",
         "default_headers",
         "dialect",
+        "model_facts",
         "problem",
         "provider",
         "reasoning_effort",
@@ -73,11 +75,19 @@ class Endpoint:
         account_id: str | None = None,
         default_headers: Mapping[str, str] | None = None,
         reasoning_effort: EffortLevel | None = None,
+        model_profile: ModelProfile | Mapping[str, Any] | None = None,
     ) -> None:
         profile = provider if isinstance(provider, ProviderProfile) else get_provider(provider)
         self.provider = profile
         # Used by requests that set no reasoning_effort of their own.
         self.reasoning_effort = reasoning_effort
+        # Facts the user states about the model(s) called (glm_core.models.with_facts); checked now.
+        self.model_facts = model_profile
+        if model_profile is not None:
+            try:
+                with_facts(model_profile_of("glm-4.7-flash"), model_profile)
+            except (ValueError, TypeError) as exc:
+                raise ConfigurationError(str(exc), provider=profile.id) from None
         self.dialect: OpenAIChatDialect = dialect_for(profile)
         self.api_key = _resolve_key(profile, api_key)
         self.base_url = _resolve_base_url(profile, base_url, account_id)
@@ -98,9 +108,11 @@ class Endpoint:
         return f"Endpoint(provider={self.provider.id!r}, base_url={self.base_url!r})"
 
     def model_profile(self, model: str) -> ModelProfile:
+        """The facts of `model` as this provider serves it, with the user's `model_profile=` applied."""
         # A provider-native id ("@cf/zai-org/glm-4.7-flash", "z-ai/glm-4.5") has the facts of the
         # model it names, including this provider's overrides.
-        return model_profile(model, provider=self.provider.id)
+        facts = model_profile_of(model, provider=self.provider.id)
+        return facts if self.model_facts is None else with_facts(facts, self.model_facts)
 
     def prepare(self, request: ChatRequest, *, stream: bool) -> PreparedRequest:
         """Validate `request` for this provider and encode it. Nothing is sent."""

@@ -22,9 +22,9 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-__all__ = ["AIMLAPI_CODES", "CLOUDFLARE_CODES", "OPENAI_STYLE_CODES", "ZAI_CODES", "ErrorCodes"]
+__all__ = ["AIMLAPI_CODES", "CLOUDFLARE_CODES", "OPENAI_STYLE_CODES", "OPENROUTER_CODES", "ZAI_CODES", "ErrorCodes"]
 
 # HTTP 402 Payment Required means "no credits" wherever it is sent.
 _PAYMENT_REQUIRED = frozenset({402})
@@ -45,6 +45,9 @@ class ErrorCodes:
     # HTTP statuses that alone mean "no credits" (AI/ML 403, OpenRouter 402).
     quota_statuses: frozenset[int] = _PAYMENT_REQUIRED
     content_filter: frozenset[str] = frozenset()
+    # HTTP statuses that mean "a moderation filter refused it" when the body says what was flagged
+    # (OpenRouter's 403 with metadata.reasons / flagged_input).
+    content_filter_statuses: frozenset[int] = frozenset()
     context_overflow: frozenset[str] = frozenset()
     # "This model is not served": ModelNotFoundError, naming the model (besides a 400/404 whose
     # message says so, e.g. vLLM's "The model `x` does not exist", OpenRouter's "not a valid model ID").
@@ -112,3 +115,7 @@ OPENAI_STYLE_CODES = ErrorCodes(
     model_not_found=frozenset({"model_not_found"}),
     code_is_status=True,
 )
+
+# OpenRouter (OR-ERR): 403 is its moderation / guardrail refusal (a ContentFilterError, not a
+# permission problem); 402 no credits; upstream failures carry metadata.provider_name and raw.
+OPENROUTER_CODES = replace(OPENAI_STYLE_CODES, content_filter_statuses=frozenset({403}))

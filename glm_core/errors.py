@@ -91,6 +91,8 @@ class APIError(GLMError):
         body: Any = None,
         retryable: bool | None = None,
         retry_after: float | None = None,
+        upstream_provider: str | None = None,
+        upstream_error: str | None = None,
     ) -> None:
         super().__init__(message, provider=provider)
         self.status_code = status_code
@@ -98,6 +100,10 @@ class APIError(GLMError):
         self.request_id = request_id
         self.body = body
         self.retry_after = retry_after
+        # A gateway's upstream (OpenRouter's `error.metadata.provider_name`) and what it said
+        # (`metadata.raw`, the upstream's own error body as text), where the gateway passes them on.
+        self.upstream_provider = upstream_provider
+        self.upstream_error = upstream_error
         if retryable is not None:
             self.retryable = retryable
 
@@ -112,6 +118,10 @@ class APIError(GLMError):
             details.append(f"code={self.code}")
         if self.request_id:
             details.append(f"request_id={self.request_id}")
+        if self.upstream_provider:
+            details.append(f"upstream={self.upstream_provider}")
+        if self.upstream_error:
+            details.append(f"upstream said: {self.upstream_error[:300]}")
         if details:
             parts.append(f"({', '.join(details)})")
         return " ".join(parts)

@@ -17,17 +17,21 @@ Example:
     200000
     >>> model_profile("glm-5.3", provider="openrouter").context_window
     1048576
-    >>> model_profile("glm-5.3-preview").effort_levels   # an unknown id gets its family's rules
+    >>> model_profile("glm-5.3-preview").effort_levels   # a variant gets its family's rules
     ('low', 'high', 'max')
+    >>> model_profile("glm-5.3", provider="cloudflare").effort_levels   # as the provider takes them
+    ('low', 'medium', 'high')
+    >>> model_profile("glm-6v").known   # outside every family: nothing is refused for lack of facts
+    False
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from functools import lru_cache
-from typing import Literal
+from typing import Any, Literal
 
 __all__ = [
     "CATALOGUE",
@@ -40,6 +44,7 @@ __all__ = [
     "catalogue_id",
     "family_of",
     "model_profile",
+    "with_facts",
 ]
 
 Modality = Literal["text", "image", "video", "file"]
@@ -58,7 +63,16 @@ _ALL_LEVELS: tuple[EffortLevel, ...] = EFFORT_LEVELS
 _LOW_HIGH_MAX: tuple[EffortLevel, ...] = ("low", "high", "max")
 _CF = ("cloudflare", "cloudflare_openai")
 _ZAI = ("zai", "zai_coding", "bigmodel")
+_SELF_HOSTED = ("vllm", "sglang")
 _K = 1024
+# The effort levels some providers take differently from Z.ai's standard endpoint, per model
+# (docs/providers-facts.md, "Reasoning effort per provider"). Cloudflare's GLM-5.2 / GLM-5.3
+# schemas list low|medium|high (CF-JSON); OpenRouter's reasoning.effort has no `max` and its GLM-5.3
+# routes refuse `none` (OR-REASON; LiveBench PR #438); AI/ML API's zhipu/* schemas have no
+# reasoning_effort (AIML); the GLM-5.2 chat template honours only `high` (anything else is max) and
+# the coding plan takes none and medium on GLM-5.3 (observed).
+_CF_GENERIC: tuple[EffortLevel, ...] = ("low", "medium", "high")
+_OR_LEVELS: tuple[EffortLevel, ...] = ("none", "minimal", "low", "medium", "high", "xhigh")
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +107,12 @@ class ModelProfile:
     effort_levels: tuple[EffortLevel, ...] = ()
     # The level the server uses when none is sent ("max", the most expensive, on GLM-5.2+).
     effort_default: EffortLevel | None = None
+    # Levels where a provider differs from Z.ai's standard endpoint (provider id -> levels; () means
+    # the provider takes no reasoning_effort for this model). `model_profile(..., provider=...)`
+    # returns them as `effort_levels`.
+    effort_by_provider: Mapping[str, tuple[EffortLevel, ...]] = field(default_factory=dict, hash=False, compare=False)
+    # Whether Z.ai takes `file.file_id` documents (the GLM-5.3-Flash series only, ZAI-OAS).
+    file_ids: bool = False
     # Whether `tools` (function calling) is accepted. False only for GLM-4.5V (ZAI-OAS).
     tool_calling: bool = True
     # Whether Z.ai streams tool-call arguments incrementally when `tool_stream: true` is sent
@@ -118,6 +138,10 @@ class ModelProfile:
     family: str = ""
     # Where the facts come from (the source keys of docs/providers-facts.md).
     source: str = ""
+    # False for an id outside every family: its facts are placeholders (GLM-4.7-Flash's numbers,
+    # every input kind, no effort levels) and nothing is refused for lack of knowledge; the
+    # provider's answer decides. A user's `model_profile=` makes the facts known.
+    known: bool = True
 
     @property
     def always_thinks(self) -> bool:
@@ -136,6 +160,10 @@ _ROWS: tuple[ModelProfile, ...] = (
         "glm-5.3", "GLM-5.3", 1_000_000, 131_072,
         thinking="always", effort_levels=_LOW_HIGH_MAX, effort_default="max", release_date="2026-08-14",
         open_weights=True, providers=(*_ZAI, *_CF, "openrouter", "aimlapi", "vllm", "sglang"),
+        effort_by_provider={
+            **dict.fromkeys(_CF, _CF_GENERIC), "openrouter": _OR_LEVELS[1:], "aimlapi": (),
+            "zai_coding": ("none", "low", "medium", "high", "max"),
+        },
         # Z.ai says 1M; OpenRouter and Cloudflare @a71a285 say 1,048,576 (Cloudflare @14f349e says
         # 1,310,720: the smaller is kept, see UNCERTAIN_CHOICES).
         context_by_provider={"openrouter": 1_048_576, "cloudflare": 1_048_576, "cloudflare_openai": 1_048_576},
@@ -144,23 +172,27 @@ _ROWS: tuple[ModelProfile, ...] = (
     ModelProfile(
         "glm-5.3-flash", "GLM-5.3-Flash", 1_000_000, 131_072, inputs=_VISION, max_images=150, max_videos=2,
         thinking="always", effort_levels=_LOW_HIGH_MAX, effort_default="max", json_mode=False, tool_stream=False,
-        release_date="2026-08-26", open_weights=True,
-        providers=(*_ZAI, *_CF, "openrouter", "vllm", "sglang"),
+        file_ids=True, release_date="2026-08-26", open_weights=True,
+        providers=(*_ZAI, *_CF, "openrouter", "vllm", "sglang"), effort_by_provider={"openrouter": _OR_LEVELS[1:]},
         context_by_provider={"cloudflare": 1_310_720, "cloudflare_openai": 1_310_720},
         source="ZAI-OAS vision request, CF-JSON glm-5.3-flash; ZAI-OAS vision",
     ),
     ModelProfile(
-        "glm-5.3-flashx", "GLM-5.3-FlashX", 1_000_000, 131_072, inputs=frozenset({"text", "image", "video"}),
+        "glm-5.3-flashx", "GLM-5.3-FlashX", 1_000_000, 131_072, inputs=_VISION,
         max_images=150, max_videos=2, thinking="always", effort_levels=_LOW_HIGH_MAX, effort_default="max",
-        json_mode=False, tool_stream=False, release_date="2026-09-18", providers=("zai", "bigmodel"),
-        source="ZAI-OAS vision enum, MDEV glm-5.3-flashx",
+        json_mode=False, tool_stream=False, file_ids=True, release_date="2026-09-18", providers=("zai", "bigmodel"),
+        source="ZAI-OAS vision enum and file parts (file_url / file_id: GLM-5.3-Flash series), MDEV glm-5.3-flashx",
     ),
     # --- GLM-5.2 (2026-06): 1M; all seven levels accepted (none/minimal skip thinking, low/medium
     # -> high, xhigh -> max), default max (ZAI-OAS).
     ModelProfile(
         "glm-5.2", "GLM-5.2", 1_000_000, 131_072, effort_levels=_ALL_LEVELS, effort_default="max",
         release_date="2026-06-13", open_weights=True,
-        providers=(*_ZAI, *_CF, "openrouter", "aimlapi", "empiriolabs"),
+        providers=(*_ZAI, *_CF, "openrouter", "aimlapi", "empiriolabs", *_SELF_HOSTED),
+        effort_by_provider={
+            **dict.fromkeys(_CF, _CF_GENERIC), "openrouter": _OR_LEVELS, "aimlapi": (),
+            **dict.fromkeys(_SELF_HOSTED, ("high", "max")),
+        },
         context_by_provider={"cloudflare": 262_144, "cloudflare_openai": 262_144, "aimlapi": 200_000},
         source="ZAI-OAS, BigModel migrate-to-glm-new; CF-JSON glm-5.2; AIML; EMP glm-5-2",
     ),
@@ -224,11 +256,11 @@ _ROWS: tuple[ModelProfile, ...] = (
         )
     ),
     ModelProfile(
-        "glm-4.5v", "GLM-4.5V", 64 * _K, 16 * _K, inputs=frozenset({"text", "image", "video"}), max_images=50,
+        "glm-4.5v", "GLM-4.5V", 64 * _K, 16 * _K, inputs=_VISION, max_images=50,
         max_videos=1, thinking="on", tool_calling=False, tool_stream=False, json_mode=False,
         preserved_thinking=False, default_temperature=0.8, default_top_p=0.6, release_date="2025-08-11",
         open_weights=True, providers=("zai", "bigmodel", "openrouter", "aimlapi"),
-        source="ZAI-OAS, MDEV; ZAI-OAS (no tools); ZAI-OAS vision (50 images, 1 video)",
+        source="ZAI-OAS, MDEV; ZAI-OAS (no tools); ZAI-OAS vision (50 images, 1 video; file_url: GLM-4.5V)",
     ),
     # --- GLM-4.5 family (2025-07): 128K / 96K, default temperature 0.6, no tool_stream.
     *(
@@ -257,12 +289,15 @@ CATALOGUE: dict[str, ModelProfile] = {row.id: replace(row, family=row.id) for ro
 # The name used before the catalogue grew; kept so existing imports work.
 MODEL_PROFILES = CATALOGUE
 
-# An id with no family at all (a self-hosted fine-tune's served name): GLM-4.7-Flash's facts, the
-# open-weights model most vLLM/SGLang users serve.
-_FALLBACK = CATALOGUE["glm-4.7-flash"]
+# An id with no family at all (a self-hosted fine-tune's served name, a model released after this
+# catalogue): GLM-4.7-Flash's numbers as placeholders, every input kind, and `known=False`, so
+# nothing is refused for lack of knowledge (the catalogue informs, it never gates).
+_UNKNOWN = replace(
+    CATALOGUE["glm-4.7-flash"], inputs=_VISION, family="", known=False, source="none: an id outside every family"
+)
 # Longest first, so "glm-5.3-flash-0901" finds glm-5.3-flash before glm-5.3.
 _BY_LENGTH = sorted(CATALOGUE, key=len, reverse=True)
-_NOT_A_DIGIT = re.compile(r"\D")
+_FIELDS = frozenset(f.name for f in fields(ModelProfile))
 
 
 def catalogue_id(model: str) -> str | None:
@@ -285,12 +320,14 @@ def family_of(model: str) -> str | None:
     """The catalogue id whose facts `model` takes, or None for an id outside every family.
 
     The id is lower-cased and any namespace ("z-ai/", "@cf/zai-org/", "zai-org/") dropped; then the
-    longest catalogue id it starts with, at a version boundary, wins ("glm-5.3-turbo" -> glm-5.3,
-    "glm-5.4" -> glm-5, "glm-5.30" -> glm-5, never glm-5.3). Hyphenated versions ("glm-5-1") read as dotted.
+    longest catalogue id it starts with, followed by a "-" (a variant or quantisation suffix),
+    wins ("glm-5.3-turbo" -> glm-5.3, "glm-4.7-flash-fp8" -> glm-4.7-flash). Another version is
+    another model: "glm-5.4", "glm-6" and "glm-6v" have no family. Hyphenated versions ("glm-5-1")
+    read as dotted.
 
     Example:
-        >>> family_of("zhipu/glm-5-1"), family_of("GLM-4.7"), family_of("my-finetune")
-        ('glm-5.1', 'glm-4.7', None)
+        >>> family_of("zhipu/glm-5-1"), family_of("GLM-4.7"), family_of("glm-5.4"), family_of("my-finetune")
+        ('glm-5.1', 'glm-4.7', None, None)
     """
     exact = catalogue_id(model)
     if exact is not None:
@@ -298,10 +335,8 @@ def family_of(model: str) -> str | None:
     name = _bare(model)
     for candidate in (name, _dotted(name)):
         for known in _BY_LENGTH:
-            if candidate.startswith(known):
-                rest = candidate[len(known) :]
-                if not rest or _NOT_A_DIGIT.match(rest[0]):
-                    return known
+            if candidate.startswith(known + "-"):
+                return known
     return None
 
 
@@ -314,8 +349,10 @@ def model_profile(model: str, *, provider: str | None = None, context_window: in
     """The facts of `model` (a catalogue id, any case, or a provider-native id) as `provider` serves it.
 
     An id that is not in the catalogue takes its family's facts under its own name; one outside
-    every family takes GLM-4.7-Flash's. `context_window` (a user's or a self-hosted server's
-    setting) replaces the catalogue's, and caps max_output_tokens.
+    every family gets placeholder facts marked `known=False` (nothing is refused for it).
+    `provider` picks the effort levels that provider takes (`effort_by_provider`) and its context
+    window; `context_window` (a user's or a self-hosted server's setting) replaces the catalogue's,
+    and caps max_output_tokens.
 
     Example:
         >>> model_profile("@cf/zai-org/glm-5.2", provider="cloudflare").context_window
@@ -328,9 +365,11 @@ def model_profile(model: str, *, provider: str | None = None, context_window: in
 @lru_cache(maxsize=512)
 def _profile(model: str, provider: str | None, context_window: int | None) -> ModelProfile:
     family = family_of(model)
-    profile = CATALOGUE[family] if family is not None else _FALLBACK
+    profile = CATALOGUE[family] if family is not None else _UNKNOWN
     if profile.id != model:
         profile = replace(profile, id=model)
+    if provider is not None and provider in profile.effort_by_provider:
+        profile = replace(profile, effort_levels=profile.effort_by_provider[provider])
     window = (
         context_window
         if context_window is not None
@@ -339,3 +378,31 @@ def _profile(model: str, provider: str | None, context_window: int | None) -> Mo
     if window != profile.context_window:
         profile = replace(profile, context_window=window, max_output_tokens=min(profile.max_output_tokens, window))
     return profile
+
+
+def with_facts(profile: ModelProfile, facts: ModelProfile | Mapping[str, Any] | None) -> ModelProfile:
+    """`profile` with the facts a user states (`model_profile=` on GLMClient, ChatGLM and GLM).
+
+    A `ModelProfile` replaces the catalogue's facts outright; a mapping replaces the fields it
+    names (`{"inputs": {"text", "image"}, "effort_levels": ("low", "high")}`). Either way the
+    result counts as known, so the library checks requests against it.
+
+    Example:
+        >>> with_facts(model_profile("my-vision-ft"), {"inputs": {"text", "image"}}).inputs == {"text", "image"}
+        True
+    """
+    if facts is None:
+        return profile
+    if isinstance(facts, ModelProfile):
+        return replace(facts, id=profile.id, known=True)
+    unknown = sorted(set(facts) - _FIELDS)
+    if unknown:
+        raise ValueError(
+            f"model_profile has no field {', '.join(map(repr, unknown))}; fields: {', '.join(sorted(_FIELDS))}"
+        )
+    values = dict(facts)
+    if "inputs" in values:
+        values["inputs"] = frozenset(values["inputs"]) | {"text"}
+    if "effort_levels" in values:
+        values["effort_levels"] = tuple(values["effort_levels"])
+    return replace(profile, **values, known=True)

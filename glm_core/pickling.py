@@ -54,6 +54,7 @@ def client_reduce(client: _ClientBase) -> tuple[Any, ...]:
         "max_event_bytes": client.max_event_bytes,
         "default_headers": kept,
         "reasoning_effort": endpoint.reasoning_effort,
+        "model_profile": endpoint.model_facts,
     }
     named = provider.id if PROVIDERS.get(provider.id) is provider else provider
     return restore_client, (type(client), named, settings, dropped)

@@ -130,8 +130,8 @@ class ProviderProfile:
 
     # ---------------------------------------------------------------- sampling limits
     temperature_range: tuple[float, float] | None = (0.0, 2.0)
-    """Accepted temperatures. (0, 1) on the Z.ai family and EmpirioLabs; None (not sent, not in
-    its schema) on aimlapi."""
+    """Accepted temperatures. (0, 1) on the Z.ai family and EmpirioLabs; None: not in the
+    provider's schema (not sent). No provider has None today."""
     top_p_range: tuple[float, float] | None = (0.0, 1.0)
     """Accepted top_p. (0.01, 1) on the Z.ai family, EmpirioLabs and aimlapi."""
     max_tokens_field: Literal["max_tokens", "max_completion_tokens"] = "max_tokens"
@@ -176,9 +176,10 @@ class ProviderProfile:
     # ---------------------------------------------------------------- thinking
     thinking_switch: ThinkingSwitch = "chat_template_kwargs"
     """How thinking is turned on/off: `thinking: {type: enabled|disabled}` ("thinking_type", the Z.ai
-    family), `chat_template_kwargs.enable_thinking` (default: vllm, sglang, the Cloudflare pair),
-    top-level `enable_thinking` (EmpirioLabs), `reasoning: {enabled}` ("reasoning_enabled",
-    openrouter), or "none" (aimlapi: `thinking=` is refused)."""
+    family and aimlapi), `chat_template_kwargs.enable_thinking` (default: vllm, sglang, the
+    Cloudflare pair), top-level `enable_thinking` (EmpirioLabs), `reasoning: {enabled}`
+    ("reasoning_enabled", openrouter), or "none" (undocumented: `thinking=` is refused; no
+    provider today)."""
     supports_preserve_thinking: bool = True
     """Whether the switch can also keep earlier turns' reasoning (`clear_thinking=false`). False on
     EmpirioLabs, aimlapi and openrouter."""

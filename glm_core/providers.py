@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from glm_core.error_codes import AIMLAPI_CODES, CLOUDFLARE_CODES, ZAI_CODES
+from glm_core.error_codes import AIMLAPI_CODES, CLOUDFLARE_CODES, OPENROUTER_CODES, ZAI_CODES
 from glm_core.errors import ConfigurationError
 from glm_core.profile import MediaRules, NamingRule, ProviderProfile
 from glm_core.services import (
@@ -191,12 +191,14 @@ PROVIDERS: dict[str, ProviderProfile] = {
             NamingRule(prefix="zhipu/", hyphen_version=True, match=r"^glm-5\.", label="GLM-5.x"),
             NamingRule(prefix="zhipu/"),
         ),
-        # Temperature and thinking are not in its glm-4.7 schema: not sent rather than guessed.
-        temperature_range=None,
+        # Its zhipu/glm-5-3 request schema (AIML): temperature 0-2, top_p 0.01-1, a thinking
+        # {type: enabled | disabled} switch without clear_thinking, and no reasoning_effort (the
+        # catalogue's effort_by_provider says so per model).
+        temperature_range=(0.0, 2.0),
         top_p_range=(0.01, 1.0),
         max_stop=4,
         max_n=None,  # `n` is in its glm-4.7 schema; logprobs are not
-        thinking_switch="none",
+        thinking_switch="thinking_type",
         supports_preserve_thinking=False,
         error_shape="aimlapi",
         error_codes=AIMLAPI_CODES,
@@ -230,6 +232,7 @@ PROVIDERS: dict[str, ProviderProfile] = {
         supports_preserve_thinking=False,
         reasoning_input_field="reasoning_details",
         stream_usage_needs_option=False,
+        error_codes=OPENROUTER_CODES,
         embeddings=openai_style_embeddings(base64=True),
     ),
     "vllm": _SELF_HOSTED,

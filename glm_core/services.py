@@ -43,6 +43,8 @@ class EmbeddingModel:
     batch_limit: int | None = None
     # Tokens per input; None: not stated.
     max_input_tokens: int | None = None
+    # Tokens per request, all inputs together (embedding-2: 8K); None: not stated.
+    max_request_tokens: int | None = None
     # Values accepted for `dimensions`; () means the output size is fixed and `dimensions` is refused.
     dimensions: tuple[int, ...] = ()
     # The output size when `dimensions` is not sent (None: unknown).
@@ -84,6 +86,8 @@ class RerankModel:
     max_documents: int | None = None
     # Characters per query and per document; None: not stated.
     max_chars: int | None = None
+    # Whether an empty document is refused (Cloudflare's bge-reranker: contexts[].text minLength 1).
+    refuses_empty: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,8 +119,16 @@ ZAI_EMBEDDINGS = EmbeddingService(
             dimensions=(256, 512, 1024, 2048),
             output_dimensions=2048,
         ),
-        # Fixed at 1024; ≤512 tokens per input. The 64-input cap is the API's, for both models.
-        "embedding-2": EmbeddingModel("embedding-2", batch_limit=64, max_input_tokens=512, output_dimensions=1024),
+        # Fixed at 1024 (the dimensions enum still lists 1024, so that value is taken); ≤512 tokens per
+        # input and 8K per request in all (BM-EMB). The 64-input cap is the API's, for both models.
+        "embedding-2": EmbeddingModel(
+            "embedding-2",
+            batch_limit=64,
+            max_input_tokens=512,
+            max_request_tokens=8192,
+            dimensions=(1024,),
+            output_dimensions=1024,
+        ),
     },
     max_concurrency=8,
     dimensions_for_unknown=False,
@@ -158,7 +170,7 @@ CF_RERANK = RerankService(
     wire="cloudflare_run",
     path="/run/{model}",
     default_model="bge-reranker-base",
-    models={"bge-reranker-base": RerankModel("@cf/baai/bge-reranker-base")},
+    models={"bge-reranker-base": RerankModel("@cf/baai/bge-reranker-base", refuses_empty=True)},
 )
 
 

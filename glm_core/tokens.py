@@ -33,6 +33,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from glm_core.errors import InvalidRequestError, ResponseDecodeError
+from glm_core.models import ModelProfile
 from glm_core.providers import PROVIDERS, ProviderProfile
 from glm_core.types import (
     AssistantMessage,
@@ -134,6 +135,12 @@ def estimate_tokens(request: ChatRequest) -> int:
 def tokenizer_body(endpoint: Endpoint, request: ChatRequest) -> tuple[str, bytes, dict[str, str]]:
     """The URL, JSON body and headers that ask `endpoint`'s provider to count `request`'s prompt tokens.
 
+    The tokenizer's request schema (ZAI-OAS TokenizerRequest) has system, user and assistant
+    messages with text content only: no tool role, no assistant `tool_calls`, no reasoning. Each is
+    written as the text GLM's chat template renders it, so it is still counted: a call as
+    `<tool_call>name\narguments</tool_call>` in the assistant's text, a tool result as a user turn
+    `<tool_response>...</tool_response>`, earlier reasoning as `<think>...</think>` before the answer
+    where it is kept (preserved thinking) and left out where the server clears it (the default).
     Raises `InvalidRequestError` where the provider has no tokenizer endpoint (use
     `estimate_tokens` there).
     """
@@ -147,13 +154,48 @@ def tokenizer_body(endpoint: Endpoint, request: ChatRequest) -> tuple[str, bytes
         )
     prepared = endpoint.prepare(request, stream=False)
     encoded = prepared.body
-    wanted = request.model if request.model in provider.tokenizer_models else provider.tokenizer_models[0]
-    body: dict[str, Any] = {"model": wanted, "messages": encoded["messages"]}
+    keep = request.preserve_thinking if request.preserve_thinking is not None else provider.preserve_thinking_default
+    messages = [_tokenizer_message(m, provider.reasoning_input_field, keep=keep) for m in encoded["messages"]]
+    body: dict[str, Any] = {"model": _tokenizer_model(request.model, prepared.model, provider), "messages": messages}
     tools = [t for t in encoded.get("tools") or () if t.get("type") == "function"]
     if tools:
         body["tools"] = tools
     content = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
     return endpoint.base_url + provider.tokenizer_path, content, prepared.headers
+
+
+def _tokenizer_model(model: str, facts: ModelProfile, provider: ProviderProfile) -> str:
+    """The id the tokenizer takes: the model itself, else the closest it lists (same line, the vision
+    tokenizer for a vision model), else its first. GLM-4.7 and GLM-5.x have none of their own in
+    the enum (glm-4.6, glm-4.6v, glm-4.5): they are counted with GLM-4.6's (UNCERTAIN_CHOICES)."""
+    known = provider.tokenizer_models
+    name = (facts.family or model).lower()
+    if name in known:
+        return name
+    if "image" in facts.inputs:
+        vision = [m for m in known if m.endswith("v")]
+        if vision:
+            return vision[0]
+    prefixed = [m for m in known if name.startswith(m + "-")]
+    return max(prefixed, key=len) if prefixed else known[0]
+
+
+def _tokenizer_message(message: dict[str, Any], reasoning_field: str, *, keep: bool) -> dict[str, Any]:
+    role, content = message["role"], message.get("content")
+    if role == "tool":
+        return {"role": "user", "content": f"<tool_response>\n{content}\n</tool_response>"}
+    if role != "assistant":
+        return {"role": role, "content": content}
+    pieces = []
+    reasoning = message.get(reasoning_field)
+    if keep and isinstance(reasoning, str) and reasoning:
+        pieces.append(f"<think>{reasoning}</think>")
+    if content:
+        pieces.append(content)
+    for call in message.get("tool_calls") or ():
+        function = call.get("function") or {}
+        pieces.append(f"<tool_call>{function.get('name', '')}\n{function.get('arguments', '')}</tool_call>")
+    return {"role": "assistant", "content": "\n".join(pieces)}
 
 
 def tokenizer_count(provider: ProviderProfile, data: Any) -> int:

@@ -66,7 +66,9 @@ def validate_request(request: ChatRequest, provider: ProviderProfile, model: Mod
     _check_messages(request, provider, model)
     _check_range(provider, "temperature", request.temperature, provider.temperature_range)
     _check_range(provider, "top_p", request.top_p, provider.top_p_range)
-    if request.max_tokens is not None and not 1 <= request.max_tokens <= model.max_output_tokens:
+    # The upper bound only where the model's limit is known (an unknown id's is a placeholder).
+    upper = model.max_output_tokens if model.known else request.max_tokens
+    if request.max_tokens is not None and not 1 <= request.max_tokens <= (upper or 1):
         raise _fail(
             provider,
             f"max_tokens={request.max_tokens} is out of range; {model.id} on {provider.name} "

@@ -10,7 +10,8 @@ documents function tools on GLM-4.6V and the GLM-5.3-Flash series. A tool loop c
 tool results, so tool messages are sent as usual to the vision models that have tools (the choice
 is in glm_core.testing.facts.UNCERTAIN_CHOICES and needs a live check); on GLM-4.5V, which has no
 tools, tools, tool calls and tool results are refused here. Z.ai takes `file_id` documents on the
-GLM-5.3-Flash series only; the catalogue has no field for that, so the provider's answer decides.
+GLM-5.3-Flash series only (the catalogue's `file_ids`). A model outside every family
+(`known=False`) is refused nothing for lack of facts: the provider's answer decides.
 
 Example:
     >>> from glm_core.providers import get_provider
@@ -123,6 +124,14 @@ def _check_part(provider: ProviderProfile, model: ModelProfile, kind: str, part:
     if isinstance(part, FilePart):
         if part.file_id is not None and not provider.file_ids:
             raise _fail(provider, f"{provider.name} takes no file ids; pass the document's bytes (base64) instead")
+        if part.file_id is not None and model.known and not model.file_ids:
+            with_ids = ", ".join(row.id for row in CATALOGUE.values() if row.file_ids and provider.id in row.providers)
+            raise _fail(
+                provider,
+                f"{model.id} takes no file ids (ZAI-OAS: the GLM-5.3-Flash series only"
+                + (f": {with_ids} on {provider.name}" if with_ids else "")
+                + "); pass the document's bytes (base64) or its URL instead",
+            )
         if part.file_id is None and part.data is None and provider.file_url == "none":
             raise _fail(
                 provider,

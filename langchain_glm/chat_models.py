@@ -14,7 +14,9 @@ from langchain_core.utils.utils import _build_model_kwargs, get_pydantic_field_n
 from pydantic import ConfigDict, Field, PrivateAttr, SecretStr, field_serializer, field_validator, model_validator
 
 from glm_core.client import DEFAULT_STREAM_IDLE_TIMEOUT, AsyncGLMClient, GLMClient
-from glm_core.models import EffortLevel
+from glm_core.models import EffortLevel, with_facts
+from glm_core.models import ModelProfile as GLMModelFacts
+from glm_core.models import model_profile as catalogue_facts
 from glm_core.options import resolve_timeout
 from glm_core.pickling import public_model_state
 from glm_core.providers import ProviderProfile, get_provider
@@ -135,6 +137,10 @@ class ChatGLM(ChatCalls, BaseChatModel):
     """Keep earlier turns' reasoning in context (GLM-4.7 and later: preserved thinking)."""
     reasoning_effort: EffortLevel | None = None
     """How hard the model thinks (GLM-5.2 and later); None keeps the server default, "max"."""
+    model_profile: GLMModelFacts | dict[str, Any] | None = None
+    """Facts you know better than the catalogue: a `glm_core.ModelProfile` or a dict of its fields
+    (`{"inputs": {"text", "image"}}` for a self-hosted vision fine-tune); requests are checked
+    against them, and `.profile` shows them."""
     web_search: bool | dict[str, Any] | None = None
     """Built-in web search: True, or the provider's settings as a dict."""
     logprobs: bool | None = None
@@ -212,6 +218,7 @@ class ChatGLM(ChatCalls, BaseChatModel):
             "stream_idle_timeout": self.stream_idle_timeout,
             "max_retries": self.max_retries,
             "default_headers": self.default_headers,
+            "model_profile": self.model_profile,
         }
         profile = get_provider(self.provider)
         self._client = GLMClient(profile, http_client=self.http_client, **common)
@@ -225,7 +232,11 @@ class ChatGLM(ChatCalls, BaseChatModel):
         return self
 
     def _resolve_model_profile(self) -> ModelProfile | None:
-        return model_profile_for(self.model, get_provider(self.provider))
+        # Runs before the clients exist (langchain-core's validator): the same core facts the
+        # endpoint uses, the catalogue's with the user's model_profile= applied.
+        provider = get_provider(self.provider)
+        facts = with_facts(catalogue_facts(self.model, provider=provider.id), self.model_profile)
+        return model_profile_for(self.model, provider, facts)
 
     @property
     def _provider_profile(self) -> ProviderProfile:

@@ -15,6 +15,7 @@ from __future__ import annotations
 from langchain_core.language_models import ModelProfile
 
 from glm_core.models import CATALOGUE, catalogue_id, model_profile
+from glm_core.models import ModelProfile as ModelFacts
 from glm_core.providers import ProviderProfile
 from glm_core.vision_checks import accepted_inputs
 
@@ -24,9 +25,11 @@ __all__ = ["model_profile_for"]
 _HAS_EFFORT_KEYS = "reasoning_effort_levels" in getattr(ModelProfile, "__annotations__", {})
 
 
-def model_profile_for(model: str, provider: ProviderProfile) -> ModelProfile:
-    """The LangChain model profile of `model` as `provider` serves it."""
-    facts = model_profile(model, provider=provider.id)
+def model_profile_for(model: str, provider: ProviderProfile, facts: ModelFacts | None = None) -> ModelProfile:
+    """The LangChain model profile of `model` as `provider` serves it (`facts`: the core's facts for
+    it, with a user's `model_profile=` applied; default: the catalogue's)."""
+    if facts is None:
+        facts = model_profile(model, provider=provider.id)
     inputs = accepted_inputs(facts, provider)
     profile = ModelProfile(
         max_input_tokens=facts.context_window,
@@ -54,7 +57,8 @@ def model_profile_for(model: str, provider: ProviderProfile) -> ModelProfile:
     )
     if _HAS_EFFORT_KEYS and facts.effort_levels:
         profile["reasoning_effort_levels"] = list(facts.effort_levels)
-        if facts.effort_default is not None:
+        # The server's default only where this provider documents that level for the model.
+        if facts.effort_default is not None and facts.effort_default in facts.effort_levels:
             profile["reasoning_effort_default"] = facts.effort_default
     known = catalogue_id(model)
     if known is not None:

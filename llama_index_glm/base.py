@@ -36,7 +36,7 @@ from llama_index.core.llms.callbacks import llm_chat_callback, llm_completion_ca
 from llama_index.core.llms.function_calling import FunctionCallingLLM
 
 from glm_core.client import DEFAULT_STREAM_IDLE_TIMEOUT, DEFAULT_TIMEOUT, AsyncGLMClient, GLMClient
-from glm_core.models import EffortLevel
+from glm_core.models import EffortLevel, ModelProfile
 from glm_core.options import resolve_timeout
 from glm_core.pickling import public_model_state
 from glm_core.redaction import hide_header_values, redact_headers
@@ -82,6 +82,7 @@ _CONNECTION_FIELDS = frozenset(
         "default_headers",
         "http_client",
         "async_http_client",
+        "model_profile",
     }
 )
 
@@ -171,6 +172,11 @@ class GLM(ToolCalling, StructuredCalls, FunctionCallingLLM):
     context_window: int | None = Field(
         default=None, description="Overrides the model profile's context window (e.g. a vLLM --max-model-len)."
     )
+    model_profile: ModelProfile | dict[str, Any] | None = Field(
+        default=None,
+        description="Facts you know better than the catalogue (glm_core.ModelProfile or a dict of its fields, "
+        "e.g. {'inputs': {'text', 'image'}} for a self-hosted vision fine-tune); requests are checked against them.",
+    )
     timeout: float | None = Field(
         default=DEFAULT_TIMEOUT,
         description="Wall-clock seconds for one attempt at a whole answer, and for a stream's first event "
@@ -223,6 +229,7 @@ class GLM(ToolCalling, StructuredCalls, FunctionCallingLLM):
             "stream_idle_timeout": self.stream_idle_timeout,
             "max_retries": self.max_retries,
             "default_headers": self.default_headers,
+            "model_profile": self.model_profile,
         }
 
     def _connect(self) -> None:

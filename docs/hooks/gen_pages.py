@@ -233,10 +233,23 @@ def index_page() -> str:
 
 def generated_pages() -> dict[str, str]:
     """Path under docs/ -> Markdown, for every generated page."""
-    pages = {"providers/index.md": index_page()}
+    pages = {"providers/index.md": index_page(), "uncertain-facts.md": _uncertain_page()}
     for profile in PROVIDERS.values():
         pages[f"providers/{profile.id}.md"] = provider_page(profile)
     return pages
+
+
+def _uncertain_page() -> str:
+    # docs/hooks/uncertain.py, loaded by path: MkDocs loads hooks as files, not as a package.
+    import importlib.util
+    from pathlib import Path
+
+    spec = importlib.util.spec_from_file_location("glm_docs_uncertain", Path(__file__).with_name("uncertain.py"))
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    page: str = module.uncertain_page()
+    return page
 
 
 # -- the MkDocs hook -------------------------------------------------------------------------------

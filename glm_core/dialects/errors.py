@@ -81,6 +81,9 @@ def error_from_body(provider: ProviderProfile, status: int, data: Any, headers: 
     if provider.error_shape == "aimlapi" and code is None and status >= 400:
         code = str(status)  # AI/ML API has no business codes: its status stands in for one
     error_class, retryable = _classify(provider, status, code, message)
+    if status in provider.error_codes.content_filter_statuses and _flagged(data):
+        error_class, retryable = ContentFilterError, False
+    upstream, said = _upstream(data)
     return error_class(
         message or f"{provider.name} returned HTTP {status}",
         provider=provider.id,
@@ -90,7 +93,29 @@ def error_from_body(provider: ProviderProfile, status: int, data: Any, headers: 
         body=data,
         retryable=retryable,
         retry_after=parse_retry_after(headers),
+        upstream_provider=upstream,
+        upstream_error=said,
     )
+
+
+def _flagged(data: Any) -> bool:
+    """Whether the body says a moderation filter flagged the input (OpenRouter's 403 carries
+    `metadata.reasons` and `flagged_input`, OR-ERR; a 403 without them stays a permission error)."""
+    error = data.get("error") if isinstance(data, dict) else None
+    metadata = error.get("metadata") if isinstance(error, dict) else None
+    return isinstance(metadata, dict) and ("reasons" in metadata or "flagged_input" in metadata)
+
+
+def _upstream(data: Any) -> tuple[str | None, str | None]:
+    """A gateway's `error.metadata.provider_name` and `raw` (OpenRouter, OR-ERR), kept on the error."""
+    error = data.get("error") if isinstance(data, dict) else None
+    metadata = error.get("metadata") if isinstance(error, dict) else None
+    if not isinstance(metadata, dict):
+        return None, None
+    name, raw = metadata.get("provider_name"), metadata.get("raw")
+    if raw is not None and not isinstance(raw, str):
+        raw = json.dumps(raw, ensure_ascii=False)
+    return (str(name) if name else None), raw
 
 
 def _parse_body(data: Any) -> tuple[str, str | None, str | None]:

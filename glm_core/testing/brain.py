@@ -38,7 +38,7 @@ from glm_core.testing.context import RequestContext
 from glm_core.testing.plan import Plan, PlannedCall, completion_tokens
 from glm_core.testing.schema_values import ValueSource, build_value
 from glm_core.testing.text import keywords, message_text, quoted_strings, significant_words, tokens
-from glm_core.testing.vision import BOX_CLOSE, BOX_OPEN, boxes_answers, describe_media
+from glm_core.testing.vision import BOX_CLOSE, BOX_OPEN, describe_media
 
 __all__ = ["rules_answer"]
 
@@ -242,7 +242,7 @@ def rules_answer(ctx: RequestContext, prompt: int) -> Plan:
             elif tokens(content) > left:
                 content, finish = content[: left * 4], "length"
 
-    if content and boxes_answers(ctx.model):
+    if content and ctx.served.boxes:
         content = f"{BOX_OPEN}{content}{BOX_CLOSE}"
     return Plan(
         content=content,

@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from glm_core.testing.facts import ProviderFacts
-from glm_core.testing.model_rules import served_profile, thinks
+from glm_core.testing.model_facts import ServedModel, served_model
+from glm_core.testing.model_rules import thinks
 from glm_core.testing.shapes import Shape
 
 __all__ = ["RequestContext", "build_context"]
@@ -21,6 +22,7 @@ class RequestContext:
     facts: ProviderFacts
     body: dict[str, Any]
     model: str
+    served: ServedModel
     stream: bool = False
     include_usage: bool = True
     thinking: bool = True
@@ -74,13 +76,14 @@ def build_context(
     else:  # cloudflare, vllm, sglang: the chat template switch
         thinking = _enable_thinking_kwarg(body)
     # A model that always thinks ignores the switch where it is not refused; effort none skips it.
-    thinking = thinks(facts, body, model, thinking)
+    served = served_model(facts, model)
+    thinking = thinks(facts, body, served, thinking)
 
     if facts.tool_args_stream == "incremental":
         incremental = True
     elif facts.tool_args_stream == "tool_stream":
-        # Z.ai documents tool_stream for GLM-4.6 and later text models (the catalogue's tool_stream).
-        incremental = body.get("tool_stream") is True and served_profile(facts, model).tool_stream
+        # Z.ai documents tool_stream for GLM-4.6 and later text models (model_facts: tool_stream).
+        incremental = body.get("tool_stream") is True and served.tool_stream
     else:
         incremental = False
 
@@ -104,6 +107,7 @@ def build_context(
         facts=facts,
         body=body,
         model=model,
+        served=served,
         stream=stream,
         include_usage=include_usage,
         thinking=thinking,

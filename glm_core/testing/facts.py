@@ -272,7 +272,9 @@ UNCERTAIN_CHOICES: tuple[str, ...] = (
     "and above the model's own output limit (glm-4.5: 98,304; glm-4.6v: 32,768; glm-4.5v: 16,384) with "
     "the same 1210: the per-model refusal is not observed, only the 131072 one.",
     "Z.ai: stop must be an array of strings (a bare string is rejected with 1210).",
-    "Z.ai: function description and parameters are not required (only the name is checked).",
+    "Z.ai: requests are checked against the published request schemas (ZAI-OAS, schemas/zai-openapi.json): "
+    "a function's name, description and parameters are required as the spec says (no capture shows a "
+    "refusal); BigModel is not checked against it (its own reference lists other web-search engines).",
     "Z.ai: tool_stream is honoured (incremental arguments) for glm-4.6 and glm-4.7* including "
     "glm-4.7-flash, and accepted but ignored for glm-4.5*; tool_stream without stream is ignored.",
     "Z.ai: thinking defaults to enabled for every model; 4.6/4.5 'auto' thinking is emulated as always thinking.",
@@ -299,7 +301,9 @@ UNCERTAIN_CHOICES: tuple[str, ...] = (
     "Cloudflare: schema violations answer 400 code 5006 'AiError: Bad input: Error: oneOf at '/' "
     "not met, 0 matches: <detail>'.",
     "Cloudflare /ai/v1: errors use the same {result,success,errors,messages} envelope as native.",
-    "AI/ML: temperature and thinking are accepted (not validated) and thinking is honoured as on Z.ai.",
+    "AI/ML: temperature 0-2 and thinking {type} are checked on every id (its zhipu/glm-5-3 and glm-5.2 schemas); "
+    "thinking is honoured as on Z.ai; an unknown field (reasoning_effort) is accepted and ignored, and a "
+    "disabled switch on GLM-5.3 is refused as Z.ai would (AI/ML forwards it).",
     "AI/ML: the body echoes the upstream model id ('glm-4.7', not 'zhipu/glm-4.7'), as in its example.",
     "AI/ML: streamed usage only with include_usage, on the finish chunk (Z.ai pass-through); tool "
     "arguments arrive whole; in-stream errors use the Z.ai error object.",
@@ -337,7 +341,7 @@ UNCERTAIN_CHOICES: tuple[str, ...] = (
     "'call_<24 hex>'; OpenRouter and EmpirioLabs tool ids 'call_<24 hex>'.",
     "OpenRouter: missing key -> 401 'No auth credentials found'; wrong key -> 401 'User not found.'.",
     "SGLang checks the model name like vLLM (404 'The model `x` does not exist.').",
-    # ---- the model catalogue (glm_core/models.py) and its enforcement (model_rules.py), issue 13
+    # ---- model facts (model_facts.py, the emulator's own; the client's catalogue is glm_core/models.py)
     "Catalogue: glm-5.3's context is 1,000,000 on Z.ai (MDEV, '1M'), 1,048,576 on OpenRouter and "
     "Cloudflare (CF-JSON @a71a285); a later Cloudflare file version (@14f349e) says 1,310,720: the "
     "smaller is used. glm-5.3-flash on Cloudflare: 1,310,720; its MDEV input limit 868,928 is not used.",
@@ -349,25 +353,27 @@ UNCERTAIN_CHOICES: tuple[str, ...] = (
     "Catalogue: glm-5-turbo thinks 'auto' like GLM-5 and glm-5v-turbo 'on' like the vision models "
     "(their cards only say 'thinking modes'); neither has effort levels (not stated); both are still "
     "served on Z.ai's standard base (§10.6 open).",
-    "Catalogue: glm-5.3-flashx inputs are text, image, video (§1.2 table) although §4.1 lets the "
-    "'GLM-5.3-Flash series' take files; preserved thinking (clear_thinking) is assumed for GLM-4.7 and "
-    "the GLM-5 text models only, not the vision models (the vision schema was not checked for it).",
+    "Catalogue: glm-5.3-flashx and glm-4.5v take files (ZAI-OAS file_url: 'GLM-5.3-Flash series, GLM-4.6V, "
+    "GLM-4.5V'); glm-5v-turbo takes files too (file_data has no model restriction; its file_url is not "
+    "documented). Preserved thinking (clear_thinking) is assumed for GLM-4.7 and the GLM-5 text models only.",
     "Catalogue: open weights assumed for glm-5, 5.1, 5.2 (served by Cloudflare / EmpirioLabs), not "
     "only 5.3 / 5.3-Flash whose release on Hugging Face is reported (§1.2).",
-    "Catalogue: an unknown id takes the facts of the longest catalogue id it starts with at a version "
-    "boundary (glm-5.3-x -> glm-5.3, glm-5.4 -> glm-5); GLM-5.4's reported low/high/max levels and 1M "
-    "window (third-party only, §10.16) are therefore not assumed.",
+    "Catalogue: an id takes a family's facts only as a variant of it (glm-5.3-x -> glm-5.3, a '-' after the "
+    "id); another version (glm-5.4, glm-6, glm-6v) has no family and is refused nothing: GLM-5.4's reported "
+    "low/high/max levels (third-party only, §10.16) are not assumed, and the provider's answer decides.",
     "Naming: AI/ML API ids are 'z-ai/<id>' for flash, vision and turbo ids, 'zhipu/glm-5-N' for 5.x "
     "(both 'zhipu/glm-5.3' and 'zhipu/glm-5-3' exist; the hyphen form is sent) and 'zhipu/<id>' "
     "otherwise (§7, §10.18); EmpirioLabs hyphenates every version ('glm-5-2').",
-    "reasoning_effort goes top-level on Z.ai, Cloudflare, EmpirioLabs and AI/ML API, as "
-    "reasoning.effort on OpenRouter and as chat_template_kwargs.reasoning_effort on vLLM/SGLang: the "
-    "vLLM/SGLang placement is not documented for GLM-5.x templates; AI/ML's zhipu/* schemas show no "
-    "effort field at all.",
-    "Effort per endpoint: GLM-5.3's low/high/max is enforced on Z.ai and BigModel; the coding plan "
-    "accepts every level (observed: medium accepted, none -> no thinking) and a disabled switch (still "
-    "thinks). Cloudflare accepts any level on its GLM-5.x ids (normalising the others to max); "
-    "OpenRouter, EmpirioLabs and AI/ML accept the seven names (their per-model behaviour is not documented).",
+    "reasoning_effort goes top-level on Z.ai, Cloudflare and EmpirioLabs, as reasoning.effort on OpenRouter and "
+    "as chat_template_kwargs.reasoning_effort on vLLM/SGLang (the placement vLLM merges into the template; "
+    "SGLang's is known from third-party notes only); AI/ML API's zhipu/* schemas have no effort field, so none "
+    "is sent there.",
+    "Effort per endpoint: GLM-5.3's low/high/max is enforced on Z.ai and BigModel; the coding plan takes "
+    "none/low/medium/high/max on GLM-5.3 (observed: medium accepted, none -> no thinking) and a disabled "
+    "switch. Cloudflare's GLM-5.2/5.3 take the generic low|medium|high of their schemas (what the model does "
+    "with medium, and whether max would be refused or normalised, is not documented); OpenRouter takes "
+    "none..xhigh (no max), none refused on GLM-5.3; EmpirioLabs is assumed to take Z.ai's levels. A level a "
+    "provider lacks is sent as the nearest one it takes (glm_core/thinking.py).",
     "Model limits per provider in the emulator: Z.ai and EmpirioLabs refuse max_tokens above the model's "
     "output limit; Cloudflare, vLLM and SGLang refuse prompt + max_tokens above the window (vLLM's "
     "message); OpenRouter and AI/ML API are assumed to clamp. A prompt above the window is 1261 'Prompt "
@@ -379,9 +385,11 @@ UNCERTAIN_CHOICES: tuple[str, ...] = (
     "'none', 'required' and a named tool) with 400 'Tool choice must be auto' (one public report, "
     "vectorize-io/hindsight#4246; whether other upstreams of z-ai/* models enforce a forced choice, and "
     "whether OpenRouter falls back to one of them, is not known). The client degrades up front.",
-    "Z.ai tokenizer (POST /paas/v4/tokenizer): served on the zai base only (the coding plan's and "
-    "BigModel's are not documented for GLM-4.5+); it takes glm-4.6/glm-4.6v/glm-4.5, so the client counts "
-    "glm-4.7* as glm-4.6 (same tokenizer family, assumed); the count is the emulator's own prompt count.",
+    "Z.ai tokenizer (POST /paas/v4/tokenizer): served on the zai base only (the coding plan's and BigModel's "
+    "are not documented for GLM-4.5+); it takes glm-4.6/glm-4.6v/glm-4.5, so the client counts GLM-4.7 and "
+    "GLM-5.x with GLM-4.6's tokenizer and vision models with GLM-4.6V's (no GLM-5 id in its enum: whether "
+    "GLM-5.x tokenizes alike is not documented). Tool calls and results are sent as the chat template's text "
+    "(the schema has no tool role); the count is the emulator's own prompt count.",
     "Logprobs: answered (deterministically) on Cloudflare, vLLM, SGLang and OpenRouter; `n` honoured on "
     "Cloudflare (1-128), vLLM, SGLang and AI/ML API (in its glm-4.7 schema). OpenRouter's `n` is not in its "
     "documented parameters, so the client refuses n>1 there; the Z.ai family has neither (not documented).",
@@ -414,8 +422,20 @@ UNCERTAIN_CHOICES: tuple[str, ...] = (
     "routes, CF-JSON) and OpenRouter text/image_url/video_url/input_audio/file; EmpirioLabs "
     "text/image_url/video_url/file; AI/ML API text/image_url; vLLM text/image_url/video_url/audio_url/"
     "input_audio; SGLang text/image_url/video_url/audio_url. Non-Z.ai image URLs must be http(s) or data:.",
-    "Vision counts (150/2, 50/1) are enforced on every provider from the catalogue, not only on Z.ai.",
+    "Vision counts (150/2, 50/1) are enforced on every provider from model_facts.py, not only on Z.ai.",
     "OpenRouter: media to a text-only model answers 404 'No endpoints found that support image input'.",
+    "Z.ai: seed is not in the spec; the client sends it when asked (Z.ai does not refuse unknown fields) and "
+    "the emulator accepts and ignores it: whether Z.ai honours a seed is not documented.",
+    "Cloudflare glm-4.7-flash: its schema lists no chat_template_kwargs (the GLM-5.x ones do); the client "
+    "switches thinking with chat_template_kwargs.enable_thinking there as on the GLM-5.x ids, and the emulator "
+    "honours it (not refused: no additionalProperties:false).",
+    "Self-hosted GLM-5.2 / GLM-5.3 chat templates are known only from third-party quotations (TPL-5.2, "
+    "TPL-5.3F): GLM-5.2 honours only 'high' (anything else is max), GLM-5.3 low/high (anything else max) and "
+    "has no enable_thinking variable; the client sends only the levels they honour.",
+    "OpenRouter: a 403 carrying metadata.reasons / flagged_input is a moderation refusal "
+    "(ContentFilterError); a bare 403 stays a permission error (OR-ERR documents 403 for moderation only).",
+    "A served name the emulator cannot place (vLLM/SGLang 'my-vision-ft') accepts every input kind and any "
+    "effort, with a 131,072-token window.",
     "GLM-4.5V answers wrap the content in <|begin_of_box|>...<|end_of_box|> (as the real model does); no "
     "other model emits box markers, and no provider emits inline <think> in the emulator.",
 )

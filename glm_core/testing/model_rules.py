@@ -1,18 +1,20 @@
-"""What each model refuses, enforced by the emulator from the same catalogue the client reads.
+"""What each model refuses, enforced by the emulator from its own facts (`model_facts.py`).
 
-The provider facts (`facts.py`) say which ids a provider serves; the model catalogue
-(`glm_core.models`) says what each of them accepts. Z.ai's behaviour (models-2026.md §2.1, §2.4):
+The provider facts (`facts.py`) say which ids a provider serves; `model_facts.served_model` says
+what each of them accepts there. Z.ai's behaviour (ZAI-OAS; models-2026.md §2.1, §2.4):
 
 - `thinking: {"type": "disabled"}` on a model that always thinks (GLM-5.3, GLM-5.3-Flash) is a
   400 / 1210 "This model always engages in thinking and cannot be disabled; please use low, high,
   or max" on the standard bases (BigModel in Chinese); the coding plan accepts it and still thinks.
-- `reasoning_effort` outside the seven levels is a 1210; a level the model lacks (GLM-5.3:
-  medium) is a 1210 on the standard bases, accepted on the coding plan; models without levels
+- `reasoning_effort` a model's levels lack (GLM-5.3: none, minimal, medium, xhigh) is the same 1210
+  on the standard bases (observed, OBS-LLMGW), accepted on the coding plan; models without levels
   accept and ignore it (observed 200 on glm-4.7-flash).
 - `max_tokens` above the model's output limit, and a prompt longer than its context window
   (1261 "Prompt exceeds max length"), are refused.
-Other providers refuse the same limits in their own error shapes; vLLM/SGLang check prompt +
-max_tokens against the context window, as a vLLM server started with `--max-model-len` does.
+Other providers refuse the same in their own error shapes: Cloudflare and OpenRouter the levels
+outside a model's list, OpenRouter a switched-off reasoning where it is mandatory (GLM-5.3);
+vLLM/SGLang check prompt + max_tokens against the context window, as a vLLM server started with
+`--max-model-len` does, and render whatever level the chat template makes of it.
 
 Example:
     >>> from glm_core.testing.facts import facts_for
@@ -27,24 +29,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from glm_core.models import EFFORT_LEVELS, ModelProfile, model_profile
 from glm_core.testing.errors import WireError, provider_error
 from glm_core.testing.facts import ProviderFacts
+from glm_core.testing.model_facts import EFFORT_NAMES, ServedModel, served_model
 from glm_core.testing.plan import prompt_tokens
 
-__all__ = ["ALWAYS_THINKS_EN", "ALWAYS_THINKS_ZH", "check_model_rules", "served_profile", "thinks"]
+__all__ = ["ALWAYS_THINKS_EN", "ALWAYS_THINKS_ZH", "check_model_rules", "requested_effort", "thinks"]
 
 # Observed on api.z.ai / open.bigmodel.cn (HERMES #85890, #96373).
 ALWAYS_THINKS_EN = "This model always engages in thinking and cannot be disabled; please use low, high, or max"
 ALWAYS_THINKS_ZH = "该模型始终思考，不支持关闭思考；请使用 low、high 或 max。"  # noqa: RUF001
+# OpenRouter's answer where reasoning is mandatory (observed on openai/gpt-5, CIRISAgent PR #769).
+MANDATORY_REASONING = "Reasoning is mandatory for this endpoint and cannot be disabled."
 
 
-def served_profile(facts: ProviderFacts, model: str) -> ModelProfile:
-    """The catalogue facts of a served id ("@cf/zai-org/glm-5.2", "z-ai/glm-5.3", "glm-5-1")."""
-    return model_profile(model, provider=facts.id)
-
-
-def _effort(facts: ProviderFacts, body: dict[str, Any]) -> Any:
+def requested_effort(facts: ProviderFacts, body: dict[str, Any]) -> Any:
+    """The reasoning_effort a body asks for, read where the provider reads it."""
     if facts.family == "openrouter":
         reasoning = body.get("reasoning")
         return reasoning.get("effort") if isinstance(reasoning, dict) else None
@@ -54,15 +54,14 @@ def _effort(facts: ProviderFacts, body: dict[str, Any]) -> Any:
     return body.get("reasoning_effort")
 
 
-def thinks(facts: ProviderFacts, body: dict[str, Any], model: str, switched_on: bool) -> bool:
+def thinks(facts: ProviderFacts, body: dict[str, Any], model: ServedModel, switched_on: bool) -> bool:
     """Whether the answer carries reasoning, given the provider's switch (`switched_on`)."""
-    profile = served_profile(facts, model)
-    if profile.thinking == "none":
+    if model.thinking == "none":
         return False
-    effort = _effort(facts, body)
-    if effort in ("none", "minimal") and profile.effort_levels:
-        return False  # GLM-5.2: none / minimal skip thinking; coding plan: GLM-5.3 too (PRIME #1565)
-    return switched_on or profile.always_thinks
+    effort = requested_effort(facts, body)
+    if effort in model.effort_skips_thinking:
+        return False
+    return switched_on or model.thinking == "always"
 
 
 def _refuse(
@@ -83,34 +82,39 @@ def _refuse(
     return provider_error(facts, status, message=detail, param=None, detail=detail)
 
 
-def check_model_rules(facts: ProviderFacts, body: dict[str, Any], model: str, *, path: str = "") -> None:
-    """Raise the provider's `WireError` for what `model` refuses (see the module docstring)."""
-    profile = served_profile(facts, model)
-    coding = facts.id == "zai_coding"
-
+def _switched_off(facts: ProviderFacts, body: dict[str, Any]) -> bool:
     thinking = body.get("thinking")
-    if (
-        facts.family == "zai"
-        and not coding
-        and profile.always_thinks
-        and isinstance(thinking, dict)
-        and thinking.get("type") == "disabled"
-    ):
+    if isinstance(thinking, dict) and thinking.get("type") == "disabled":
+        return True
+    reasoning = body.get("reasoning")
+    if facts.family == "openrouter" and isinstance(reasoning, dict):
+        return reasoning.get("enabled") is False or reasoning.get("effort") == "none"
+    return False
+
+
+def _check_effort(facts: ProviderFacts, body: dict[str, Any], model: ServedModel, path: str) -> None:
+    if model.refuses_disabled and _switched_off(facts, body):
+        if facts.family == "openrouter":
+            raise _refuse(facts, MANDATORY_REASONING)
         message = ALWAYS_THINKS_ZH if facts.id == "bigmodel" else ALWAYS_THINKS_EN
-        raise _refuse(facts, "thinking cannot be disabled on this model", zai_message=message)
+        raise _refuse(facts, "thinking cannot be disabled on this model", zai_message=message, path=path)
+    effort = requested_effort(facts, body)
+    if effort is not None and effort not in EFFORT_NAMES and facts.family not in ("vllm", "sglang"):
+        # vLLM/SGLang pass chat_template_kwargs to the template as they are.
+        raise _refuse(facts, f"reasoning_effort {effort!r} is not one of {', '.join(EFFORT_NAMES)}", path=path)
+    if effort is None or model.effort is None or effort in model.effort or effort in model.effort_aliases:
+        return
+    detail = f"reasoning_effort {effort!r} is not supported by {model.name}; supported: {', '.join(model.effort)}"
+    always = ALWAYS_THINKS_ZH if facts.id == "bigmodel" else ALWAYS_THINKS_EN
+    raise _refuse(facts, detail, zai_message=always if model.thinking == "always" else None, path=path)
 
-    effort = _effort(facts, body)
-    if effort is not None:
-        if effort not in EFFORT_LEVELS:
-            raise _refuse(facts, f"reasoning_effort {effort!r} is not one of {', '.join(EFFORT_LEVELS)}", path=path)
-        if profile.effort_levels and effort not in profile.effort_levels and facts.family == "zai" and not coding:
-            raise _refuse(
-                facts,
-                f"reasoning_effort {effort!r} is not supported by {profile.family}; "
-                f"supported: {', '.join(profile.effort_levels)}",
-            )
 
-    limit = profile.max_output_tokens
+def check_model_rules(facts: ProviderFacts, body: dict[str, Any], model_id: str, *, path: str = "") -> None:
+    """Raise the provider's `WireError` for what `model_id` refuses (see the module docstring)."""
+    model = served_model(facts, model_id)
+    _check_effort(facts, body, model, path)
+
+    limit = model.max_output
     for key in ("max_tokens", "max_completion_tokens"):
         value = body.get(key)
         # Z.ai and EmpirioLabs check the output limit; the vLLM-backed servers check the window
@@ -119,7 +123,7 @@ def check_model_rules(facts: ProviderFacts, body: dict[str, Any], model: str, *,
             raise _refuse(facts, f"{key} {value} is above the model's limit; valid range [1,{limit}]", path=path)
 
     prompt = prompt_tokens(body.get("messages"))
-    window = profile.context_window
+    window = model.context_window
     if facts.family in ("vllm", "sglang", "cloudflare"):
         asked = body.get("max_completion_tokens") or body.get("max_tokens") or 0
         if isinstance(asked, int) and prompt + asked > window:

@@ -24,8 +24,9 @@ from urllib.parse import unquote
 
 from glm_core.testing.auth import check_auth
 from glm_core.testing.errors import WireError, provider_error
-from glm_core.testing.facts import ProviderFacts
+from glm_core.testing.facts import ProviderFacts, facts_for
 from glm_core.testing.outcome import JSON, Outcome, apply_body_fault
+from glm_core.testing.published import schema_error
 from glm_core.testing.retrieval_facts import RETRIEVAL_FACTS, EmbedModelFacts, RetrievalFacts
 from glm_core.testing.script import Fault, Reply
 from glm_core.testing.text import tokens
@@ -181,6 +182,9 @@ def _embeddings(facts: ProviderFacts, rfacts: RetrievalFacts, emu: Emulator, bod
         for i, text in enumerate(texts):
             if tokens(text) > known.max_tokens:
                 raise _Bad(f"input[{i}] is longer than {known.max_tokens} tokens")
+    if known is not None and known.max_request_tokens is not None:
+        if sum(map(tokens, texts)) > known.max_request_tokens:
+            raise _Bad(f"input is longer than {known.max_request_tokens} tokens in all")
     dim = known.default_dim if known is not None else 1024
     dimensions = body.get("dimensions")
     if dimensions is not None:
@@ -262,6 +266,9 @@ def _cf_embed(rfacts: RetrievalFacts, model: str, body: dict[str, Any]) -> str:
 
 
 def _cf_rerank(body: dict[str, Any]) -> str:
+    detail = schema_error(facts_for("cloudflare"), body, "@cf/baai/bge-reranker-base")  # CF-RR
+    if detail is not None:
+        raise _Bad(detail)
     query = body.get("query")
     contexts = body.get("contexts")
     if not isinstance(query, str) or not query:

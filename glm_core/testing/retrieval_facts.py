@@ -18,6 +18,7 @@ class EmbedModelFacts:
     max_tokens: int | None  # per input, counted as ceil(chars / 4)
     dimensions: tuple[int, ...]  # accepted `dimensions` values; () = the field is refused
     default_dim: int
+    max_request_tokens: int | None = None  # all inputs of one request together
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +43,8 @@ class RetrievalFacts:
 
 _ZAI_MODELS = {
     "embedding-3": EmbedModelFacts(64, 3072, (256, 512, 1024, 2048), 2048),
-    "embedding-2": EmbedModelFacts(64, 512, (), 1024),
+    # BM-EMB: fixed at 1024 (the enum still lists 1024); 512 tokens per input, 8K per request.
+    "embedding-2": EmbedModelFacts(64, 512, (1024,), 1024, max_request_tokens=8192),
 }
 _ZAI = RetrievalFacts(
     embed_models=_ZAI_MODELS,
@@ -90,7 +92,8 @@ RETRIEVAL_UNCERTAIN_CHOICES: tuple[str, ...] = (
     "Z.ai/BigModel embeddings: >64 inputs -> 400 code 1214 with the observed message 'input数组最大不得超过64条'; "
     "a field outside {model, input, dimensions, request_id, user_id} (e.g. encoding_format) -> 1210; an empty "
     "input or an input over the model's token limit (ceil(chars/4) > 3072 / 512) -> 1214; dimensions other "
-    "than 256/512/1024/2048 on embedding-3, or any dimensions on embedding-2 -> 1210.",
+    "than 256/512/1024/2048 on embedding-3, or other than 1024 on embedding-2 -> 1210; embedding-2 inputs "
+    "over 8K tokens in all (ceil(chars/4) summed) -> 1214.",
     "Z.ai/BigModel rerank: results sorted best first; relevance_score is the share of the query's words found "
     "in the document; >128 documents or a text over 4096 characters -> 1214; usage counts ceil(chars/4).",
     "Embedding usage: prompt_tokens = total_tokens = sum of ceil(chars/4); completion_tokens 0.",

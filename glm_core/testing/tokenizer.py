@@ -1,10 +1,11 @@
 """Z.ai's tokenizer endpoint, `POST /paas/v4/tokenizer` (models-2026.md §3.3, ZAI-OAS).
 
-Request: `model` (glm-4.6, glm-4.6v or glm-4.5), `messages` (not only system/assistant), optional
-`tools` (at most 128). Answer: `{created, id, request_id, usage: {prompt_tokens, image_tokens,
-video_tokens, total_tokens}}`. The count is the emulator's own prompt count (plan.prompt_tokens:
-ceil(characters/4) per message plus 3), so it equals the `prompt_tokens` the chat endpoint bills
-for the same messages.
+Request: `model` (glm-4.6, glm-4.6v or glm-4.5), `messages` (system, user and assistant with text
+content; not only system/assistant; no tool role, no assistant tool_calls), optional `tools` (at
+most 128), checked against the published TokenizerRequest. Answer: `{created, id, request_id,
+usage: {prompt_tokens, image_tokens, video_tokens, total_tokens}}`. The count is the emulator's own
+prompt count (plan.prompt_tokens: ceil(characters/4) per message plus 3), so it equals the
+`prompt_tokens` the chat endpoint bills for the same messages.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from glm_core.testing.facts import ProviderFacts
 from glm_core.testing.ids import response_id
 from glm_core.testing.outcome import JSON, Outcome
 from glm_core.testing.plan import prompt_tokens
+from glm_core.testing.published import schema_error
 
 __all__ = ["TOKENIZER_MODELS", "tokenizer_answer"]
 
@@ -45,6 +47,10 @@ def tokenizer_answer(facts: ProviderFacts, body: Any) -> Outcome:
     tools = body.get("tools")
     if tools is not None and (not isinstance(tools, list) or len(tools) > 128):
         raise provider_error(facts, code="1210", detail="tools must be a list of at most 128")
+    # ZAI-OAS TokenizerRequest (schemas/zai-openapi.json): no tool role, no assistant tool_calls.
+    detail = schema_error(facts, body, str(model), route="tokenizer")
+    if detail is not None:
+        raise provider_error(facts, code="1210", detail=detail)
     count = prompt_tokens(messages)
     rid = body.get("request_id") if isinstance(body.get("request_id"), str) else response_id(facts)
     answer = {

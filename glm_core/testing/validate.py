@@ -23,7 +23,10 @@ from glm_core.testing.checks import (
 )
 from glm_core.testing.errors import WireError, provider_error
 from glm_core.testing.facts import ProviderFacts
-from glm_core.testing.model_rules import check_model_rules, served_profile
+from glm_core.testing.model_facts import ServedModel
+from glm_core.testing.model_facts import served_model as facts_of_model
+from glm_core.testing.model_rules import check_model_rules
+from glm_core.testing.published import schema_error
 from glm_core.testing.vision import check_vision_request
 
 __all__ = ["validate"]
@@ -150,12 +153,6 @@ def _cloudflare(facts: ProviderFacts, body: dict[str, Any], *, path_model: str |
                 raise Invalid("at '/chat_template_kwargs' must be object")
             check_bool(kwargs, "enable_thinking")
             check_bool(kwargs, "clear_thinking")
-        # The generic schema says low|medium|high|null; the GLM-5.x models' own property adds max and
-        # normalises none/minimal/medium/xhigh to max (models-2026.md §5.1): checked per model.
-        if body.get("reasoning_effort") not in (None, "low", "medium", "high") and not model.startswith(
-            ("@cf/zai-org/glm-5.2", "@cf/zai-org/glm-5.3")
-        ):
-            raise Invalid("at '/reasoning_effort' must be equal to one of the allowed values")
     except Invalid as e:
         raise provider_error(facts, code=5006, field=e.detail, detail=e.detail) from None
     return model
@@ -188,6 +185,7 @@ def _openai_like(
 
 
 def _aimlapi_rules(body: dict[str, Any], names: list[str]) -> None:
+    check_number(body, "temperature", 0.0, 2.0)  # its zhipu/glm-5-3 and glm-5.2 schemas (AIML)
     check_number(body, "top_p", 0.01, 1.0)
     check_number(body, "frequency_penalty", -2.0, 2.0)
     check_number(body, "presence_penalty", -2.0, 2.0)
@@ -302,7 +300,38 @@ def validate(
             path=path,
         )
     # Images, videos and files: part shapes per provider, counts and input kinds per model.
-    check_vision_request(facts, body, served_profile(facts, path_model or str(body.get("model"))))
-    # What the model itself refuses (always-on thinking, effort levels, limits): from the catalogue.
+    served = facts_of_model(facts, path_model or str(body.get("model")))
+    check_vision_request(facts, body, served)
+    # The provider's published request schema (schemas/*.json), where one is vendored.
+    _check_published(facts, body, path_model or str(body.get("model")), served, path)
+    # What the model itself refuses (always-on thinking, effort levels, limits): model_facts.py.
     check_model_rules(facts, body, path_model or str(body.get("model")), path=path)
     return model
+
+
+def _check_published(facts: ProviderFacts, body: dict[str, Any], model: str, served: ServedModel, path: str) -> None:
+    vision = "image" in served.inputs and served.known
+    checked = body
+    if facts.family == "zai" and vision and served.tools:
+        # The vision schema lists system/user/assistant only, yet documents function tools on these
+        # models; tool results are accepted there (UNCERTAIN_CHOICES), so they are not checked.
+        checked = {**body, "messages": [_without_tool_turns(m) for m in body.get("messages") or () if _not_tool(m)]}
+    detail = schema_error(facts, checked, model, vision=vision)
+    if detail is None:
+        return
+    if facts.family == "zai":
+        raise provider_error(facts, code="1210", detail=detail)
+    if facts.family == "cloudflare":
+        raise provider_error(facts, code=5006, field=detail, detail=detail)
+    message = "Body validation error!" if facts.family == "aimlapi" else detail
+    raise provider_error(facts, 400, message=message, path=path, detail=detail)
+
+
+def _not_tool(message: Any) -> bool:
+    return not (isinstance(message, dict) and message.get("role") == "tool")
+
+
+def _without_tool_turns(message: Any) -> Any:
+    if isinstance(message, dict) and "tool_calls" in message:
+        return {k: v for k, v in message.items() if k != "tool_calls"}
+    return message

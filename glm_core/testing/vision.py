@@ -1,10 +1,10 @@
 """Vision requests as each provider checks them, and what the rules brain says it received.
 
-Independent of the client's profiles (the emulator is the oracle): the part types each provider's
-schema has, Z.ai's strict part objects (`additionalProperties: false`, bare base64 images, a file
-part alone), and per-model facts from the catalogue (`inputs`, `max_images`, `max_videos`,
-`tool_calling`, `json_mode`). Sources: models-2026.md §1.3, §4.1, §4.2, §5.1, §6-§8. Choices where
-the sources are silent are in facts.UNCERTAIN_CHOICES.
+Independent of the client's profiles and catalogue (the emulator is the oracle): the part types
+each provider's schema has, Z.ai's strict part objects (`additionalProperties: false`, bare base64
+images, a file part alone), and the emulator's own per-model facts (`model_facts.ServedModel`:
+`inputs`, `max_images`, `max_videos`, `file_ids`, `tools`, `json_mode`). Sources: models-2026.md
+§1.3, §4.1, §4.2, §5.1, §6-§8. Choices where the sources are silent are in facts.UNCERTAIN_CHOICES.
 
 Example:
     >>> describe_media([{"role": "user", "content": [
@@ -21,17 +21,12 @@ from typing import Any
 from glm_core.testing.checks import Invalid
 from glm_core.testing.errors import WireError, provider_error
 from glm_core.testing.facts import ProviderFacts
+from glm_core.testing.model_facts import ServedModel
 
-__all__ = ["BOX_CLOSE", "BOX_OPEN", "boxes_answers", "check_vision_request", "describe_media", "media_of"]
+__all__ = ["BOX_CLOSE", "BOX_OPEN", "check_vision_request", "describe_media", "media_of"]
 
+# GLM-4.5V writes its answer between these (observed in its answers; `ServedModel.boxes`).
 BOX_OPEN, BOX_CLOSE = "<|begin_of_box|>", "<|end_of_box|>"
-
-
-def boxes_answers(model: str) -> bool:
-    """Whether the served model writes its answer in box markers (GLM-4.5V: observed in its answers)."""
-    from glm_core.models import family_of
-
-    return family_of(model) == "glm-4.5v"
 
 
 # Part types in each provider's user-content schema (text included).
@@ -155,9 +150,9 @@ def _refuse(facts: ProviderFacts, detail: str, *, structure: bool = False, statu
     return provider_error(facts, status, message=detail, param="messages", detail=detail)
 
 
-def check_vision_request(facts: ProviderFacts, body: dict[str, Any], profile: Any) -> None:
+def check_vision_request(facts: ProviderFacts, body: dict[str, Any], profile: ServedModel) -> None:
     """Raise the provider's `WireError` for a vision request it refuses (`profile`: the served
-    model's catalogue facts, a glm_core.models.ModelProfile)."""
+    model's facts)."""
     messages = body.get("messages")
     if not isinstance(messages, list):
         return
@@ -178,7 +173,7 @@ def check_vision_request(facts: ProviderFacts, body: dict[str, Any], profile: An
                     _zai_part(part, i)
                 except Invalid as e:
                     raise _refuse(facts, f"messages[{m}].{e.detail}", structure=kind == "text") from None
-                if kind == "file" and "file_id" in part["file"] and not profile.family.startswith("glm-5.3-flash"):
+                if kind == "file" and "file_id" in part["file"] and not profile.file_ids:
                     raise _refuse(facts, "file_id is supported by the GLM-5.3-Flash series only")
             elif kind == "image_url":
                 inner = part.get("image_url")
@@ -214,12 +209,12 @@ def check_vision_request(facts: ProviderFacts, body: dict[str, Any], profile: An
     _check_vision_model_fields(facts, body, profile)
 
 
-def _check_vision_model_fields(facts: ProviderFacts, body: dict[str, Any], profile: Any) -> None:
+def _check_vision_model_fields(facts: ProviderFacts, body: dict[str, Any], profile: ServedModel) -> None:
     """Z.ai's vision schema: tools only where the model has them, no response_format, roles
     system/user/assistant (plus tool results where the model has tools: UNCERTAIN_CHOICES)."""
     if facts.family != "zai" or "image" not in profile.inputs:
         return
-    if not profile.tool_calling:
+    if not profile.tools:
         if body.get("tools"):
             raise _refuse(facts, "tools are not supported by this model")
         if any(isinstance(m, dict) and m.get("role") == "tool" for m in body.get("messages") or ()):

@@ -181,7 +181,7 @@ def test_retries_run_out() -> None:
             EmbeddingRequest(["t0", "x" * 20_000]),
             "input 1 is about 5000 tokens; embedding-3 on Z.ai takes at most 3072",
         ),
-        ("zai", EmbeddingRequest(["t0"], model="embedding-2", dimensions=512), "fixed output size (1024)"),
+        ("zai", EmbeddingRequest(["t0"], model="embedding-2", dimensions=512), "accepts dimensions 1024, not 512"),
         ("zai", EmbeddingRequest(["t0"], dimensions=300), "accepts dimensions 256, 512, 1024, 2048, not 300"),
         ("zai", EmbeddingRequest(["t0"], dimensions=0), "positive integer"),
         ("aimlapi", EmbeddingRequest(["t0"]), "AI/ML API serves no embeddings on this API; providers that do: zai"),

@@ -25,7 +25,6 @@ def body(provider: str, model: str, **options: Any) -> dict[str, Any]:
         ("bigmodel", {"reasoning_effort": "high"}),
         ("cloudflare", {"reasoning_effort": "high"}),
         ("cloudflare_openai", {"reasoning_effort": "high"}),
-        ("aimlapi", {"reasoning_effort": "high"}),
         ("openrouter", {"reasoning": {"effort": "high"}}),
         ("vllm", {"chat_template_kwargs": {"reasoning_effort": "high"}}),
         ("sglang", {"chat_template_kwargs": {"reasoning_effort": "high"}}),
@@ -41,7 +40,7 @@ def test_empiriolabs_takes_a_top_level_effort_on_glm_5_2() -> None:
     assert body("empiriolabs", "glm-5.2", reasoning_effort="xhigh")["reasoning_effort"] == "xhigh"
 
 
-@pytest.mark.parametrize("provider", ["zai", "bigmodel", "openrouter", "cloudflare", "vllm"])
+@pytest.mark.parametrize("provider", ["zai", "bigmodel", "cloudflare", "vllm"])
 def test_thinking_false_on_an_always_thinking_model_is_the_cheapest_level(provider: str) -> None:
     sent = body(provider, "glm-5.3", thinking=False)
     # Never a disabled switch, which Z.ai answers with 400/1210 on GLM-5.3.
@@ -85,10 +84,10 @@ def test_nothing_is_sent_when_nothing_is_asked() -> None:
     assert "reasoning_effort" not in sent and "thinking" not in sent
 
 
-def test_an_unknown_glm_5_3_id_gets_glm_5_3s_rules() -> None:
+def test_a_glm_5_3_variant_gets_glm_5_3s_rules() -> None:
     assert body("zai", "glm-5.3-preview", thinking=False)["reasoning_effort"] == "low"
-    with pytest.raises(InvalidRequestError, match="use one of low, high, max"):
-        body("openrouter", "z-ai/glm-5.3:batch", reasoning_effort="medium")
+    # OpenRouter's levels for it (no max, reasoning mandatory): medium is one of them.
+    assert body("openrouter", "z-ai/glm-5.3:batch", reasoning_effort="medium")["reasoning"] == {"effort": "medium"}
 
 
 def test_a_client_default_applies_unless_the_request_sets_its_own() -> None:
@@ -100,10 +99,9 @@ def test_a_client_default_applies_unless_the_request_sets_its_own() -> None:
     assert client.endpoint.reasoning_effort == "high"
 
 
-def test_a_client_default_the_model_lacks_is_refused_before_sending() -> None:
+def test_a_client_default_the_model_lacks_is_sent_as_its_nearest_level() -> None:
     endpoint = Endpoint("zai", reasoning_effort="medium", **client_kwargs("zai"))
-    with pytest.raises(InvalidRequestError, match=r"glm-5\.3; use one of low, high, max"):
-        endpoint.prepare(ChatRequest("glm-5.3", HI), stream=False)
+    assert endpoint.prepare(ChatRequest("glm-5.3", HI), stream=False).body["reasoning_effort"] == "high"
 
 
 def test_a_model_that_does_not_think_refuses_thinking() -> None:
@@ -112,7 +110,10 @@ def test_a_model_that_does_not_think_refuses_thinking() -> None:
     assert "thinking" not in body("zai", "glm-4-32b-0414-128k", thinking=False)
 
 
-def test_aimlapi_has_no_switch_but_thinking_false_on_glm_5_3_is_an_effort() -> None:
-    assert body("aimlapi", "glm-5.3", thinking=False)["reasoning_effort"] == "low"
-    with pytest.raises(InvalidRequestError, match="thinking cannot be switched"):
-        body("aimlapi", "glm-4.7", thinking=False)
+def test_aimlapi_switches_with_thinking_type_and_takes_no_effort() -> None:
+    # AIML-5.3: thinking {type: enabled | disabled}, no reasoning_effort property.
+    assert body("aimlapi", "glm-4.7", thinking=False)["thinking"] == {"type": "disabled"}
+    with pytest.raises(InvalidRequestError, match="AI/ML API's request schema has no reasoning_effort"):
+        body("aimlapi", "glm-5.3", reasoning_effort="high")
+    with pytest.raises(InvalidRequestError, match="cannot be lowered there"):
+        body("aimlapi", "glm-5.3", thinking=False)

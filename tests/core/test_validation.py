@@ -26,6 +26,7 @@ from glm_core import (
     ToolSpec,
     UserMessage,
 )
+from glm_core.endpoint import PreparedRequest
 from tests.core.helpers import Server, make_async_client, make_client
 
 HI = [UserMessage("Hi")]
@@ -60,13 +61,17 @@ def refuse(provider: str, match: str, **options: Any) -> InvalidRequestError:
     return error
 
 
-def accept(provider: str, **options: Any) -> None:
+def prepare(provider: str, **options: Any) -> PreparedRequest:
     from glm_core.endpoint import Endpoint
     from tests.core.helpers import client_kwargs
 
     options.setdefault("model", "glm-4.7" if provider == "aimlapi" else "glm-4.7-flash")
     options.setdefault("messages", HI)
-    Endpoint(provider, **client_kwargs(provider)).prepare(ChatRequest(**options), stream=False)
+    return Endpoint(provider, **client_kwargs(provider)).prepare(ChatRequest(**options), stream=False)
+
+
+def accept(provider: str, **options: Any) -> None:
+    prepare(provider, **options)
 
 
 # ------------------------------------------------------------------ sampling ranges per provider
@@ -89,9 +94,10 @@ def test_temperature_range(provider: str, bad: float, good: float, allowed: str)
     accept(provider, temperature=good)
 
 
-def test_temperature_is_refused_where_the_provider_documents_none() -> None:
-    error = refuse("aimlapi", "temperature is not supported", temperature=0.5)
-    assert "extra_body" in str(error)
+def test_aimlapi_takes_temperature_from_0_to_2() -> None:
+    # AIML-5.3 (zhipu/glm-5-3): temperature 0-2 (it was refused before issue 22).
+    accept("aimlapi", temperature=1.5)
+    refuse("aimlapi", "accepts 0.0 to 2.0", temperature=2.5)
 
 
 @pytest.mark.parametrize(
@@ -133,8 +139,9 @@ def test_any_number_of_stops_on_self_hosted() -> None:
 # ------------------------------------------------------------------ features a provider lacks
 
 
-def test_thinking_cannot_be_switched_on_aimlapi() -> None:
-    refuse("aimlapi", "thinking cannot be switched", thinking=False)
+def test_thinking_is_switched_on_aimlapi() -> None:
+    # AIML-5.3: thinking {type: enabled | disabled} (it was refused before issue 22).
+    accept("aimlapi", thinking=False)
 
 
 @pytest.mark.parametrize("provider", ["empiriolabs", "aimlapi", "openrouter"])
@@ -280,14 +287,20 @@ def test_no_model_id_is_refused_before_sending(provider: str, model: str) -> Non
 # ------------------------------------------------------------------ thinking and reasoning_effort
 
 
-@pytest.mark.parametrize("provider", ["zai", "openrouter", "cloudflare", "vllm", "empiriolabs"])
-def test_an_effort_level_the_model_lacks_is_refused_naming_the_allowed_levels(provider: str) -> None:
-    refuse(
-        provider,
-        r"reasoning_effort='medium' is not supported by glm-5\.3; use one of low, high, max",
-        model="glm-5.3",
-        reasoning_effort="medium",
-    )
+@pytest.mark.parametrize(
+    ("provider", "asked", "sent"),
+    [
+        ("zai", "medium", "high"),  # ZAI-OAS: GLM-5.3 takes low / high / max
+        ("zai", "xhigh", "max"),
+        ("openrouter", "max", "xhigh"),  # OR-REASON: no max
+        ("cloudflare", "max", "high"),  # CF-5.3: low | medium | high
+        ("vllm", "medium", "high"),  # TPL-5.3F: low / high as given
+    ],
+)
+def test_an_effort_level_the_provider_lacks_is_sent_as_its_nearest_level(provider: str, asked: str, sent: str) -> None:
+    wire = prepare(provider, model="glm-5.3", reasoning_effort=asked).body
+    effort = wire.get("reasoning_effort") or wire.get("reasoning", {}).get("effort")
+    assert (effort or wire.get("chat_template_kwargs", {}).get("reasoning_effort")) == sent
 
 
 def test_an_effort_level_on_a_model_without_levels_is_refused() -> None:

@@ -157,7 +157,7 @@ def test_a_text_only_model_is_refused_naming_the_vision_models_the_provider_serv
 
 
 def test_a_model_without_documents_is_refused_them() -> None:
-    refused("zai", "glm-4.5v", [FilePart(url="https://x.org/r.pdf")], "glm-4.5v takes images and videos but not files")
+    refused("zai", "glm-4.7", [FilePart(url="https://x.org/r.pdf")], "glm-4.7 is a text-only model")
 
 
 def test_too_many_images_or_videos_for_the_model() -> None:

@@ -11,7 +11,9 @@ from tests.docs.samples import load_generator
 
 def test_every_provider_has_a_page_and_the_index_has_the_capability_table() -> None:
     pages = load_generator().generated_pages()
-    assert sorted(pages) == sorted(["providers/index.md", *(f"providers/{pid}.md" for pid in PROVIDERS)])
+    assert sorted(pages) == sorted(
+        ["providers/index.md", "uncertain-facts.md", *(f"providers/{pid}.md" for pid in PROVIDERS)]
+    )
     assert capability_table() in pages["providers/index.md"]
     for pid, profile in PROVIDERS.items():
         page = pages[f"providers/{pid}.md"]
@@ -59,3 +61,16 @@ def test_the_extractor_reads_markers_and_indented_fences() -> None:
         (13, "def test_x(): pass\n", None, True),
         (19, "y = 2\n", None, False),
     ]
+
+
+def test_the_unverified_facts_page_lists_every_uncertain_choice_and_departure() -> None:
+    from glm_core.testing.facts import UNCERTAIN_CHOICES
+    from tests.conformance.departures import DEPARTURES
+
+    page = load_generator().generated_pages()["uncertain-facts.md"]
+    assert page.startswith("# What to check first")
+    for choice in UNCERTAIN_CHOICES:
+        # Each choice appears, its topic as a heading and the rest as a bullet.
+        assert choice.split(": ", 1)[-1] in page, choice[:80]
+    for entry in DEPARTURES:
+        assert f"| `{entry.provider}` | `{entry.model}` | {entry.fact} |" in page

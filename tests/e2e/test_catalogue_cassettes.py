@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import pytest
 
-from glm_core import ChatRequest, GLMClient, UserMessage
-from glm_core.models import CATALOGUE
+from glm_core import ChatRequest, GLMClient, InvalidRequestError, UserMessage
+from glm_core.models import CATALOGUE, model_profile
 from tests.targets import target_kwargs
 
 pytestmark = pytest.mark.vcr
@@ -30,9 +30,10 @@ def glm_provider(request: pytest.FixtureRequest) -> str:
 @pytest.mark.parametrize(("provider", "model"), CASES, ids=[f"{p}-{m}" for p, m in CASES])
 def test_a_new_model_answers_with_its_rules(provider: str, model: str) -> None:
     row = CATALOGUE[model]
+    levels = model_profile(model, provider=provider).effort_levels  # as this provider takes them
     client = GLMClient(**target_kwargs(provider, model), max_retries=0)
     prompt = [UserMessage("What is 2 + 2? Answer briefly.")]
-    effort = "high" if "high" in row.effort_levels else None
+    effort = "high" if "high" in levels else None
     answer = client.chat(ChatRequest(model, prompt, max_tokens=256, reasoning_effort=effort))
     assert answer.content or answer.reasoning
     if row.thinking != "none":
@@ -40,7 +41,15 @@ def test_a_new_model_answers_with_its_rules(provider: str, model: str) -> None:
     with client.stream(ChatRequest(model, prompt, max_tokens=256)) as stream:
         streamed = "".join(chunk.content or "" for chunk in stream)
     assert streamed == stream.response.content
-    if row.thinking != "none" and (row.always_thinks or provider != "aimlapi"):
-        # thinking=False: the cheapest level on a model that always thinks, a switch elsewhere.
-        quiet = client.chat(ChatRequest(model, prompt, max_tokens=256, thinking=False))
-        assert bool(quiet.reasoning) is row.always_thinks
+    if row.thinking == "none":
+        return
+    quiet_request = ChatRequest(model, prompt, max_tokens=256, thinking=False)
+    if row.always_thinks and not levels:
+        # Always thinks, and the provider takes no effort for it (AI/ML API): nothing lowers it.
+        with pytest.raises(InvalidRequestError, match="cannot be lowered"):
+            client.chat(quiet_request)
+        return
+    # thinking=False: the cheapest level on a model that always thinks (none, which skips thinking,
+    # on the coding plan), a switch elsewhere.
+    quiet = client.chat(quiet_request)
+    assert bool(quiet.reasoning) is (row.always_thinks and levels[0] != "none")

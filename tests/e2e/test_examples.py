@@ -24,7 +24,8 @@ EXPECTED = {
         "context window: 1000000 levels: ['low', 'high', 'max']",
         "[answer]",
         "thinking=False:",
-        "refused: zai: reasoning_effort='medium' is not supported by glm-5.3; use one of low, high, max",
+        "medium: Hello!",
+        "refused: zai: reasoning_effort='ultra' is not a level",
         "LlamaIndex:",
     ],
     "vision.py": [

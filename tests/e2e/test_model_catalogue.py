@@ -153,7 +153,18 @@ def test_the_coding_plan_accepts_it_and_still_thinks() -> None:
         ("zai", "glm-4.6v", {"max_tokens": 32_769}, False),
         ("empiriolabs", "glm-5-2", {"reasoning_effort": "max"}, True),
         ("openrouter", "z-ai/glm-5.3", {"reasoning": {"effort": "ultra"}}, False),
-        ("cloudflare_openai", "@cf/zai-org/glm-5.3", {"reasoning_effort": "max"}, True),
+        ("cloudflare_openai", "@cf/zai-org/glm-5.3", {"reasoning_effort": "max"}, False),  # CF-5.3 enum
+        ("cloudflare_openai", "@cf/zai-org/glm-5.3", {"reasoning_effort": "medium"}, True),
+        ("cloudflare", "@cf/zai-org/glm-5.2", {"reasoning_effort": "none"}, False),
+        ("cloudflare", "@cf/zai-org/glm-5.3-flash", {"chat_template_kwargs": {"enable_thinking": False}}, False),
+        ("zai", "glm-5.3", {"reasoning_effort": "xhigh"}, False),  # OBS-LLMGW
+        ("openrouter", "z-ai/glm-5.2", {"reasoning": {"effort": "max"}}, False),  # OR-REASON; LiveBench #438
+        ("openrouter", "z-ai/glm-5.2", {"reasoning": {"effort": "xhigh"}}, True),
+        ("openrouter", "z-ai/glm-5.3", {"reasoning": {"effort": "none"}}, False),  # mandatory reasoning
+        ("openrouter", "z-ai/glm-5.3", {"reasoning": {"enabled": False}}, False),
+        ("openrouter", "z-ai/glm-5.3", {"reasoning": {"effort": "minimal"}}, True),
+        ("aimlapi", "zhipu/glm-5-3", {"temperature": 1.5, "thinking": {"type": "enabled"}}, True),  # AIML-5.3
+        ("aimlapi", "zhipu/glm-5-3", {"temperature": 2.5}, False),
         ("cloudflare_openai", "@cf/zai-org/glm-4.7-flash", {"reasoning_effort": "max"}, False),
         ("cloudflare_openai", "@cf/zai-org/glm-4.7-flash", {"max_completion_tokens": 131_072}, False),
     ],
@@ -230,11 +241,17 @@ def test_chatglm_constructor_and_per_call_effort(provider: str) -> None:
     assert effort(sent(emu)) == "high"
     list(llm.stream("Hi", reasoning_effort="low"))
     assert effort(sent(emu)) == "low"
+    # The provider's own levels for GLM-5.3 (docs/providers-facts.md, "Reasoning effort per provider").
+    levels, cheapest, medium = {
+        "zai": (["low", "high", "max"], "low", "high"),  # ZAI-OAS: medium is sent as its nearest, high
+        "openrouter": (["minimal", "low", "medium", "high", "xhigh"], "minimal", "medium"),  # OR-REASON
+        "cloudflare": (["low", "medium", "high"], "low", "medium"),  # CF-5.3
+    }[provider]
     asyncio.run(llm.ainvoke("Hi", thinking=False))
-    assert effort(sent(emu)) == "low"
-    with pytest.raises(ValueError, match="use one of low, high, max"):
-        llm.invoke("Hi", reasoning_effort="medium")
-    assert llm.profile is not None and llm.profile["reasoning_effort_levels"] == ["low", "high", "max"]
+    assert effort(sent(emu)) == cheapest
+    llm.invoke("Hi", reasoning_effort="medium")
+    assert effort(sent(emu)) == medium
+    assert llm.profile is not None and llm.profile["reasoning_effort_levels"] == levels
 
 
 def test_llama_index_constructor_and_per_call_effort() -> None:
@@ -246,8 +263,11 @@ def test_llama_index_constructor_and_per_call_effort() -> None:
     list(llm.stream_complete("Hi", reasoning_effort="low"))
     assert sent(emu)["reasoning_effort"] == "low"
     assert llm.metadata.context_window == 1_000_000
-    with pytest.raises(ValueError, match="use one of low, high, max"):
-        GLM(model="glm-5.3", api_key=KEY, reasoning_effort="xhigh")
+    # A level GLM-5.3 lacks on Z.ai is sent as its nearest (xhigh -> max); a name that is no level is refused.
+    GLM(model="glm-5.3", api_key=KEY, base_url=emu.base_url, http_client=http, reasoning_effort="xhigh").complete("Hi")
+    assert sent(emu)["reasoning_effort"] == "max"
+    with pytest.raises(ValueError):  # the field's type: pydantic names the seven levels
+        GLM(model="glm-5.3", api_key=KEY, reasoning_effort="ultra")
 
 
 @pytest.mark.parametrize(

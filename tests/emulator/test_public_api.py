@@ -72,12 +72,11 @@ def _imports(path: Path) -> set[str]:
 
 
 def test_the_emulator_imports_nothing_from_the_client() -> None:
-    # The one exception is the model catalogue: data (no code of the client) that the emulator
-    # serves and enforces, so a model's facts live in one place. Which ids each provider serves
-    # stays the emulator's own (facts.py), so the client's naming rules are still checked.
+    # Not even the model catalogue: the emulator holds its own model facts (model_facts.py), so a
+    # wrong catalogue row fails tests/conformance/test_facts_agree.py instead of passing with it.
     for path in PACKAGE.glob("*.py"):
         for name in _imports(path):
-            if name.startswith("glm_core") and name != "glm_core.models":
+            if name.startswith("glm_core"):
                 assert name.startswith("glm_core.testing"), f"{path.name} imports {name}"
 
 

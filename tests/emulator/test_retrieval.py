@@ -57,7 +57,8 @@ def test_zai_default_dimensions_are_2048_and_embedding_2_is_1024() -> None:
         ({"model": "embedding-3", "input": ["x"] * 65}, "1214"),
         ({"model": "embedding-3", "input": ["x"], "encoding_format": "float"}, "1210"),
         ({"model": "embedding-3", "input": ["x"], "dimensions": 300}, "1210"),
-        ({"model": "embedding-2", "input": ["x"], "dimensions": 1024}, "1210"),
+        ({"model": "embedding-2", "input": ["x"], "dimensions": 512}, "1210"),  # BM-EMB: fixed at 1024
+        ({"model": "embedding-2", "input": ["word " * 400] * 20}, "1214"),  # over 8K tokens in all
         ({"model": "embedding-9", "input": ["x"]}, "1211"),
         ({"input": ["x"]}, "1213"),
         ({"model": "embedding-3", "input": ["x", ""]}, "1214"),

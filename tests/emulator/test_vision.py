@@ -101,7 +101,8 @@ def test_text_models_refuse_media_in_the_provider_shape() -> None:
 
 
 def test_zai_vision_schema_tools_and_tool_results() -> None:
-    tool = {"type": "function", "function": {"name": "weather", "parameters": {"type": "object"}}}
+    # ZAI-OAS FunctionObject: name, description and parameters are required.
+    tool = {"type": "function", "function": {"name": "weather", "description": "", "parameters": {"type": "object"}}}
     history = [
         {"role": "user", "content": [{"type": "text", "text": "Weather?"}, image("https://x.org/a.png")]},
         {

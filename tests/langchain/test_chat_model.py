@@ -186,7 +186,7 @@ def test_profile_follows_model_and_provider(provider: str) -> None:
     assert profile["tool_choice"] is forced_tools
     expected_context = 131_072 if provider.startswith("cloudflare") else 200_000
     assert profile["max_input_tokens"] == expected_context
-    assert profile["temperature"] is (provider != "aimlapi")
+    assert profile["temperature"] is True  # every provider documents one (AI/ML API: 0-2, AIML-5.3)
 
 
 # ---------------------------------------------------------------- invoke

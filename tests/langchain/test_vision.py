@@ -130,7 +130,7 @@ def test_structured_output_on_a_vision_model_goes_through_function_calling() -> 
     [
         ("zai", "glm-4.7", False, False, False, True),
         ("zai", "glm-4.6v", True, True, True, True),
-        ("zai", "glm-4.5v", True, True, False, False),
+        ("zai", "glm-4.5v", True, True, True, False),  # ZAI-OAS: file_url on GLM-4.5V
         ("aimlapi", "glm-4.6v", True, False, False, True),
         ("vllm", "glm-4.6v", True, True, False, True),
         ("cloudflare", "glm-5.3-flash", True, True, True, True),

@@ -80,8 +80,8 @@ def test_unsupported_option_fails_at_construction() -> None:
         Script(completion()).llm("zai", temperature=1.5)
     with pytest.raises(ValueError, match="web_search is not supported"):
         Script(completion()).llm("openrouter", web_search=True)
-    with pytest.raises(ValueError, match=r"reasoning_effort='medium' is not supported by glm-5\.3"):
-        Script(completion()).llm("zai", model="glm-5.3", reasoning_effort="medium")
+    with pytest.raises(ValueError, match=r"reasoning_effort='high' is not supported by glm-4\.7 on Z\.ai"):
+        Script(completion()).llm("zai", model="glm-4.7", reasoning_effort="high")
 
 
 def test_missing_key_says_what_to_set(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -70,7 +70,7 @@ def test_empty_chunk_is_named_before_sending() -> None:
 
 
 def test_refused_options_fail_at_construction() -> None:
-    with pytest.raises(ValidationError, match="fixed output size"):
+    with pytest.raises(ValidationError, match="accepts dimensions 1024"):
         GLMEmbedding(api_key=KEY, model="embedding-2", dimensions=512)
     with pytest.raises(ValidationError, match="providers that do"):
         GLMRerank(provider="vllm", base_url="http://gpu:8000/v1")

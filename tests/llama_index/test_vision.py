@@ -85,7 +85,7 @@ def test_metadata_and_input_modalities() -> None:
     text, _ = glm("zai", "glm-4.7")
     assert text.input_modalities == ("text",) and text.metadata.is_function_calling_model
     no_tools, _ = glm("zai", "glm-4.5v")
-    assert no_tools.input_modalities == ("text", "image", "video")
+    assert no_tools.input_modalities == ("text", "image", "video", "file")  # ZAI-OAS: file_url on GLM-4.5V
     assert not no_tools.metadata.is_function_calling_model
     images_only, _ = glm("aimlapi", "glm-4.6v")
     assert images_only.input_modalities == ("text", "image")
