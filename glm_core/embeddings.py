@@ -17,7 +17,6 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from glm_core.errors import InvalidRequestError
 from glm_core.providers import PROVIDERS, ProviderProfile
@@ -99,6 +98,9 @@ class EmbeddingPlan:
     batches: list[EmbeddingBatch]
     max_concurrency: int
     count: int
+    # The length every vector must have: the dimensions asked, else the model's known output size
+    # (None: a model the library does not know, whose answer decides).
+    vector_size: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -254,6 +256,7 @@ def plan_embeddings(provider: ProviderProfile, request: EmbeddingRequest) -> Emb
         batches=batches,
         max_concurrency=concurrency,
         count=len(texts),
+        vector_size=request.dimensions or (facts.output_dimensions if facts is not None else None),
     )
 
 
@@ -303,12 +306,3 @@ def _check_chars(provider: ProviderProfile, model: str, what: str, text: str, li
             f"{what} has {len(text)} characters; {model} on {provider.name} takes at most {limit}: shorten it",
             provider=provider.id,
         )
-
-
-def usage_from(data: Any) -> RetrievalUsage:
-    """`RetrievalUsage` from an OpenAI/Z.ai-style `usage` object (absent: zero)."""
-    if not isinstance(data, dict):
-        return RetrievalUsage()
-    prompt = data.get("prompt_tokens") or 0
-    total = data.get("total_tokens") or prompt
-    return RetrievalUsage(int(prompt), int(total))

@@ -32,6 +32,7 @@ import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from glm_core.dialects import fields
 from glm_core.errors import InvalidRequestError, ResponseDecodeError
 from glm_core.providers import PROVIDERS, ProviderProfile
 from glm_core.types import (
@@ -157,10 +158,15 @@ def tokenizer_body(endpoint: Endpoint, request: ChatRequest) -> tuple[str, bytes
 
 
 def tokenizer_count(provider: ProviderProfile, data: Any) -> int:
-    """`usage.prompt_tokens` of a tokenizer answer."""
+    """`usage.prompt_tokens` of a tokenizer answer: a count (a non-negative integer; a boolean,
+    a fraction, text or null is a `ResponseDecodeError`)."""
     usage = data.get("usage") if isinstance(data, dict) else None
-    count = usage.get("prompt_tokens") if isinstance(usage, dict) else None
-    if not isinstance(count, int):
+    value = usage.get("prompt_tokens") if isinstance(usage, dict) else None
+    try:
+        count = fields.count(value, "usage.prompt_tokens")
+    except fields.MalformedField as exc:
+        raise ResponseDecodeError(f"{provider.name}'s tokenizer answered with {exc}", provider=provider.id) from None
+    if count is None:
         raise ResponseDecodeError(
             f"{provider.name}'s tokenizer answered without usage.prompt_tokens: {data!r:.200}", provider=provider.id
         )
