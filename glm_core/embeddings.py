@@ -35,6 +35,7 @@ __all__ = [
     "estimate_tokens",
     "plan_embeddings",
     "plan_rerank",
+    "refuse_one_string",
 ]
 
 
@@ -210,11 +211,33 @@ def _check_dimensions(
         )
 
 
+def refuse_one_string(texts: object, what: str, provider: ProviderProfile | None = None) -> None:
+    """Raise `InvalidRequestError` for one string where a list of strings belongs: iterated, it
+    would be embedded (or reranked) one character at a time."""
+    if isinstance(texts, str):
+        raise InvalidRequestError(
+            f"{what} must be a list of strings, not one string: pass [{texts[:20]!r}{'...' if len(texts) > 20 else ''}]"
+            " (embed_query embeds a single text)",
+            provider=provider.id if provider is not None else None,
+        )
+
+
+def _max_concurrency(provider: ProviderProfile, service: EmbeddingService, value: object) -> int:
+    if value is None:
+        return service.max_concurrency
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise InvalidRequestError(
+            f"max_concurrency must be a whole number of requests, 1 or more, got {value!r} "
+            f"(None: the provider's default, {service.max_concurrency})",
+            provider=provider.id,
+        )
+    return value
+
+
 def _checked_texts(
     provider: ProviderProfile, model: str, facts: EmbeddingModel | None, texts: Sequence[str], truncate: bool
 ) -> list[str]:
-    if isinstance(texts, str):
-        raise InvalidRequestError("texts must be a list of strings, not one string", provider=provider.id)
+    refuse_one_string(texts, "texts", provider)
     limit = facts.max_input_tokens if facts is not None else None
     checked: list[str] = []
     for index, text in enumerate(texts):
@@ -246,9 +269,7 @@ def plan_embeddings(provider: ProviderProfile, request: EmbeddingRequest) -> Emb
     texts = _checked_texts(provider, model, facts, request.texts, request.truncate)
     size = (facts.batch_limit if facts is not None else None) or service.batch_size
     batches = [EmbeddingBatch(start, texts[start : start + size]) for start in range(0, len(texts), size)]
-    concurrency = request.max_concurrency or service.max_concurrency
-    if concurrency < 1:
-        raise InvalidRequestError(f"max_concurrency must be 1 or more, got {concurrency}", provider=provider.id)
+    concurrency = _max_concurrency(provider, service, request.max_concurrency)
     return EmbeddingPlan(
         service=service,
         wire_model=facts.wire_id if facts is not None else model,
@@ -272,6 +293,7 @@ def plan_rerank(provider: ProviderProfile, request: RerankRequest) -> RerankPlan
     facts: RerankModel | None = service.model(model)
     if not isinstance(request.query, str) or not request.query.strip():
         raise InvalidRequestError("the rerank query is empty", provider=provider.id)
+    refuse_one_string(request.documents, "documents", provider)
     documents = list(request.documents)
     for index, doc in enumerate(documents):
         if not isinstance(doc, str):

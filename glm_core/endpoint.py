@@ -117,15 +117,9 @@ class Endpoint:
                 sent = sent.unredacted()
             extra = _checked_headers(sent, self.provider, "extra_headers", InvalidRequestError)
             headers = {**headers, **extra}
-        try:
-            content = _ENCODER.encode(encoded.body).encode()
-        except (ValueError, TypeError, RecursionError) as exc:
-            raise InvalidRequestError(
-                f"{self.provider.id}: the request is not valid JSON: {_unencodable(encoded.body) or exc}",
-                provider=self.provider.id,
-            ) from None
+        content = self._encoded(encoded.body)
         return PreparedRequest(
-            url=self.base_url + encoded.path,
+            url=self._url(encoded.path),
             content=content,
             headers=headers,
             body=encoded.body,
@@ -138,7 +132,29 @@ class Endpoint:
         """(URL, body bytes, headers) of a JSON POST to `path` after the base URL (embeddings, rerank)."""
         if self.problem is not None:
             raise ConfigurationError(self.problem, provider=self.provider.id)
-        return self.base_url + path, _ENCODER.encode(body).encode(), self._headers
+        return self._url(path), self._encoded(body), self._headers
+
+    def _encoded(self, body: dict[str, Any]) -> bytes:
+        """The body as strict JSON in UTF-8; what JSON cannot carry (NaN, a lone surrogate, an object)
+        is an `InvalidRequestError` naming where it is, before anything is sent."""
+        try:
+            return _ENCODER.encode(body).encode()
+        except (ValueError, TypeError, RecursionError) as exc:  # UnicodeEncodeError is a ValueError
+            raise InvalidRequestError(
+                f"{self.provider.id}: the request is not valid JSON: {_unencodable(body) or exc}",
+                provider=self.provider.id,
+            ) from None
+
+    def _url(self, path: str) -> str:
+        # The path can hold the model id (Cloudflare's /run/{model}); a lone surrogate there
+        # cannot be written into a URL at all.
+        if not path.isascii():
+            problem = _unencodable(path, "the path")
+            if problem:
+                raise InvalidRequestError(
+                    f"{self.provider.id}: the model id cannot be sent: {problem}", provider=self.provider.id
+                )
+        return self.base_url + path
 
 
 def _resolve_key(profile: ProviderProfile, api_key: str | SecretStr | None) -> SecretStr | None:

@@ -174,6 +174,21 @@ def _check_base64(kind: str, data: str) -> str:
     return data
 
 
+def _a(kind: MediaKind | None) -> str:
+    name = kind or "file"
+    return f"a{'n' if name[0] in 'aeiou' else ''} {name}"
+
+
+def _check_types(kind: MediaKind | None, **values: object) -> None:
+    """Each of a block's text fields is text or absent: anything else is a mistake in the block
+    (a number as a file name), refused here rather than failing somewhere deeper."""
+    for name, value in values.items():
+        if value is not None and not isinstance(value, str):
+            raise InvalidRequestError(
+                f"{_a(kind)} block's {name} must be text, not {type(value).__name__} ({value!r:.40})"
+            )
+
+
 def media_part(
     kind: MediaKind | None,
     *,
@@ -195,6 +210,11 @@ def media_part(
         >>> media_part("video", url="https://x.org/clip.mp4")
         VideoPart(url='https://x.org/clip.mp4', data=None, mime_type=None)
     """
+    _check_types(kind, url=url, mime_type=mime_type, file_id=file_id, filename=filename, detail=detail)
+    if data is not None and not isinstance(data, str | bytes | bytearray):
+        raise InvalidRequestError(f"{_a(kind)} block's data must be base64 text or bytes, not {type(data).__name__}")
+    if path is not None and not isinstance(path, str | Path):
+        raise InvalidRequestError(f"{_a(kind)} block's path must be text or a Path, not {type(path).__name__}")
     raw: bytes | None = None
     if path is not None:
         raw = _read(path)
@@ -221,8 +241,7 @@ def media_part(
             return media_part(kind, path=url[len("file://") :], mime_type=mime_type, filename=filename, detail=detail)
     elif not file_id:
         raise InvalidRequestError(
-            f"a{'n' if (kind or 'file')[0] in 'aeiou' else ''} {kind or 'file'} block has no source; "
-            "give a url, base64 data with mime_type, a local path, or a file_id"
+            f"{_a(kind)} block has no source; give a url, base64 data with mime_type, a local path, or a file_id"
         )
     final_kind: MediaKind = kind or media_kind_of(mime_type)
     if final_kind != "file" and text is None and not url:

@@ -14,6 +14,7 @@ from langchain_core.utils.utils import _build_model_kwargs, get_pydantic_field_n
 from pydantic import ConfigDict, Field, PrivateAttr, SecretStr, field_serializer, field_validator, model_validator
 
 from glm_core.client import DEFAULT_STREAM_IDLE_TIMEOUT, AsyncGLMClient, GLMClient
+from glm_core.construction_errors import RedactedConstructionErrors
 from glm_core.models import EffortLevel
 from glm_core.options import resolve_timeout
 from glm_core.pickling import public_model_state
@@ -41,7 +42,7 @@ register()
 _OTHER_NAMES = {"model_name": "model", "request_timeout": "timeout", "stop_sequences": "stop"}
 
 
-class ChatGLM(ChatCalls, BaseChatModel):
+class ChatGLM(RedactedConstructionErrors, ChatCalls, BaseChatModel):
     """Z.ai's GLM models (GLM-4.7, GLM-4.7-Flash, ...) on Z.ai, BigModel, Cloudflare and more.
 
     One class for every provider that serves GLM: `provider=` picks the wire protocol, URL, key

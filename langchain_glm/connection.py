@@ -10,6 +10,7 @@ import httpx2
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SecretStr, field_validator
 
 from glm_core.client_settings import ClientSettings, state_without_secrets
+from glm_core.construction_errors import RedactedConstructionErrors
 from glm_core.retry import DEFAULT_MAX_RETRIES
 
 __all__ = ["GLMConnection"]
@@ -18,7 +19,7 @@ __all__ = ["GLMConnection"]
 _UNPICKLED_FIELDS = ("api_key", "http_client", "http_async_client", "default_headers")
 
 
-class GLMConnection(BaseModel):
+class GLMConnection(RedactedConstructionErrors, BaseModel):
     """Where and how to reach the provider, as `ChatGLM` takes it."""
 
     model_config = ConfigDict(populate_by_name=True, arbitrary_types_allowed=True, protected_namespaces=())

@@ -39,6 +39,7 @@ from glm_core.types import (
     Usage,
     UserMessage,
 )
+from langchain_glm.errors import GLMInvalidRequestError
 
 __all__ = [
     "MODEL_PROVIDER",
@@ -59,8 +60,9 @@ MODEL_PROVIDER = "zai"
 _REASONING_BLOCKS = {"reasoning": "reasoning", "thinking": "thinking"}
 
 
-def _fail(message: BaseMessage, problem: str) -> ValueError:
-    return ValueError(f"cannot send {type(message).__name__} to GLM: {problem}")
+def _fail(message: BaseMessage, problem: str) -> GLMInvalidRequestError:
+    # A ValueError (as before) that is also glm_core's and LangChain's invalid-request error.
+    return GLMInvalidRequestError(f"cannot send {type(message).__name__} to GLM: {problem}")
 
 
 # ---------------------------------------------------------------------------- outgoing
@@ -92,7 +94,7 @@ def _media(message: BaseMessage, block: dict[str, Any], kind_name: str) -> Conte
             inner = block.get(kind_name)
             url = inner.get("url") if isinstance(inner, dict) else inner
             if not isinstance(url, str) or not url:
-                raise _fail(message, f"{kind_name} block without a url: {sorted(block)}")
+                raise InvalidRequestError(f"{kind_name} block without a url: {sorted(block)}")
             detail = inner.get("detail") if isinstance(inner, dict) and kind_name == "image_url" else None
             return media_part(_OPENAI_PARTS[kind_name], url=url, detail=detail)
         if kind_name == "file" and isinstance(block.get("file"), dict):  # OpenAI chat-completions file part

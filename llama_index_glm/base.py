@@ -36,6 +36,7 @@ from llama_index.core.llms.callbacks import llm_chat_callback, llm_completion_ca
 from llama_index.core.llms.function_calling import FunctionCallingLLM
 
 from glm_core.client import DEFAULT_STREAM_IDLE_TIMEOUT, DEFAULT_TIMEOUT, AsyncGLMClient, GLMClient
+from glm_core.construction_errors import RedactedConstructionErrors
 from glm_core.models import EffortLevel
 from glm_core.options import resolve_timeout
 from glm_core.pickling import public_model_state
@@ -107,7 +108,7 @@ def _hidden_headers_async(method: Callable[..., Any]) -> Callable[..., Any]:
     return call
 
 
-class GLM(ToolCalling, StructuredCalls, FunctionCallingLLM):
+class GLM(RedactedConstructionErrors, ToolCalling, StructuredCalls, FunctionCallingLLM):
     """GLM-4.7 / GLM-4.7-Flash (and the older GLM-4.6 / 4.5 ids) as a LlamaIndex function-calling LLM.
 
     Works with FunctionAgent, ReActAgent, AgentWorkflow, query engines and structured prediction.

@@ -10,6 +10,7 @@ from llama_index.core.bridge.pydantic import BaseModel, Field, PrivateAttr, Secr
 
 from glm_core.client import DEFAULT_TIMEOUT
 from glm_core.client_settings import ClientSettings, state_without_secrets
+from glm_core.construction_errors import RedactedConstructionErrors
 from glm_core.retry import DEFAULT_MAX_RETRIES
 
 __all__ = ["GLMConnection"]
@@ -18,7 +19,7 @@ __all__ = ["GLMConnection"]
 _UNPICKLED_FIELDS = ("api_key", "http_client", "async_http_client", "default_headers")
 
 
-class GLMConnection(BaseModel):
+class GLMConnection(RedactedConstructionErrors, BaseModel):
     """Where and how to reach the provider, as `GLM` takes it."""
 
     provider: str = Field(default="zai", description="Who serves the model (zai, cloudflare, vllm, ...).")

@@ -29,6 +29,7 @@ from llama_index.core.base.llms.types import (
     VideoBlock,
 )
 
+from glm_core.errors import InvalidRequestError
 from glm_core.media import MediaKind, media_part
 from glm_core.types import (
     AssistantMessage,
@@ -87,8 +88,8 @@ def _text_of(message: ChatMessage) -> str:
     return "\n".join(b.text for b in message.blocks if isinstance(b, TextBlock))
 
 
-def _unsupported(block: Any, role: str) -> ValueError:
-    return ValueError(
+def _unsupported(block: Any, role: str) -> InvalidRequestError:
+    return InvalidRequestError(
         f"a {role} message holds a {type(block).__name__}, which GLM chat models cannot take; "
         "send text (and, for vision models, ImageBlock / VideoBlock / DocumentBlock) only"
     )
