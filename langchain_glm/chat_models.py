@@ -16,7 +16,7 @@ from pydantic import ConfigDict, Field, PrivateAttr, SecretStr, field_serializer
 from glm_core.client import DEFAULT_STREAM_IDLE_TIMEOUT, AsyncGLMClient, GLMClient
 from glm_core.construction_errors import RedactedConstructionErrors
 from glm_core.models import EffortLevel
-from glm_core.options import resolve_timeout
+from glm_core.options import refuse_near_misses, resolve_timeout
 from glm_core.pickling import public_model_state
 from glm_core.providers import ProviderProfile, get_provider
 from glm_core.redaction import redact_headers, redact_options
@@ -169,6 +169,9 @@ class ChatGLM(RedactedConstructionErrors, ChatCalls, BaseChatModel):
                     values = {**values, name: values[other]}
                     del values[other]
             names = _field_names(cls)
+            # A misspelled option is refused (it would never do what was meant); other unknown
+            # names are body fields, moved to model_kwargs with LangChain's warning.
+            refuse_near_misses(values, names, "ChatGLM")
             if any(key not in names for key in values) or values.get("model_kwargs"):
                 values = _build_model_kwargs(dict(values), names)
         return values
