@@ -58,9 +58,10 @@ REQUEST_FIELDS = (
     "logprobs",
     "top_logprobs",
     "n",
+    "stream_usage",
 )
 # Options the frameworks pass down for their own use (streaming switches, tracing); never sent.
-IGNORED_OPTIONS = frozenset({"stream", "stream_usage", "ls_structured_output_format", "structured_output_format"})
+IGNORED_OPTIONS = frozenset({"stream", "ls_structured_output_format", "structured_output_format"})
 _SIMPLE = frozenset({"auto", "none", "required"})
 # Every option name `apply_options` gives a meaning to.
 CALL_OPTIONS = frozenset(

@@ -184,6 +184,9 @@ class ChatRequest:
     logprobs: bool | None = None
     top_logprobs: int | None = None
     n: int | None = None
+    # Streamed: whether to ask for the usage event where a provider sends it only when asked
+    # (`stream_options.include_usage`); False asks nothing. Where it always comes, it still does.
+    stream_usage: bool | None = None
 
 
 @dataclass(slots=True)

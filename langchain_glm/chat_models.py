@@ -113,7 +113,7 @@ class ChatGLM(RedactedConstructionErrors, ChatCalls, BaseChatModel):
     streaming: bool = False
     """Use the streaming API for `invoke` too."""
     stream_usage: bool = True
-    """Put token usage on the last streamed chunk."""
+    """Put token usage on the last streamed chunk; False does not ask the provider for it either."""
     default_headers: dict[str, str] | None = None
     """Headers sent with every request."""
     extra_body: dict[str, Any] | None = None
@@ -309,6 +309,7 @@ class ChatGLM(RedactedConstructionErrors, ChatCalls, BaseChatModel):
             logprobs=self.logprobs,
             top_logprobs=self.top_logprobs,
             n=self.n,
+            stream_usage=self.stream_usage,
         )
         if kwargs:
             apply_call_kwargs(request, kwargs)

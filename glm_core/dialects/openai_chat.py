@@ -111,7 +111,7 @@ class OpenAIChatDialect(OpenAIChatDecoding):
 
         if stream:
             body["stream"] = True
-            if provider.stream_usage_needs_option:
+            if provider.stream_usage_needs_option and request.stream_usage is not False:
                 body["stream_options"] = {"include_usage": True}
             if provider.tool_stream_param and model.tool_stream and body.get("tools"):
                 body["tool_stream"] = True
