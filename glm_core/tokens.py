@@ -154,7 +154,7 @@ def tokenizer_body(endpoint: Endpoint, request: ChatRequest) -> tuple[str, bytes
     if tools:
         body["tools"] = tools
     content = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
-    return endpoint.base_url + provider.tokenizer_path, content, prepared.headers
+    return endpoint.url(provider.tokenizer_path), content, prepared.headers
 
 
 def tokenizer_count(provider: ProviderProfile, data: Any) -> int:
