@@ -76,16 +76,20 @@ class NamingRule:
 
 @dataclass(frozen=True, slots=True)
 class MediaRules:
-    """What a provider documents about images, videos and documents (formats by extension, sizes)."""
+    """The images, videos and documents a provider takes: formats by extension ("jpg", "mp4",
+    "pdf"), sizes and counts. Every inline part is also checked against its own bytes
+    (`glm_core.media_data`), so a format here is the format the bytes really are."""
 
     image_formats: frozenset[str]
     video_formats: frozenset[str]
     file_formats: frozenset[str]
-    max_image_bytes: int
-    max_video_bytes: int
-    max_file_bytes: int
-    max_files: int
-    file_alone: bool
+    max_image_bytes: int | None = None
+    """Per inline image; None: not documented, not checked (the provider's answer decides)."""
+    max_video_bytes: int | None = None
+    max_file_bytes: int | None = None
+    max_files: int | None = None
+    """Documents per request; None: not documented."""
+    file_alone: bool = False
     """A document cannot share a request with images or videos."""
 
 
@@ -236,8 +240,10 @@ class ProviderProfile:
     file_ids: bool = False
     """Whether provider file ids are accepted. True on the Z.ai family and the Cloudflare pair."""
     media_rules: MediaRules | None = None
-    """Documented format/size rules (None: not documented, not checked). ZAI_MEDIA_RULES on the
-    Z.ai family."""
+    """The formats (and, where documented, sizes) of images, videos and documents the provider
+    takes, checked before sending; None: nothing is checked. ZAI_MEDIA_RULES on the Z.ai family
+    and EmpirioLabs, OPENROUTER_MEDIA_RULES, SELF_HOSTED_MEDIA_RULES (vllm, sglang),
+    OPENAI_STYLE_MEDIA_RULES (Cloudflare, AI/ML API): docs/providers-facts.md, "Vision"."""
     image_detail: bool = False
     """Whether image parts may carry OpenAI's `detail` hint. True on the Cloudflare pair,
     openrouter, vllm, sglang."""
