@@ -226,7 +226,8 @@ class OpenAIChatDialect(OpenAIChatDecoding):
 
         Where only "auto" is accepted (the Z.ai family): "none" sends no tools at all, a named
         tool offers only that tool, "required" keeps the tools; in the last two cases a system
-        instruction asks for the call and the answer is checked (returned: what to check).
+        instruction asks for the call. Wherever a call is required or named, sent or asked for,
+        the answer is checked (returned: what to check).
         """
         tools = request.tools or []
         choice = request.tool_choice
@@ -241,6 +242,12 @@ class OpenAIChatDialect(OpenAIChatDecoding):
                     if isinstance(choice, NamedToolChoice)
                     else choice
                 )
+                # Sent, but servers do not all enforce it (vLLM's GLM parsers cannot): the answer
+                # is checked here too; the check is a set lookup.
+                if isinstance(choice, NamedToolChoice):
+                    required = choice.name
+                elif choice == "required":
+                    required = "*"
             elif choice == "none":
                 tools = []
             elif isinstance(choice, NamedToolChoice):
