@@ -32,6 +32,7 @@ __all__ = [
     "ReasoningField",
     "ThinkingSwitch",
     "ToolChoiceValue",
+    "ToolResultMedia",
     "WebSearchStyle",
 ]
 
@@ -45,6 +46,7 @@ EffortField = Literal["reasoning_effort", "reasoning.effort", "chat_template_kwa
 MediaPartKind = Literal["image", "video", "file"]
 InlineImage = Literal["data_uri", "bare_base64"]
 FileUrlField = Literal["file_url", "file_data", "none"]
+ToolResultMedia = Literal["tool_message", "user_message"]
 
 _DOTTED_VERSION = re.compile(r"^glm-(\d+)\.(\d+)")
 
@@ -247,6 +249,13 @@ class ProviderProfile:
     image_detail: bool = False
     """Whether image parts may carry OpenAI's `detail` hint. True on the Cloudflare pair,
     openrouter, vllm, sglang."""
+    tool_result_media: ToolResultMedia = "user_message"
+    """Where images, videos and documents a tool returned go: content parts of the tool message
+    ("tool_message"), or a user message right after the tool results of that turn, naming the call
+    each belongs to ("user_message", the default: every provider today). OpenAI's schema, which
+    the OpenAI-style servers follow, takes text parts only in a tool message; Z.ai's has a string
+    there and no tool role in its vision schema; vLLM refuses image parts in tool messages (vLLM
+    #43203). Sources and what is uncertain: docs/providers-facts.md, "Vision"."""
     vision_schema: bool = False
     """Whether vision models have their own, narrower request schema (function tools only, no
     response_format): then web_search and, where the catalogue row says json_mode=False, JSON mode

@@ -108,7 +108,8 @@ def estimate_message_tokens(message: Message) -> int:
             total += _PER_CALL + _json_tokens(call.name + call.arguments)
         return total
     if isinstance(message, ToolMessage):
-        return _PER_MESSAGE + _PER_RESULT + estimate_text_tokens(message.content)
+        media = _PER_IMAGE * sum(isinstance(p, ImagePart) for p in message.media)
+        return _PER_MESSAGE + _PER_RESULT + estimate_text_tokens(message.content) + media
     raise TypeError(f"not a glm_core message: {message!r}")
 
 

@@ -98,12 +98,17 @@ def check_vision(request: ChatRequest, provider: ProviderProfile, model: ModelPr
     counts = {"image": 0, "video": 0, "file": 0}
     for message in request.messages:
         if isinstance(message, UserMessage) and not isinstance(message.content, str):
-            for part in message.content:
-                kind = _kind(part)
-                if kind is None:
-                    continue
-                _check_part(provider, model, kind, part)
-                counts[kind] += 1
+            parts = message.content
+        elif isinstance(message, ToolMessage) and message.media:
+            parts = message.media  # a tool's images reach the model as images: the same checks
+        else:
+            continue
+        for part in parts:
+            kind = _kind(part)
+            if kind is None:
+                continue
+            _check_part(provider, model, kind, part)
+            counts[kind] += 1
     _check_counts(provider, model, counts)
     _check_tools(request, provider, model)
     _check_vision_schema(request, provider, model)

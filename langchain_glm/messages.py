@@ -197,14 +197,33 @@ def _assistant(message: BaseMessage) -> AssistantMessage:
     )
 
 
+def _tool_content(message: BaseMessage, content: list[Any]) -> tuple[str, list[ContentPart]]:
+    """(text, media) of a tool result given as blocks: text blocks are the text, image / video /
+    file blocks (any shape `_user` takes) are media the model receives as media, and any other
+    block (structured data) is kept as JSON text."""
+    texts: list[str] = []
+    media: list[ContentPart] = []
+    data: list[Any] = []
+    for block in content:
+        kind = block.get("type") if isinstance(block, dict) else None
+        if isinstance(block, str):
+            texts.append(block)
+        elif kind == "text":
+            texts.append(str(block.get("text", "")))
+        elif isinstance(kind, str) and (kind in _OPENAI_PARTS or kind in _V1_PARTS):
+            media.append(_media(message, block, kind))
+        else:
+            data.append(block)
+    if data:
+        texts.append(json.dumps(data, ensure_ascii=False, default=str))
+    return "\n".join(texts), media
+
+
 def _tool(message: BaseMessage) -> ToolMessage:
     content = message.content
+    media: list[ContentPart] = []
     if not isinstance(content, str):
-        if all(isinstance(b, str) or (isinstance(b, dict) and b.get("type") == "text") for b in content):
-            content = _text_of_blocks(message, content, "tool")
-        else:
-            # Structured tool output (images, JSON blocks): keep it all, as JSON text.
-            content = json.dumps(content, ensure_ascii=False, default=str)
+        content, media = _tool_content(message, content)
     tool_call_id = getattr(message, "tool_call_id", None)
     if not tool_call_id:
         raise _fail(message, "a tool message needs tool_call_id, the id of the call it answers")
@@ -213,6 +232,7 @@ def _tool(message: BaseMessage) -> ToolMessage:
         tool_call_id=tool_call_id,
         name=message.name,
         is_error=getattr(message, "status", "success") == "error",
+        media=media,
     )
 
 
