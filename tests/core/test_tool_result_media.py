@@ -184,3 +184,12 @@ def test_llama_index_tool_outputs_keep_their_images() -> None:
     )
     wire = encode("zai", "glm-4.6v", messages)
     assert wire[-1]["content"][1] == {"type": "image_url", "image_url": {"url": PNG_B64}}
+
+
+def test_langchain_profiles_say_a_tool_message_may_carry_images() -> None:
+    from langchain_glm import ChatGLM
+
+    vision = ChatGLM(model="glm-4.6v", api_key="k").profile
+    assert vision is not None and vision["image_tool_message"] and vision["pdf_tool_message"]
+    text = ChatGLM(model="glm-4.7", api_key="k").profile
+    assert text is not None and not text["image_tool_message"]
