@@ -32,6 +32,7 @@ from glm_core.media_data import (
     mime_type_of_name,
     same_media_type,
     sniff_mime_type,
+    unconfirmed_label,
 )
 from glm_core.types import ContentPart, FilePart, ImagePart, VideoPart
 
@@ -139,27 +140,31 @@ def _read(path: str | Path) -> bytes:
     return file.read_bytes()
 
 
-def _base64_text(kind: MediaKind | None, data: str) -> str:
-    """`data` without whitespace and with its padding; refused if it does not start as base64
-    (the whole text is decoded, strictly, by the validator before sending)."""
+def _base64_text(kind: MediaKind | None, data: str) -> tuple[str, bytes]:
+    """(`data` without whitespace and with its padding, its first 1 KB decoded); refused if it does
+    not start as base64 (the whole text is decoded, strictly, by the validator before sending)."""
     text = "".join(data.split())
     text += "=" * (-len(text) % 4)
-    if not text.isascii() or not base64_head(text):
+    head = base64_head(text[:1368], 1024) if text.isascii() else b""
+    if not head:
         raise InvalidRequestError(
             f"{_a(kind)} block's base64 data is not valid base64; pass the raw base64 text (no 'data:' "
             "prefix needed), the bytes, or a URL"
         )
-    return text
+    return text, head
 
 
 def _encoded_once(raw: bytes) -> tuple[str, bytes]:
     """(base64 text, the first bytes of the media) for bytes that are either the media itself or
-    its base64 text already (LlamaIndex keeps block bytes base64-encoded; so may a user)."""
-    if raw.isascii() and len(raw) % 4 == 0 and sniff_mime_type(raw) is None:
-        head = base64_head(raw[:64].decode("ascii"))
+    its base64 text already (LlamaIndex keeps block bytes base64-encoded; so may a user): text
+    whose decoded start is a known format is taken as the base64 it is, not encoded again."""
+    if raw.isascii() and sniff_mime_type(raw) is None:
+        text = "".join(raw.decode("ascii").split())
+        text += "=" * (-len(text) % 4)
+        head = base64_head(text[:1368], 1024)
         if sniff_mime_type(head) is not None:
-            return raw.decode("ascii"), head
-    return base64.b64encode(raw).decode("ascii"), raw[:512]
+            return text, head
+    return base64.b64encode(raw).decode("ascii"), raw[:1024]
 
 
 def _mime_for(kind: MediaKind | None, declared: str | None, head: bytes, filename: str | None) -> str | None:
@@ -167,6 +172,12 @@ def _mime_for(kind: MediaKind | None, declared: str | None, head: bytes, filenam
     kind that disagrees is corrected, one of another kind refused."""
     given = canonical_mime(declared)
     sniffed = sniff_mime_type(head) if head else None
+    if unconfirmed_label(given, sniffed):
+        assert given is not None
+        raise InvalidRequestError(
+            f"{_a(kind)} block says {given}, but its bytes are not {describe_mime(given)}; "
+            "check the data (or its mime_type)"
+        )
     if sniffed is not None and given is not None and not same_media_type(given, sniffed):
         if media_kind_of(given) != media_kind_of(sniffed) or kind not in (None, media_kind_of(sniffed), "file"):
             raise InvalidRequestError(
@@ -235,8 +246,8 @@ def media_part(
             if inline.startswith("data:"):
                 parsed_mime, inline = _split_data_url(inline)
                 mime_type = mime_type or parsed_mime
-            text = _base64_text(kind, inline)
-            mime_type = _mime_for(kind, mime_type, base64_head(text), filename)
+            text, head = _base64_text(kind, inline)
+            mime_type = _mime_for(kind, mime_type, head, filename)
         elif url and url.startswith("file://"):
             return media_part(kind, path=url[len("file://") :], mime_type=mime_type, filename=filename, detail=detail)
         elif not url and not file_id:

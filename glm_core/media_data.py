@@ -22,6 +22,7 @@ import mimetypes
 from pathlib import Path
 
 __all__ = [
+    "MAGIC_TYPES",
     "base64_head",
     "canonical_mime",
     "decode_base64",
@@ -30,6 +31,7 @@ __all__ = [
     "mime_type_of_name",
     "same_media_type",
     "sniff_mime_type",
+    "unconfirmed_label",
 ]
 
 # The formats documents use most, for files whose name or bytes say nothing the stdlib knows.
@@ -66,6 +68,13 @@ _ALIASES = {
 }
 # Types whose magic bytes other types share: such a sniff confirms nothing about the label.
 _CONTAINERS = {"application/zip", "application/x-ole-storage"}
+# Types every file of starts with its magic bytes: a part labelled so whose bytes show none is not
+# one (text labelled "image/png"). Not SVG (text, any prologue) nor QuickTime (older files open
+# with other boxes than "ftyp").
+MAGIC_TYPES = frozenset(
+    {"image/png", "image/jpeg", "image/gif", "image/webp", "image/bmp", "image/tiff", "image/heic", "image/heif",
+     "image/avif", "application/pdf", "video/mp4", "video/webm", "video/x-matroska", "video/x-msvideo"}
+)  # fmt: skip
 # Labels within one container family are the same media to every decoder we know of.
 _FAMILIES = (
     frozenset({"video/mp4", "video/quicktime", "video/x-m4v", "video/3gpp", "video/3gpp2"}),
@@ -108,6 +117,11 @@ def describe_mime(mime_type: str) -> str:
     """ "a JPEG image (image/jpeg)", for messages."""
     name = _NAMES.get(mime_type)
     return f"{name} ({mime_type})" if name else mime_type
+
+
+def unconfirmed_label(given: str | None, sniffed: str | None) -> bool:
+    """Whether the bytes show none of the magic every file of the type `given` starts with."""
+    return sniffed is None and given in MAGIC_TYPES
 
 
 def same_media_type(declared: str, sniffed: str) -> bool:
@@ -164,7 +178,7 @@ def sniff_mime_type(raw: bytes, filename: str | None = None) -> str | None:
         found = "image/tiff"
     elif head.startswith(b"BM") and len(head) >= 14 and head[6:10] == b"\x00\x00\x00\x00":
         found = "image/bmp"
-    elif head.startswith(b"%PDF"):
+    elif b"%PDF-" in raw[:1024]:  # the header may follow up to 1 KB of anything (PDF 1.7, 7.5.2)
         found = "application/pdf"
     elif head.startswith(b"\x1a\x45\xdf\xa3"):
         found = "video/webm" if b"webm" in head[:64] else "video/x-matroska"
@@ -184,9 +198,9 @@ def sniff_mime_type(raw: bytes, filename: str | None = None) -> str | None:
 
 
 def base64_head(data: str, size: int = 48) -> bytes:
-    """The first bytes `data` (base64 text) decodes to, without decoding it all; b"" if it is not
-    base64 there (the whole text is checked later, by `decode_base64`)."""
-    head = data[: size * 4 // 3 // 4 * 4]
+    """The first `size` bytes (or fewer) `data` (base64 text) decodes to, without decoding it all;
+    b"" if it is not base64 there (the whole text is checked later, by `decode_base64`)."""
+    head = data if len(data) <= size * 4 // 3 + 4 else data[: (size + 2) // 3 * 4]
     try:
         return binascii.a2b_base64(head, strict_mode=True)
     except (binascii.Error, ValueError):
@@ -219,6 +233,8 @@ def inline_media_problem(kind: str, data: str, mime_type: str | None) -> tuple[s
         move = "" if _kind(sniffed) == kind else f" and send it as a {_kind(sniffed)} part"
         says = f"the {kind} part says {given}, but its bytes are {describe_mime(sniffed)}"
         return f"{says}; set mime_type={sniffed!r}{move}", len(raw)
+    if given is not None and unconfirmed_label(given, sniffed):
+        return f"the {kind} part says {given}, but its bytes are not {describe_mime(given)}", len(raw)
     actual = sniffed or given
     if actual is not None and kind != "file" and _kind(actual) != kind:
         return f"the {kind} part holds {describe_mime(actual)}; send it as a {_kind(actual)} part", len(raw)

@@ -175,14 +175,21 @@ def _check_format(
         guessed = mime_type_of_name(part.url)
         if guessed is not None and guessed.startswith(f"{kind}/"):
             fmt = extension_of(guessed, part.url)
-    if fmt is not None:
-        allowed = {"image": rules.image_formats, "video": rules.video_formats, "file": rules.file_formats}[kind]
-        if fmt not in allowed:
-            accepted = ", ".join(sorted(allowed)) if allowed else "none"
-            raise _fail(
-                provider,
-                f"{provider.name} does not take {fmt} {_PLURAL[kind]}; supported formats: {accepted}. Convert it first",
-            )
+    allowed = {"image": rules.image_formats, "video": rules.video_formats, "file": rules.file_formats}[kind]
+    accepted = ", ".join(sorted(allowed)) if allowed else "none"
+    if fmt is not None and fmt not in allowed:
+        raise _fail(
+            provider,
+            f"{provider.name} does not take {fmt} {_PLURAL[kind]}; supported formats: {accepted}. Convert it first",
+        )
+    if fmt is None and part.data is not None:
+        # Inline bytes of no format their first bytes show, and no type given: none of the formats
+        # the provider takes (each of those is recognised), or a type the user must name.
+        raise _fail(
+            provider,
+            f"the {kind}'s type is unknown (no mime_type, and its bytes are no format recognised); "
+            f"{provider.name} takes {accepted}: pass mime_type=... if it is one of them",
+        )
     if part.data is not None:
         limit = {"image": rules.max_image_bytes, "video": rules.max_video_bytes, "file": rules.max_file_bytes}[kind]
         if limit is not None and size > limit:

@@ -108,7 +108,8 @@ def test_types_are_read_from_more_formats() -> None:
 
 @pytest.mark.parametrize(("provider", "model"), VISION)
 def test_base64_broken_after_the_first_4_kb_is_refused_before_sending(provider: str, model: str) -> None:
-    broken = b64(PNG)[:8000] + "!!!!" + b64(PNG)[8004:]
+    big = b64(PNG + bytes(range(256)) * 40)  # 10 KB: the break is far past any head that is looked at
+    broken = big[:8000] + "!!!!" + big[8004:]
     for part in (
         ImagePart(data=broken, mime_type="image/png"),
         media_part("image", url=f"data:image/png;base64,{broken}"),
