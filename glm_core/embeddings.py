@@ -215,9 +215,10 @@ def refuse_one_string(texts: object, what: str, provider: ProviderProfile | None
     """Raise `InvalidRequestError` for one string where a list of strings belongs: iterated, it
     would be embedded (or reranked) one character at a time."""
     if isinstance(texts, str):
+        shown = f"[{texts[:20]!r}{'...' if len(texts) > 20 else ''}]"
+        hint = " (embed_query embeds a single text)" if what == "texts" else ""
         raise InvalidRequestError(
-            f"{what} must be a list of strings, not one string: pass [{texts[:20]!r}{'...' if len(texts) > 20 else ''}]"
-            " (embed_query embeds a single text)",
+            f"{what} must be a list of strings, not one string: pass {shown}{hint}",
             provider=provider.id if provider is not None else None,
         )
 

@@ -14,7 +14,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from glm_core.dialects import fields
@@ -48,11 +47,8 @@ def _unwrap(provider: ProviderProfile, data: Any) -> Any:
     return data
 
 
-def _decoding(provider: ProviderProfile, what: str) -> Callable[[fields.MalformedField], ResponseDecodeError]:
-    def error(exc: fields.MalformedField) -> ResponseDecodeError:
-        return ResponseDecodeError(f"{provider.name} answered with {what} in which {exc}", provider=provider.id)
-
-    return error
+def _decode_error(provider: ProviderProfile, what: str, exc: fields.MalformedField) -> ResponseDecodeError:
+    return ResponseDecodeError(f"{provider.name} answered with {what} in which {exc}", provider=provider.id)
 
 
 def decode_embeddings(
@@ -72,7 +68,7 @@ def decode_embeddings(
             vectors, usage = _openai_vectors(plan, data, len(batch.texts))
         _check_sizes(plan, vectors)
     except fields.MalformedField as exc:
-        raise _decoding(provider, "embeddings")(exc) from None
+        raise _decode_error(provider, "embeddings", exc) from None
     return vectors, usage
 
 
@@ -160,7 +156,7 @@ def decode_rerank(provider: ProviderProfile, plan: RerankPlan, data: Any) -> tup
     try:
         results, usage = _ranking(plan, data)
     except fields.MalformedField as exc:
-        raise _decoding(provider, "a ranking")(exc) from None
+        raise _decode_error(provider, "a ranking", exc) from None
     results.sort(key=lambda r: (-r.score, r.index))
     if plan.top_n is not None:
         results = results[: plan.top_n]
