@@ -17,7 +17,6 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from glm_core.errors import InvalidRequestError
 from glm_core.providers import PROVIDERS, ProviderProfile
@@ -36,6 +35,7 @@ __all__ = [
     "estimate_tokens",
     "plan_embeddings",
     "plan_rerank",
+    "refuse_one_string",
 ]
 
 
@@ -99,6 +99,9 @@ class EmbeddingPlan:
     batches: list[EmbeddingBatch]
     max_concurrency: int
     count: int
+    # The length every vector must have: the dimensions asked, else the model's known output size
+    # (None: a model the library does not know, whose answer decides).
+    vector_size: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,11 +211,34 @@ def _check_dimensions(
         )
 
 
+def refuse_one_string(texts: object, what: str, provider: ProviderProfile | None = None) -> None:
+    """Raise `InvalidRequestError` for one string where a list of strings belongs: iterated, it
+    would be embedded (or reranked) one character at a time."""
+    if isinstance(texts, str):
+        shown = f"[{texts[:20]!r}{'...' if len(texts) > 20 else ''}]"
+        hint = " (embed_query embeds a single text)" if what == "texts" else ""
+        raise InvalidRequestError(
+            f"{what} must be a list of strings, not one string: pass {shown}{hint}",
+            provider=provider.id if provider is not None else None,
+        )
+
+
+def _max_concurrency(provider: ProviderProfile, service: EmbeddingService, value: object) -> int:
+    if value is None:
+        return service.max_concurrency
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise InvalidRequestError(
+            f"max_concurrency must be a whole number of requests, 1 or more, got {value!r} "
+            f"(None: the provider's default, {service.max_concurrency})",
+            provider=provider.id,
+        )
+    return value
+
+
 def _checked_texts(
     provider: ProviderProfile, model: str, facts: EmbeddingModel | None, texts: Sequence[str], truncate: bool
 ) -> list[str]:
-    if isinstance(texts, str):
-        raise InvalidRequestError("texts must be a list of strings, not one string", provider=provider.id)
+    refuse_one_string(texts, "texts", provider)
     limit = facts.max_input_tokens if facts is not None else None
     checked: list[str] = []
     for index, text in enumerate(texts):
@@ -245,9 +271,7 @@ def plan_embeddings(provider: ProviderProfile, request: EmbeddingRequest) -> Emb
     size = (facts.batch_limit if facts is not None else None) or service.batch_size
     budget = facts.max_request_tokens if facts is not None else None
     batches = _batches(texts, size, budget)
-    concurrency = request.max_concurrency or service.max_concurrency
-    if concurrency < 1:
-        raise InvalidRequestError(f"max_concurrency must be 1 or more, got {concurrency}", provider=provider.id)
+    concurrency = _max_concurrency(provider, service, request.max_concurrency)
     return EmbeddingPlan(
         service=service,
         wire_model=facts.wire_id if facts is not None else model,
@@ -255,6 +279,7 @@ def plan_embeddings(provider: ProviderProfile, request: EmbeddingRequest) -> Emb
         batches=batches,
         max_concurrency=concurrency,
         count=len(texts),
+        vector_size=request.dimensions or (facts.output_dimensions if facts is not None else None),
     )
 
 
@@ -288,6 +313,7 @@ def plan_rerank(provider: ProviderProfile, request: RerankRequest) -> RerankPlan
     facts: RerankModel | None = service.model(model)
     if not isinstance(request.query, str) or not request.query.strip():
         raise InvalidRequestError("the rerank query is empty", provider=provider.id)
+    refuse_one_string(request.documents, "documents", provider)
     documents = list(request.documents)
     for index, doc in enumerate(documents):
         if not isinstance(doc, str):
@@ -329,12 +355,3 @@ def _check_chars(provider: ProviderProfile, model: str, what: str, text: str, li
             f"{what} has {len(text)} characters; {model} on {provider.name} takes at most {limit}: shorten it",
             provider=provider.id,
         )
-
-
-def usage_from(data: Any) -> RetrievalUsage:
-    """`RetrievalUsage` from an OpenAI/Z.ai-style `usage` object (absent: zero)."""
-    if not isinstance(data, dict):
-        return RetrievalUsage()
-    prompt = data.get("prompt_tokens") or 0
-    total = data.get("total_tokens") or prompt
-    return RetrievalUsage(int(prompt), int(total))

@@ -63,6 +63,7 @@ class Endpoint:
         "model_facts",
         "problem",
         "provider",
+        "query",
         "reasoning_effort",
     )
 
@@ -90,7 +91,9 @@ class Endpoint:
                 raise ConfigurationError(str(exc), provider=profile.id) from None
         self.dialect: OpenAIChatDialect = dialect_for(profile)
         self.api_key = _resolve_key(profile, api_key)
-        self.base_url = _resolve_base_url(profile, base_url, account_id)
+        # A query string (an Azure-style gateway's "?api-version=...") goes after the path, not
+        # before it: kept apart and added to every URL.
+        self.base_url, self.query = _split_query(_resolve_base_url(profile, base_url, account_id))
         headers = {"content-type": "application/json", "accept": "application/json", "user-agent": USER_AGENT}
         headers.update(profile.extra_headers)
         self.default_headers = (
@@ -129,15 +132,9 @@ class Endpoint:
                 sent = sent.unredacted()
             extra = _checked_headers(sent, self.provider, "extra_headers", InvalidRequestError)
             headers = {**headers, **extra}
-        try:
-            content = _ENCODER.encode(encoded.body).encode()
-        except (ValueError, TypeError, RecursionError) as exc:
-            raise InvalidRequestError(
-                f"{self.provider.id}: the request is not valid JSON: {_unencodable(encoded.body) or exc}",
-                provider=self.provider.id,
-            ) from None
+        content = self._encoded(encoded.body)
         return PreparedRequest(
-            url=self.base_url + encoded.path,
+            url=self.url(encoded.path),
             content=content,
             headers=headers,
             body=encoded.body,
@@ -150,7 +147,30 @@ class Endpoint:
         """(URL, body bytes, headers) of a JSON POST to `path` after the base URL (embeddings, rerank)."""
         if self.problem is not None:
             raise ConfigurationError(self.problem, provider=self.provider.id)
-        return self.base_url + path, _ENCODER.encode(body).encode(), self._headers
+        return self.url(path), self._encoded(body), self._headers
+
+    def _encoded(self, body: dict[str, Any]) -> bytes:
+        """The body as strict JSON in UTF-8; what JSON cannot carry (NaN, a lone surrogate, an object)
+        is an `InvalidRequestError` naming where it is, before anything is sent."""
+        try:
+            return _ENCODER.encode(body).encode()
+        except (ValueError, TypeError, RecursionError) as exc:  # UnicodeEncodeError is a ValueError
+            raise InvalidRequestError(
+                f"{self.provider.id}: the request is not valid JSON: {_unencodable(body) or exc}",
+                provider=self.provider.id,
+            ) from None
+
+    def url(self, path: str) -> str:
+        """The URL of `path` (after the base URL), with the base URL's query string, if any."""
+        # The path can hold the model id (Cloudflare's /run/{model}); a lone surrogate there
+        # cannot be written into a URL at all.
+        if not path.isascii():
+            problem = _unencodable(path, "the path")
+            if problem:
+                raise InvalidRequestError(
+                    f"{self.provider.id}: the model id cannot be sent: {problem}", provider=self.provider.id
+                )
+        return self.base_url + path + self.query
 
 
 def _resolve_key(profile: ProviderProfile, api_key: str | SecretStr | None) -> SecretStr | None:
@@ -190,6 +210,13 @@ def _resolve_key(profile: ProviderProfile, api_key: str | SecretStr | None) -> S
             )
         return None
     return SecretStr(api_key)
+
+
+def _split_query(url: str) -> tuple[str, str]:
+    """(the URL up to its path, "?query" or ""); a fragment is never sent and is dropped."""
+    url = url.partition("#")[0]
+    base, mark, query = url.partition("?")
+    return base.rstrip("/"), (mark + query if query else "")
 
 
 def _resolve_base_url(profile: ProviderProfile, base_url: str | None, account_id: str | None) -> str:

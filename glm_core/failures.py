@@ -118,10 +118,13 @@ def check_answer(prepared: PreparedRequest, response: ChatResponse, provider: Pr
     if refusal_text(response, provider) is not None:
         return  # the provider's filter stopped the answer: a refusal (refusals.py), not a missing call
     wanted = "a tool call" if required == "*" else f"a call to {required!r}"
-    accepted = " or ".join(f"'{c}'" if c != "named" else "a named tool" for c in sorted(provider.tool_choices))
+    if ("required" if required == "*" else "named") in provider.tool_choices:
+        why = f"{provider.name} was sent the tool_choice but did not enforce it"
+    else:
+        accepted = " or ".join(f"'{c}'" if c != "named" else "a named tool" for c in sorted(provider.tool_choices))
+        why = f"{provider.name} only accepts tool_choice={accepted}, so the call could be asked for but not forced"
     raise ToolCallRequiredError(
-        f"{wanted} was required, but the model answered without one. {provider.name} only accepts "
-        f"tool_choice={accepted}, so the call could be asked for but not forced; retry, or rephrase the prompt",
+        f"{wanted} was required, but the model answered without one. {why}; retry, or rephrase the prompt",
         provider=provider.id,
         response=response,
     )

@@ -1,12 +1,15 @@
 """Images, videos and documents as canonical content parts: one helper for both adapters.
 
 LangChain blocks and LlamaIndex blocks give the same few things (a URL, base64 data with or
-without a MIME type, a local path, a provider file id); `media_part` turns any of them into an
-`ImagePart`, `VideoPart` or `FilePart`. A `data:` URL is split into data + MIME type, a local path
-is read (a missing one is an `InvalidRequestError` naming it), and a missing MIME type is sniffed
-from the bytes or the file name. What each provider accepts (formats, sizes, counts) is checked
-later, per provider and model, in `glm_core.validation`; how each part is written on the wire is
-the dialect's job.
+without a MIME type, bytes, a local path, a provider file id); `media_part` turns any of them into
+an `ImagePart`, `VideoPart` or `FilePart`. A `data:` URL is split into data + MIME type, a local
+path is read (a missing one is an `InvalidRequestError` naming it), bytes are encoded once (base64
+text given as bytes is recognised, not encoded a second time), and the MIME type is read from the
+first bytes (`glm_core.media_data`): a missing one is filled in, a wrong one of the same kind
+("image/png" on JPEG bytes) corrected, one of another kind (an "image" that is a PDF) refused.
+What each provider accepts (formats, sizes, counts) is checked later, per provider and model, in
+`glm_core.validation`, which also decodes the base64 whole; how each part is written on the wire
+is the dialect's job.
 
 Example:
     >>> media_part("image", url="data:image/png;base64,iVBORw0KGgo=")
@@ -16,12 +19,21 @@ Example:
 from __future__ import annotations
 
 import base64
-import binascii
 import mimetypes
 from pathlib import Path
 from typing import Literal
 
 from glm_core.errors import InvalidRequestError
+from glm_core.media_data import (
+    EXTRA_TYPES,
+    base64_head,
+    canonical_mime,
+    describe_mime,
+    mime_type_of_name,
+    same_media_type,
+    sniff_mime_type,
+    unconfirmed_label,
+)
 from glm_core.types import ContentPart, FilePart, ImagePart, VideoPart
 
 __all__ = [
@@ -37,15 +49,6 @@ __all__ = [
 
 MediaKind = Literal["image", "video", "file"]
 
-# The formats documents use most, for files whose name or bytes say nothing the stdlib knows.
-_EXTRA_TYPES = {
-    ".jsonl": "application/jsonl",
-    ".mkv": "video/x-matroska",
-    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    ".pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-    ".webp": "image/webp",
-}
 # MIME type -> the extension format rules are written in (Z.ai lists extensions).
 _EXTENSIONS = {
     "image/jpeg": "jpg",
@@ -53,50 +56,26 @@ _EXTENSIONS = {
     "image/png": "png",
     "image/gif": "gif",
     "image/webp": "webp",
+    "image/bmp": "bmp",
+    "image/tiff": "tiff",
+    "image/heic": "heic",
+    "image/heif": "heif",
+    "image/avif": "avif",
+    "image/svg+xml": "svg",
     "video/mp4": "mp4",
     "video/x-matroska": "mkv",
     "video/matroska": "mkv",
     "video/quicktime": "mov",
+    "video/webm": "webm",
+    "video/x-msvideo": "avi",
+    "video/mpeg": "mpeg",
     "application/pdf": "pdf",
     "text/plain": "txt",
     "application/msword": "doc",
     "application/jsonl": "jsonl",
     "application/x-ndjson": "jsonl",
-    **{mime: ext.lstrip(".") for ext, mime in _EXTRA_TYPES.items()},
+    **{mime: ext.lstrip(".") for ext, mime in EXTRA_TYPES.items()},
 }
-
-
-def sniff_mime_type(raw: bytes, filename: str | None = None) -> str | None:
-    """The MIME type of `raw` from its first bytes, else from `filename`'s extension, else None.
-
-    Example:
-        >>> sniff_mime_type(b"\\x89PNG\\r\\n\\x1a\\n...")
-        'image/png'
-    """
-    head = raw[:16]
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png"
-    if head.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg"
-    if head.startswith((b"GIF87a", b"GIF89a")):
-        return "image/gif"
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return "image/webp"
-    if head.startswith(b"%PDF"):
-        return "application/pdf"
-    if head.startswith(b"\x1a\x45\xdf\xa3"):
-        return "video/x-matroska"
-    if head[4:8] == b"ftyp":
-        return "video/quicktime" if head[8:10] == b"qt" else "video/mp4"
-    if filename:
-        return mime_type_of_name(filename)
-    return None
-
-
-def mime_type_of_name(filename: str) -> str | None:
-    """The MIME type a file name or URL's extension says, or None."""
-    suffix = Path(filename.split("?", 1)[0]).suffix.lower()
-    return _EXTRA_TYPES.get(suffix) or mimetypes.guess_type(f"x{suffix}")[0]
 
 
 def extension_of(mime_type: str | None, name: str | None = None) -> str | None:
@@ -161,17 +140,67 @@ def _read(path: str | Path) -> bytes:
     return file.read_bytes()
 
 
-def _check_base64(kind: str, data: str) -> str:
-    data = "".join(data.split())
-    head = data[: 4096 - 4096 % 4] if len(data) > 4096 else data + "=" * (-len(data) % 4)
-    try:
-        base64.b64decode(head, validate=True)
-    except (binascii.Error, ValueError):
+def _base64_text(kind: MediaKind | None, data: str) -> tuple[str, bytes]:
+    """(`data` without whitespace and with its padding, its first 1 KB decoded); refused if it does
+    not start as base64 (the whole text is decoded, strictly, by the validator before sending)."""
+    text = "".join(data.split())
+    text += "=" * (-len(text) % 4)
+    head = base64_head(text[:1368], 1024) if text.isascii() else b""
+    if not head:
         raise InvalidRequestError(
-            f"the {kind}'s base64 data is not valid base64; pass the raw base64 text (no 'data:' prefix "
-            "needed) or a URL"
-        ) from None
-    return data
+            f"{_a(kind)} block's base64 data is not valid base64; pass the raw base64 text (no 'data:' "
+            "prefix needed), the bytes, or a URL"
+        )
+    return text, head
+
+
+def _encoded_once(raw: bytes) -> tuple[str, bytes]:
+    """(base64 text, the first bytes of the media) for bytes that are either the media itself or
+    its base64 text already (LlamaIndex keeps block bytes base64-encoded; so may a user): text
+    whose decoded start is a known format is taken as the base64 it is, not encoded again."""
+    if raw.isascii() and sniff_mime_type(raw) is None:
+        text = "".join(raw.decode("ascii").split())
+        text += "=" * (-len(text) % 4)
+        head = base64_head(text[:1368], 1024)
+        if sniff_mime_type(head) is not None:
+            return text, head
+    return base64.b64encode(raw).decode("ascii"), raw[:1024]
+
+
+def _mime_for(kind: MediaKind | None, declared: str | None, head: bytes, filename: str | None) -> str | None:
+    """The MIME type to send: what the first bytes say when they say it; a label of the same
+    kind that disagrees is corrected, one of another kind refused."""
+    given = canonical_mime(declared)
+    sniffed = sniff_mime_type(head) if head else None
+    if unconfirmed_label(given, sniffed):
+        assert given is not None
+        raise InvalidRequestError(
+            f"{_a(kind)} block says {given}, but its bytes are not {describe_mime(given)}; "
+            "check the data (or its mime_type)"
+        )
+    if sniffed is not None and given is not None and not same_media_type(given, sniffed):
+        if media_kind_of(given) != media_kind_of(sniffed) or kind not in (None, media_kind_of(sniffed), "file"):
+            raise InvalidRequestError(
+                f"{_a(kind)} block says {given}, but its bytes are {describe_mime(sniffed)}; "
+                f"send it as {_a(media_kind_of(sniffed))} block with its own type"
+            )
+        return sniffed  # the same kind, mislabelled ("image/png" on a JPEG): the bytes win
+    return sniffed or given or (mime_type_of_name(filename) if filename else None)
+
+
+def _a(kind: MediaKind | None) -> str:
+    name = kind or "file"
+    return f"a{'n' if name[0] in 'aeiou' else ''} {name}"
+
+
+def _check_types(kind: MediaKind | None, **values: object) -> None:
+    """Each of a block's text fields is text or absent: anything else is a mistake in the block
+    (a number as a file name), refused here rather than failing somewhere deeper."""
+    for name, value in values.items():
+        if value is not None and not isinstance(value, str):
+            raise InvalidRequestError(
+                f"{_a(kind)} block's {name} must be text, not {type(value).__name__} ({value!r:.40})"
+            )
 
 
 def media_part(
@@ -188,13 +217,19 @@ def media_part(
     """A canonical image, video or file part from whichever source the framework block had.
 
     `kind` None means "decide from the MIME type" (LlamaIndex documents, generic file blocks).
-    `data` is base64 text, or raw bytes (encoded here). Exactly one source should be given; the
-    first of path, data, url, file_id wins. `detail` (images) is OpenAI's resolution hint.
+    `data` is base64 text, or bytes (the media, encoded here once, or its base64 text). Exactly
+    one source should be given; the first of path, data, url, file_id wins. `detail` (images) is
+    OpenAI's resolution hint.
 
     Example:
         >>> media_part("video", url="https://x.org/clip.mp4")
         VideoPart(url='https://x.org/clip.mp4', data=None, mime_type=None)
     """
+    _check_types(kind, url=url, mime_type=mime_type, file_id=file_id, filename=filename, detail=detail)
+    if data is not None and not isinstance(data, str | bytes | bytearray):
+        raise InvalidRequestError(f"{_a(kind)} block's data must be base64 text or bytes, not {type(data).__name__}")
+    if path is not None and not isinstance(path, str | Path):
+        raise InvalidRequestError(f"{_a(kind)} block's path must be text or a Path, not {type(path).__name__}")
     raw: bytes | None = None
     if path is not None:
         raw = _read(path)
@@ -203,28 +238,27 @@ def media_part(
         raw = bytes(data)
     text: str | None = None
     if raw is not None:
-        mime_type = mime_type or sniff_mime_type(raw, filename)
-        text = base64.b64encode(raw).decode("ascii")
-    elif isinstance(data, str) and data:
-        if data.startswith("data:"):
-            parsed_mime, text = _split_data_url(data)
-            mime_type = mime_type or parsed_mime
-        else:
-            text = _check_base64(kind or "file", data)
-        if mime_type is None:
-            mime_type = sniff_mime_type(base64.b64decode(text[:24] + "=" * (-len(text[:24]) % 4)), filename)
-    elif url:
-        if url.startswith("data:"):
-            mime_type_from_url, text = _split_data_url(url)
-            mime_type = mime_type or mime_type_from_url
-        elif url.startswith("file://"):
+        text, head = _encoded_once(raw)
+        mime_type = _mime_for(kind, mime_type, head, filename)
+    else:
+        inline = data if isinstance(data, str) and data else url if url and url.startswith("data:") else None
+        if inline is not None:
+            if inline.startswith("data:"):
+                parsed_mime, inline = _split_data_url(inline)
+                mime_type = mime_type or parsed_mime
+            text, head = _base64_text(kind, inline)
+            mime_type = _mime_for(kind, mime_type, head, filename)
+        elif url and url.startswith("file://"):
             return media_part(kind, path=url[len("file://") :], mime_type=mime_type, filename=filename, detail=detail)
-    elif not file_id:
-        raise InvalidRequestError(
-            f"a{'n' if (kind or 'file')[0] in 'aeiou' else ''} {kind or 'file'} block has no source; "
-            "give a url, base64 data with mime_type, a local path, or a file_id"
-        )
+        elif not url and not file_id:
+            raise InvalidRequestError(
+                f"{_a(kind)} block has no source; give a url, base64 data with mime_type, a local path, or a file_id"
+            )
     final_kind: MediaKind = kind or media_kind_of(mime_type)
+    if text is not None and kind in ("image", "video") and mime_type and media_kind_of(mime_type) != kind:
+        raise InvalidRequestError(
+            f"{_a(kind)} block holds {describe_mime(mime_type)}; send it as {_a(media_kind_of(mime_type))} block"
+        )
     if final_kind != "file" and text is None and not url:
         raise InvalidRequestError(
             f"{final_kind}s cannot be given by file id (only documents can, on Z.ai and Cloudflare); "

@@ -16,21 +16,30 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+import difflib
+import threading
+import warnings
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from typing import Any
 
 import httpx2
 
 from glm_core.client import DEFAULT_TIMEOUT
+from glm_core.errors import InvalidRequestError
 from glm_core.types import ChatRequest, NamedToolChoice, ToolChoice, ToolSpec
 
 __all__ = [
+    "CALL_OPTIONS",
     "IGNORED_OPTIONS",
     "REQUEST_FIELDS",
     "ToolConverter",
     "apply_options",
+    "near_miss",
+    "option_names",
     "parse_tool_choice",
+    "refuse_near_misses",
     "resolve_timeout",
+    "warn_body_option",
 ]
 
 
@@ -49,10 +58,19 @@ REQUEST_FIELDS = (
     "logprobs",
     "top_logprobs",
     "n",
+    "stream_usage",
 )
 # Options the frameworks pass down for their own use (streaming switches, tracing); never sent.
-IGNORED_OPTIONS = frozenset({"stream", "stream_usage", "ls_structured_output_format", "structured_output_format"})
+IGNORED_OPTIONS = frozenset({"stream", "ls_structured_output_format", "structured_output_format"})
 _SIMPLE = frozenset({"auto", "none", "required"})
+# Every option name `apply_options` gives a meaning to.
+CALL_OPTIONS = frozenset(
+    {*REQUEST_FIELDS, *IGNORED_OPTIONS, "model", "stop", "tools", "tool_choice", "extra_headers", "extra_body"}
+)
+# How alike a name must be to a known one to count as its misspelling (difflib's ratio):
+# "temprature" / "temperature" is 0.95, "max_token" / "max_tokens" 0.95; "top_k" / "top_p"
+# (both real sampling options) is 0.8 and must not count.
+_NEAR_MISS = 0.85
 
 ToolConverter = Callable[[Any], tuple[list[ToolSpec] | None, dict[str, Any] | None]]
 """A framework's tools to (canonical specs, the settings of a built-in web_search tool, if bound)."""
@@ -108,6 +126,67 @@ def parse_tool_choice(value: Any, bound: Sequence[str] | None = None) -> ToolCho
     return value if isinstance(value, NamedToolChoice) else NamedToolChoice(name)
 
 
+def near_miss(name: str, known: Iterable[str]) -> str | None:
+    """The known name `name` is most likely a misspelling of, or None.
+
+    Example:
+        >>> near_miss("temprature", CALL_OPTIONS), near_miss("top_k", CALL_OPTIONS)
+        ('temperature', None)
+    """
+    if len(name) < 3:
+        return None
+    found = difflib.get_close_matches(name, list(known), n=1, cutoff=_NEAR_MISS)
+    return found[0] if found else None
+
+
+def refuse_near_misses(names: Iterable[str], known: Collection[str], owner: str, *, body: bool = True) -> list[str]:
+    """The names in `names` that `known` does not hold; raises `InvalidRequestError` for one that
+    is a misspelling of a known name (it would never do what was meant: `temprature=0.2` leaves
+    the temperature at its default). `body`: the owner can send other names in the request body."""
+    unknown = [name for name in names if name not in known]
+    for name in unknown:
+        meant = near_miss(name, known)
+        if meant is not None:
+            hint = (
+                f" (A field the provider's body takes as it is goes in extra_body={{{name!r}: ...}}.)" if body else ""
+            )
+            raise InvalidRequestError(f"{owner} has no option {name!r}; did you mean {meant!r}?{hint}")
+    return unknown
+
+
+_OPTION_NAMES: dict[type, frozenset[str]] = {}
+
+
+def option_names(cls: type) -> frozenset[str]:
+    """The keyword arguments a pydantic class takes: its fields and their aliases (cached)."""
+    names = _OPTION_NAMES.get(cls)
+    if names is None:
+        fields = getattr(cls, "model_fields", {})
+        aliases = {f.alias for f in fields.values() if f.alias} | {
+            f.validation_alias for f in fields.values() if isinstance(f.validation_alias, str)
+        }
+        names = _OPTION_NAMES[cls] = frozenset(fields) | frozenset(aliases)
+    return names
+
+
+_warned_lock = threading.Lock()
+_warned: set[str] = set()
+
+
+def warn_body_option(name: str) -> None:
+    """Warn, once per name and process, that option `name` is sent in the request body as given."""
+    with _warned_lock:
+        if name in _warned:
+            return
+        _warned.add(name)
+    warnings.warn(
+        f"{name!r} is not a GLM option: it is sent in the request body as given. Pass it as "
+        f"extra_body={{{name!r}: ...}} to say so (and not see this warning).",
+        UserWarning,
+        stacklevel=4,
+    )
+
+
 def apply_options(request: ChatRequest, options: Mapping[str, Any], tools: ToolConverter | None = None) -> None:
     """Put call options onto `request`; options that are no request field go into the JSON body.
 
@@ -120,7 +199,9 @@ def apply_options(request: ChatRequest, options: Mapping[str, Any], tools: ToolC
     | `tool_choice`                         | `parse_tool_choice(value)`                          |
     | `extra_headers`                       | `request.extra_headers`                             |
     | a name in `IGNORED_OPTIONS`           | dropped                                             |
-    | `extra_body`, anything else           | merged into `request.extra_body`                    |
+    | `extra_body`                          | merged into `request.extra_body`                    |
+    | a misspelling of one of these         | `InvalidRequestError` ("did you mean ...?")         |
+    | anything else                         | merged into `request.extra_body`, with a warning    |
 
     (*) the framework's converter; a bound built-in web_search tool also turns `web_search` on.
     The extra_body rule: the request's body first, then the loose options, then `extra_body`
@@ -157,6 +238,8 @@ def apply_options(request: ChatRequest, options: Mapping[str, Any], tools: ToolC
         elif key == "extra_body":
             extra_body = value
         elif key not in IGNORED_OPTIONS:
+            refuse_near_misses((key,), CALL_OPTIONS, "a GLM call")
+            warn_body_option(key)
             if loose is None:
                 loose = {}
             loose[key] = value

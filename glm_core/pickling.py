@@ -47,7 +47,7 @@ def client_reduce(client: _ClientBase) -> tuple[Any, ...]:
     kept, dropped = public_headers(endpoint.default_headers)
     dropped = sorted({*dropped, *getattr(client, "_dropped_headers", ())})
     settings = {
-        "base_url": endpoint.base_url,
+        "base_url": endpoint.base_url + endpoint.query,
         "timeout": client.timeout,
         "stream_idle_timeout": client.stream_idle_timeout,
         "retry_policy": client.retry_policy,

@@ -32,6 +32,7 @@ __all__ = [
     "ReasoningField",
     "ThinkingSwitch",
     "ToolChoiceValue",
+    "ToolResultMedia",
     "WebSearchStyle",
 ]
 
@@ -45,6 +46,7 @@ EffortField = Literal["reasoning_effort", "reasoning.effort", "chat_template_kwa
 MediaPartKind = Literal["image", "video", "file"]
 InlineImage = Literal["data_uri", "bare_base64"]
 FileUrlField = Literal["file_url", "file_data", "none"]
+ToolResultMedia = Literal["tool_message", "user_message"]
 
 _DOTTED_VERSION = re.compile(r"^glm-(\d+)\.(\d+)")
 
@@ -76,16 +78,20 @@ class NamingRule:
 
 @dataclass(frozen=True, slots=True)
 class MediaRules:
-    """What a provider documents about images, videos and documents (formats by extension, sizes)."""
+    """The images, videos and documents a provider takes: formats by extension ("jpg", "mp4",
+    "pdf"), sizes and counts. Every inline part is also checked against its own bytes
+    (`glm_core.media_data`), so a format here is the format the bytes really are."""
 
     image_formats: frozenset[str]
     video_formats: frozenset[str]
     file_formats: frozenset[str]
-    max_image_bytes: int
-    max_video_bytes: int
-    max_file_bytes: int
-    max_files: int
-    file_alone: bool
+    max_image_bytes: int | None = None
+    """Per inline image; None: not documented, not checked (the provider's answer decides)."""
+    max_video_bytes: int | None = None
+    max_file_bytes: int | None = None
+    max_files: int | None = None
+    """Documents per request; None: not documented."""
+    file_alone: bool = False
     """A document cannot share a request with images or videos."""
 
 
@@ -237,11 +243,20 @@ class ProviderProfile:
     file_ids: bool = False
     """Whether provider file ids are accepted. True on the Z.ai family and the Cloudflare pair."""
     media_rules: MediaRules | None = None
-    """Documented format/size rules (None: not documented, not checked). ZAI_MEDIA_RULES on the
-    Z.ai family."""
+    """The formats (and, where documented, sizes) of images, videos and documents the provider
+    takes, checked before sending; None: nothing is checked. ZAI_MEDIA_RULES on the Z.ai family
+    and EmpirioLabs, OPENROUTER_MEDIA_RULES, SELF_HOSTED_MEDIA_RULES (vllm, sglang),
+    OPENAI_STYLE_MEDIA_RULES (Cloudflare, AI/ML API): docs/providers-facts.md, "Vision"."""
     image_detail: bool = False
     """Whether image parts may carry OpenAI's `detail` hint. True on the Cloudflare pair,
     openrouter, vllm, sglang."""
+    tool_result_media: ToolResultMedia = "user_message"
+    """Where images, videos and documents a tool returned go: content parts of the tool message
+    ("tool_message"), or a user message right after the tool results of that turn, naming the call
+    each belongs to ("user_message", the default: every provider today). OpenAI's schema, which
+    the OpenAI-style servers follow, takes text parts only in a tool message; Z.ai's has a string
+    there and no tool role in its vision schema; vLLM refuses image parts in tool messages (vLLM
+    #43203). Sources and what is uncertain: docs/providers-facts.md, "Vision"."""
     vision_schema: bool = False
     """Whether vision models have their own, narrower request schema (function tools only, no
     response_format): then web_search and, where the catalogue row says json_mode=False, JSON mode

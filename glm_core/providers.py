@@ -27,7 +27,17 @@ from glm_core.services import (
     openai_style_embeddings,
 )
 
-__all__ = ["PROVIDERS", "ZAI_MEDIA_RULES", "MediaRules", "NamingRule", "ProviderProfile", "get_provider"]
+__all__ = [
+    "OPENAI_STYLE_MEDIA_RULES",
+    "OPENROUTER_MEDIA_RULES",
+    "PROVIDERS",
+    "SELF_HOSTED_MEDIA_RULES",
+    "ZAI_MEDIA_RULES",
+    "MediaRules",
+    "NamingRule",
+    "ProviderProfile",
+    "get_provider",
+]
 
 _MB = 1024 * 1024
 # Z.ai's vision content items: jpg/png/jpeg under 5 MB; mp4/mkv/mov up to 200 MB; pdf/txt/word/
@@ -41,6 +51,27 @@ ZAI_MEDIA_RULES = MediaRules(
     max_file_bytes=50 * _MB,
     max_files=50,
     file_alone=True,
+)
+# OpenRouter's multimodal pages: images png/jpeg/webp/gif; videos mp4/mpeg/mov/webm; PDFs.
+OPENROUTER_MEDIA_RULES = MediaRules(
+    image_formats=frozenset({"jpg", "jpeg", "png", "webp", "gif"}),
+    video_formats=frozenset({"mp4", "mpeg", "mov", "webm"}),
+    file_formats=frozenset({"pdf"}),
+)
+# vLLM / SGLang decode images with Pillow and videos with OpenCV / decord: no list is published;
+# these are the formats both decode out of the box (not SVG, not HEIC without a plugin).
+SELF_HOSTED_MEDIA_RULES = MediaRules(
+    image_formats=frozenset({"jpg", "jpeg", "png", "webp", "gif", "bmp", "tiff"}),
+    video_formats=frozenset({"mp4", "webm", "mkv", "mov", "avi"}),
+    file_formats=frozenset(),
+)
+# Cloudflare's GLM schemas and AI/ML API's take OpenAI-style image_url parts and name no formats:
+# the OpenAI set (png, jpeg, webp, non-animated gif), mp4/webm/mov videos, PDF and text documents
+# (an uncertain choice, docs/providers-facts.md).
+OPENAI_STYLE_MEDIA_RULES = MediaRules(
+    image_formats=frozenset({"jpg", "jpeg", "png", "webp", "gif"}),
+    video_formats=frozenset({"mp4", "webm", "mov"}),
+    file_formats=frozenset({"pdf", "txt"}),
 )
 
 _ZAI = ProviderProfile(
@@ -97,6 +128,7 @@ _CLOUDFLARE = ProviderProfile(
     error_codes=CLOUDFLARE_CODES,
     # text, image_url, video_url, input_audio, file {file_data, file_id, filename}, on /run and /v1.
     media_parts=frozenset({"image", "video", "file"}),
+    media_rules=OPENAI_STYLE_MEDIA_RULES,
     file_ids=True,
     image_detail=True,
     embeddings=CF_EMBEDDINGS,
@@ -118,6 +150,7 @@ _SELF_HOSTED = ProviderProfile(
     max_n=None,
     max_stop=None,
     image_detail=True,
+    media_rules=SELF_HOSTED_MEDIA_RULES,
     # vLLM #38488: newer vLLM reads only `reasoning` on input and drops `reasoning_content`.
     reasoning_input_field="reasoning",
     embeddings=openai_style_embeddings(base64=True),
@@ -164,8 +197,10 @@ PROVIDERS: dict[str, ProviderProfile] = {
         supports_preserve_thinking=False,
         web_search="flat_params",
         tool_stream_param=True,
-        # Its glm-4-6v-flash lists vision, video_understanding, document_understanding.
+        # Its glm-4-6v-flash lists vision, video_understanding, document_understanding; it serves
+        # Z.ai's models and names no formats of its own: Z.ai's (an uncertain choice).
         media_parts=frozenset({"image", "video", "file"}),
+        media_rules=ZAI_MEDIA_RULES,
     ),
     "cloudflare": _CLOUDFLARE,
     "cloudflare_openai": replace(
@@ -204,6 +239,7 @@ PROVIDERS: dict[str, ProviderProfile] = {
         error_codes=AIMLAPI_CODES,
         # The z-ai/ vision ids take OpenRouter-style image_url parts; video and files undocumented.
         media_parts=frozenset({"image"}),
+        media_rules=OPENAI_STYLE_MEDIA_RULES,
     ),
     "openrouter": ProviderProfile(
         id="openrouter",
@@ -217,6 +253,7 @@ PROVIDERS: dict[str, ProviderProfile] = {
         # OpenAI content parts; glm-flash-latest "accepts text, images and video"; PDFs go as `file`
         # parts, whose file_data takes a URL or a data: URL.
         media_parts=frozenset({"image", "video", "file"}),
+        media_rules=OPENROUTER_MEDIA_RULES,
         file_url="file_data",
         image_detail=True,
         max_stop=None,

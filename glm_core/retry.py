@@ -36,14 +36,17 @@ MAX_RETRY_AFTER_SECONDS = 60.0
 
 
 def parse_retry_after(headers: Mapping[str, str]) -> float | None:
-    """Seconds the server asked us to wait, from `retry-after-ms` or `retry-after` (seconds or date)."""
+    """Seconds the server asked us to wait, from `retry-after-ms` or `retry-after` (seconds or date).
+
+    None when neither says anything usable: a wait of 0 or less, or a date already past, would
+    retry at once (three attempts in milliseconds); the normal backoff applies instead."""
     value = headers.get("retry-after-ms")
     if value:
         try:
             seconds = float(value) / 1000
         except ValueError:
             seconds = math.nan
-        if math.isfinite(seconds) and seconds >= 0:
+        if math.isfinite(seconds) and seconds > 0:
             return seconds
     value = headers.get("retry-after")
     if not value:
@@ -55,9 +58,9 @@ def parse_retry_after(headers: Mapping[str, str]) -> float | None:
         if parsed is None:
             return None
         seconds = email.utils.mktime_tz(parsed) - time.time()
-    if not math.isfinite(seconds):
+    if not math.isfinite(seconds) or seconds <= 0:
         return None
-    return max(seconds, 0.0)
+    return seconds
 
 
 @dataclass(slots=True)

@@ -32,6 +32,7 @@ import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from glm_core.dialects import fields
 from glm_core.errors import InvalidRequestError, ResponseDecodeError
 from glm_core.models import ModelProfile
 from glm_core.providers import PROVIDERS, ProviderProfile
@@ -108,7 +109,8 @@ def estimate_message_tokens(message: Message) -> int:
             total += _PER_CALL + _json_tokens(call.name + call.arguments)
         return total
     if isinstance(message, ToolMessage):
-        return _PER_MESSAGE + _PER_RESULT + estimate_text_tokens(message.content)
+        media = _PER_IMAGE * sum(isinstance(p, ImagePart) for p in message.media)
+        return _PER_MESSAGE + _PER_RESULT + estimate_text_tokens(message.content) + media
     raise TypeError(f"not a glm_core message: {message!r}")
 
 
@@ -161,7 +163,7 @@ def tokenizer_body(endpoint: Endpoint, request: ChatRequest) -> tuple[str, bytes
     if tools:
         body["tools"] = tools
     content = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
-    return endpoint.base_url + provider.tokenizer_path, content, prepared.headers
+    return endpoint.url(provider.tokenizer_path), content, prepared.headers
 
 
 def _tokenizer_model(model: str, facts: ModelProfile, provider: ProviderProfile) -> str:
@@ -199,10 +201,15 @@ def _tokenizer_message(message: dict[str, Any], reasoning_field: str, *, keep: b
 
 
 def tokenizer_count(provider: ProviderProfile, data: Any) -> int:
-    """`usage.prompt_tokens` of a tokenizer answer."""
+    """`usage.prompt_tokens` of a tokenizer answer: a count (a non-negative integer; a boolean,
+    a fraction, text or null is a `ResponseDecodeError`)."""
     usage = data.get("usage") if isinstance(data, dict) else None
-    count = usage.get("prompt_tokens") if isinstance(usage, dict) else None
-    if not isinstance(count, int):
+    value = usage.get("prompt_tokens") if isinstance(usage, dict) else None
+    try:
+        count = fields.count(value, "usage.prompt_tokens")
+    except fields.MalformedField as exc:
+        raise ResponseDecodeError(f"{provider.name}'s tokenizer answered with {exc}", provider=provider.id) from None
+    if count is None:
         raise ResponseDecodeError(
             f"{provider.name}'s tokenizer answered without usage.prompt_tokens: {data!r:.200}", provider=provider.id
         )

@@ -119,10 +119,16 @@ class AssistantMessage:
 
 @dataclass(slots=True)
 class ToolMessage:
+    """A tool's result. `content` is its text; `media` the images, videos or documents it returned
+    (a screenshot tool), which reach the model as media: in the tool message where the provider
+    takes them there, else in a user message right after the results
+    (`ProviderProfile.tool_result_media`). Never as base64 in the text, never dropped."""
+
     content: str
     tool_call_id: str
     name: str | None = None
     is_error: bool = False
+    media: list[ContentPart] = field(default_factory=list)
 
 
 Message: TypeAlias = SystemMessage | UserMessage | AssistantMessage | ToolMessage
@@ -184,6 +190,9 @@ class ChatRequest:
     logprobs: bool | None = None
     top_logprobs: int | None = None
     n: int | None = None
+    # Streamed: whether to ask for the usage event where a provider sends it only when asked
+    # (`stream_options.include_usage`); False asks nothing. Where it always comes, it still does.
+    stream_usage: bool | None = None
 
 
 @dataclass(slots=True)

@@ -26,7 +26,8 @@ Example:
 from __future__ import annotations
 
 from glm_core.errors import InvalidRequestError
-from glm_core.media import decoded_size, extension_of, mime_type_of_name
+from glm_core.media import extension_of, mime_type_of_name
+from glm_core.media_data import inline_media_problem
 from glm_core.models import CATALOGUE, ModelProfile
 from glm_core.providers import PROVIDERS, MediaRules, ProviderProfile
 from glm_core.types import (
@@ -98,12 +99,17 @@ def check_vision(request: ChatRequest, provider: ProviderProfile, model: ModelPr
     counts = {"image": 0, "video": 0, "file": 0}
     for message in request.messages:
         if isinstance(message, UserMessage) and not isinstance(message.content, str):
-            for part in message.content:
-                kind = _kind(part)
-                if kind is None:
-                    continue
-                _check_part(provider, model, kind, part)
-                counts[kind] += 1
+            parts = message.content
+        elif isinstance(message, ToolMessage) and message.media:
+            parts = message.media  # a tool's images reach the model as images: the same checks
+        else:
+            continue
+        for part in parts:
+            kind = _kind(part)
+            if kind is None:
+                continue
+            _check_part(provider, model, kind, part)
+            counts[kind] += 1
     _check_counts(provider, model, counts)
     _check_tools(request, provider, model)
     _check_vision_schema(request, provider, model)
@@ -138,9 +144,21 @@ def _check_part(provider: ProviderProfile, model: ModelProfile, kind: str, part:
                 f"{provider.name} takes documents as inline data only, not by URL; download it and pass the "
                 "bytes (base64 with mime_type) or a local path",
             )
+    size = _check_inline_data(provider, kind, part)
     rules = provider.media_rules
     if rules is not None:
-        _check_format(provider, rules, kind, part)
+        _check_format(provider, rules, kind, part, size)
+
+
+def _check_inline_data(provider: ProviderProfile, kind: str, part: ImagePart | VideoPart | FilePart) -> int:
+    """The decoded size of an inline part, its base64 decoded whole and its bytes checked against
+    its type (glm_core.media_data); 0 for a part given by URL or id."""
+    if part.data is None:
+        return 0
+    problem, size = inline_media_problem(kind, part.data, part.mime_type)
+    if problem is not None:
+        raise _fail(provider, problem)
+    return size
 
 
 def _inputs(model: ModelProfile) -> str:
@@ -152,30 +170,38 @@ def _kinds(provider: ProviderProfile) -> str:
 
 
 def _check_format(
-    provider: ProviderProfile, rules: MediaRules, kind: str, part: ImagePart | VideoPart | FilePart
+    provider: ProviderProfile, rules: MediaRules, kind: str, part: ImagePart | VideoPart | FilePart, size: int
 ) -> None:
     name = part.filename if isinstance(part, FilePart) else None
     fmt: str | None = None
     if part.data is not None or part.mime_type is not None:
         fmt = extension_of(part.mime_type, name)
+        if fmt is None and part.mime_type:
+            fmt = part.mime_type.split(";", 1)[0].split("/")[-1].strip().lower()  # a type no table knows
     elif part.url is not None and kind != "file":
         # By URL, only an extension that names another image (video) format says something: a CDN
         # link or "render.php?id=7" may well serve a PNG, and then the provider decides.
         guessed = mime_type_of_name(part.url)
         if guessed is not None and guessed.startswith(f"{kind}/"):
             fmt = extension_of(guessed, part.url)
-    if fmt is not None:
-        allowed = {"image": rules.image_formats, "video": rules.video_formats, "file": rules.file_formats}[kind]
-        if fmt not in allowed:
-            raise _fail(
-                provider,
-                f"{provider.name} does not take {fmt} {_PLURAL[kind]}; supported formats: "
-                f"{', '.join(sorted(allowed))}. Convert it first",
-            )
+    allowed = {"image": rules.image_formats, "video": rules.video_formats, "file": rules.file_formats}[kind]
+    accepted = ", ".join(sorted(allowed)) if allowed else "none"
+    if fmt is not None and fmt not in allowed:
+        raise _fail(
+            provider,
+            f"{provider.name} does not take {fmt} {_PLURAL[kind]}; supported formats: {accepted}. Convert it first",
+        )
+    if fmt is None and part.data is not None:
+        # Inline bytes of no format their first bytes show, and no type given: none of the formats
+        # the provider takes (each of those is recognised), or a type the user must name.
+        raise _fail(
+            provider,
+            f"the {kind}'s type is unknown (no mime_type, and its bytes are no format recognised); "
+            f"{provider.name} takes {accepted}: pass mime_type=... if it is one of them",
+        )
     if part.data is not None:
         limit = {"image": rules.max_image_bytes, "video": rules.max_video_bytes, "file": rules.max_file_bytes}[kind]
-        size = decoded_size(part.data)
-        if size > limit:
+        if limit is not None and size > limit:
             raise _fail(
                 provider,
                 f"a{'n' if kind == 'image' else ''} {kind} of {size / 1048576:.1f} MB is over {provider.name}'s "
@@ -194,7 +220,7 @@ def _check_counts(provider: ProviderProfile, model: ModelProfile, counts: dict[s
     rules = provider.media_rules
     if rules is None:
         return
-    if counts["file"] > rules.max_files:
+    if rules.max_files is not None and counts["file"] > rules.max_files:
         raise _fail(provider, f"{counts['file']} files in one request; {provider.name} takes at most {rules.max_files}")
     if rules.file_alone and counts["file"] and (counts["image"] or counts["video"]):
         raise _fail(

@@ -14,10 +14,11 @@ from langchain_core.utils.utils import _build_model_kwargs, get_pydantic_field_n
 from pydantic import ConfigDict, Field, PrivateAttr, SecretStr, field_serializer, field_validator, model_validator
 
 from glm_core.client import DEFAULT_STREAM_IDLE_TIMEOUT, AsyncGLMClient, GLMClient
+from glm_core.construction_errors import RedactedConstructionErrors
 from glm_core.models import EffortLevel, with_facts
 from glm_core.models import ModelProfile as GLMModelFacts
 from glm_core.models import model_profile as catalogue_facts
-from glm_core.options import resolve_timeout
+from glm_core.options import refuse_near_misses, resolve_timeout
 from glm_core.pickling import public_model_state
 from glm_core.providers import ProviderProfile, get_provider
 from glm_core.redaction import redact_headers, redact_options
@@ -43,7 +44,7 @@ register()
 _OTHER_NAMES = {"model_name": "model", "request_timeout": "timeout", "stop_sequences": "stop"}
 
 
-class ChatGLM(ChatCalls, BaseChatModel):
+class ChatGLM(RedactedConstructionErrors, ChatCalls, BaseChatModel):
     """Z.ai's GLM models (GLM-4.7, GLM-4.7-Flash, ...) on Z.ai, BigModel, Cloudflare and more.
 
     One class for every provider that serves GLM: `provider=` picks the wire protocol, URL, key
@@ -114,7 +115,7 @@ class ChatGLM(ChatCalls, BaseChatModel):
     streaming: bool = False
     """Use the streaming API for `invoke` too."""
     stream_usage: bool = True
-    """Put token usage on the last streamed chunk."""
+    """Put token usage on the last streamed chunk; False does not ask the provider for it either."""
     default_headers: dict[str, str] | None = None
     """Headers sent with every request."""
     extra_body: dict[str, Any] | None = None
@@ -174,6 +175,9 @@ class ChatGLM(ChatCalls, BaseChatModel):
                     values = {**values, name: values[other]}
                     del values[other]
             names = _field_names(cls)
+            # A misspelled option is refused (it would never do what was meant); other unknown
+            # names are body fields, moved to model_kwargs with LangChain's warning.
+            refuse_near_misses(values, names, "ChatGLM")
             if any(key not in names for key in values) or values.get("model_kwargs"):
                 values = _build_model_kwargs(dict(values), names)
         return values
@@ -316,6 +320,7 @@ class ChatGLM(ChatCalls, BaseChatModel):
             logprobs=self.logprobs,
             top_logprobs=self.top_logprobs,
             n=self.n,
+            stream_usage=self.stream_usage,
         )
         if kwargs:
             apply_call_kwargs(request, kwargs)

@@ -7,9 +7,12 @@ from __future__ import annotations
 from typing import Any
 
 import httpx2
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SecretStr, field_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SecretStr, field_validator, model_validator
 
 from glm_core.client_settings import ClientSettings, state_without_secrets
+from glm_core.construction_errors import RedactedConstructionErrors
+from glm_core.errors import InvalidRequestError
+from glm_core.options import option_names, refuse_near_misses
 from glm_core.retry import DEFAULT_MAX_RETRIES
 
 __all__ = ["GLMConnection"]
@@ -18,7 +21,7 @@ __all__ = ["GLMConnection"]
 _UNPICKLED_FIELDS = ("api_key", "http_client", "http_async_client", "default_headers")
 
 
-class GLMConnection(BaseModel):
+class GLMConnection(RedactedConstructionErrors, BaseModel):
     """Where and how to reach the provider, as `ChatGLM` takes it."""
 
     model_config = ConfigDict(populate_by_name=True, arbitrary_types_allowed=True, protected_namespaces=())
@@ -34,6 +37,18 @@ class GLMConnection(BaseModel):
     http_async_client: httpx2.AsyncClient | None = Field(default=None, exclude=True)
 
     _settings: ClientSettings = PrivateAttr()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _glm_known_options(cls, values: Any) -> Any:
+        """An option the class does not take is refused: there is nowhere it could go."""
+        if isinstance(values, dict):
+            unknown = refuse_near_misses(values, option_names(cls), cls.__name__, body=False)
+            if unknown:
+                raise InvalidRequestError(
+                    f"{cls.__name__} takes no option {unknown[0]!r}; see help({cls.__name__}) for the ones it takes"
+                )
+        return values
 
     @field_validator("api_key", mode="after")
     @classmethod

@@ -55,13 +55,17 @@ class GLMEmbeddings(GLMConnection, Embeddings):
     @model_validator(mode="after")
     def _glm_check(self) -> GLMEmbeddings:
         # Unknown provider, missing key, a model without a default or refused dimensions: now, not at the first call.
-        plan_embeddings(get_provider(self.provider), EmbeddingRequest([], self.model, self.dimensions))
+        plan_embeddings(
+            get_provider(self.provider),
+            EmbeddingRequest([], self.model, self.dimensions, max_concurrency=self.max_concurrency),
+        )
         self._connect()
         return self
 
     def _request(self, texts: list[str]) -> EmbeddingRequest:
+        # As given: the core refuses one string (list("hello") would embed five letters).
         return EmbeddingRequest(
-            list(texts), self.model, self.dimensions, truncate=self.truncate, max_concurrency=self.max_concurrency
+            texts, self.model, self.dimensions, truncate=self.truncate, max_concurrency=self.max_concurrency
         )
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:

@@ -39,6 +39,7 @@ from glm_core.types import (
     Usage,
     UserMessage,
 )
+from langchain_glm.errors import GLMInvalidRequestError
 
 __all__ = [
     "MODEL_PROVIDER",
@@ -59,8 +60,9 @@ MODEL_PROVIDER = "zai"
 _REASONING_BLOCKS = {"reasoning": "reasoning", "thinking": "thinking"}
 
 
-def _fail(message: BaseMessage, problem: str) -> ValueError:
-    return ValueError(f"cannot send {type(message).__name__} to GLM: {problem}")
+def _fail(message: BaseMessage, problem: str) -> GLMInvalidRequestError:
+    # A ValueError (as before) that is also glm_core's and LangChain's invalid-request error.
+    return GLMInvalidRequestError(f"cannot send {type(message).__name__} to GLM: {problem}")
 
 
 # ---------------------------------------------------------------------------- outgoing
@@ -92,7 +94,7 @@ def _media(message: BaseMessage, block: dict[str, Any], kind_name: str) -> Conte
             inner = block.get(kind_name)
             url = inner.get("url") if isinstance(inner, dict) else inner
             if not isinstance(url, str) or not url:
-                raise _fail(message, f"{kind_name} block without a url: {sorted(block)}")
+                raise InvalidRequestError(f"{kind_name} block without a url: {sorted(block)}")
             detail = inner.get("detail") if isinstance(inner, dict) and kind_name == "image_url" else None
             return media_part(_OPENAI_PARTS[kind_name], url=url, detail=detail)
         if kind_name == "file" and isinstance(block.get("file"), dict):  # OpenAI chat-completions file part
@@ -195,14 +197,33 @@ def _assistant(message: BaseMessage) -> AssistantMessage:
     )
 
 
+def _tool_content(message: BaseMessage, content: list[Any]) -> tuple[str, list[ContentPart]]:
+    """(text, media) of a tool result given as blocks: text blocks are the text, image / video /
+    file blocks (any shape `_user` takes) are media the model receives as media, and any other
+    block (structured data) is kept as JSON text."""
+    texts: list[str] = []
+    media: list[ContentPart] = []
+    data: list[Any] = []
+    for block in content:
+        kind = block.get("type") if isinstance(block, dict) else None
+        if isinstance(block, str):
+            texts.append(block)
+        elif kind == "text":
+            texts.append(str(block.get("text", "")))
+        elif isinstance(kind, str) and (kind in _OPENAI_PARTS or kind in _V1_PARTS):
+            media.append(_media(message, block, kind))
+        else:
+            data.append(block)
+    if data:
+        texts.append(json.dumps(data, ensure_ascii=False, default=str))
+    return "\n".join(texts), media
+
+
 def _tool(message: BaseMessage) -> ToolMessage:
     content = message.content
+    media: list[ContentPart] = []
     if not isinstance(content, str):
-        if all(isinstance(b, str) or (isinstance(b, dict) and b.get("type") == "text") for b in content):
-            content = _text_of_blocks(message, content, "tool")
-        else:
-            # Structured tool output (images, JSON blocks): keep it all, as JSON text.
-            content = json.dumps(content, ensure_ascii=False, default=str)
+        content, media = _tool_content(message, content)
     tool_call_id = getattr(message, "tool_call_id", None)
     if not tool_call_id:
         raise _fail(message, "a tool message needs tool_call_id, the id of the call it answers")
@@ -211,6 +232,7 @@ def _tool(message: BaseMessage) -> ToolMessage:
         tool_call_id=tool_call_id,
         name=message.name,
         is_error=getattr(message, "status", "success") == "error",
+        media=media,
     )
 
 

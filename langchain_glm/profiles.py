@@ -50,6 +50,9 @@ def model_profile_for(model: str, provider: ProviderProfile, facts: ModelFacts |
         # named tool; on the Z.ai family they are asked for and checked instead.
         tool_choice=facts.tool_calling and "required" in provider.tool_choices,
         tool_call_streaming=facts.tool_calling,
+        # A tool's images and documents reach the model as media (glm_core: tool_result_media).
+        image_tool_message=facts.tool_calling and "image" in inputs,
+        pdf_tool_message=facts.tool_calling and "file" in inputs,
         structured_output="json_schema" in provider.response_formats and facts.json_mode,
         temperature=provider.temperature_range is not None,
         attachment=False,

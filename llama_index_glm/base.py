@@ -17,6 +17,7 @@ Example:
 from __future__ import annotations
 
 import functools
+import warnings
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -31,13 +32,22 @@ from llama_index.core.base.llms.types import (
     LLMMetadata,
     MessageRole,
 )
-from llama_index.core.bridge.pydantic import BaseModel, Field, PrivateAttr, SecretStr, field_serializer, field_validator
+from llama_index.core.bridge.pydantic import (
+    BaseModel,
+    Field,
+    PrivateAttr,
+    SecretStr,
+    field_serializer,
+    field_validator,
+    model_validator,
+)
 from llama_index.core.llms.callbacks import llm_chat_callback, llm_completion_callback
 from llama_index.core.llms.function_calling import FunctionCallingLLM
 
 from glm_core.client import DEFAULT_STREAM_IDLE_TIMEOUT, DEFAULT_TIMEOUT, AsyncGLMClient, GLMClient
+from glm_core.construction_errors import RedactedConstructionErrors
 from glm_core.models import EffortLevel, ModelProfile
-from glm_core.options import resolve_timeout
+from glm_core.options import option_names, refuse_near_misses, resolve_timeout
 from glm_core.pickling import public_model_state
 from glm_core.redaction import hide_header_values, redact_headers
 from glm_core.retry import DEFAULT_MAX_RETRIES
@@ -108,7 +118,7 @@ def _hidden_headers_async(method: Callable[..., Any]) -> Callable[..., Any]:
     return call
 
 
-class GLM(ToolCalling, StructuredCalls, FunctionCallingLLM):
+class GLM(RedactedConstructionErrors, ToolCalling, StructuredCalls, FunctionCallingLLM):
     """GLM-4.7 / GLM-4.7-Flash (and the older GLM-4.6 / 4.5 ids) as a LlamaIndex function-calling LLM.
 
     Works with FunctionAgent, ReActAgent, AgentWorkflow, query engines and structured prediction.
@@ -199,6 +209,26 @@ class GLM(ToolCalling, StructuredCalls, FunctionCallingLLM):
     _aclient: AsyncGLMClient | None = PrivateAttr(default=None)
     _metadata: LLMMetadata | None = PrivateAttr(default=None)
     _payload: dict[str, Any] | None = PrivateAttr(default=None)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _known_options(cls, values: Any) -> Any:
+        """A misspelled option is refused; another unknown name is a body field: moved to
+        `extra_body` with a warning (LangChain's ChatGLM moves it to `model_kwargs` the same way;
+        pydantic alone would drop it without a word)."""
+        if isinstance(values, dict):
+            unknown = refuse_near_misses(values, option_names(cls), "GLM")
+            if unknown:
+                moved = {name: values[name] for name in unknown}
+                warnings.warn(
+                    f"{', '.join(map(repr, unknown))} {'is not an option' if len(unknown) == 1 else 'are not options'}"
+                    " of GLM: moved to extra_body, sent in every request's body. Check it is what you meant.",
+                    UserWarning,
+                    stacklevel=4,
+                )
+                values = {key: value for key, value in values.items() if key not in moved}
+                values["extra_body"] = {**moved, **(values.get("extra_body") or {})}
+        return values
 
     @field_validator("api_key", mode="after")
     @classmethod

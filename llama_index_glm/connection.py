@@ -6,10 +6,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from llama_index.core.bridge.pydantic import BaseModel, Field, PrivateAttr, SecretStr, field_validator
+from llama_index.core.bridge.pydantic import BaseModel, Field, PrivateAttr, SecretStr, field_validator, model_validator
 
 from glm_core.client import DEFAULT_TIMEOUT
 from glm_core.client_settings import ClientSettings, state_without_secrets
+from glm_core.construction_errors import RedactedConstructionErrors
+from glm_core.errors import InvalidRequestError
+from glm_core.options import option_names, refuse_near_misses
 from glm_core.retry import DEFAULT_MAX_RETRIES
 
 __all__ = ["GLMConnection"]
@@ -18,7 +21,7 @@ __all__ = ["GLMConnection"]
 _UNPICKLED_FIELDS = ("api_key", "http_client", "async_http_client", "default_headers")
 
 
-class GLMConnection(BaseModel):
+class GLMConnection(RedactedConstructionErrors, BaseModel):
     """Where and how to reach the provider, as `GLM` takes it."""
 
     provider: str = Field(default="zai", description="Who serves the model (zai, cloudflare, vllm, ...).")
@@ -32,6 +35,18 @@ class GLMConnection(BaseModel):
     async_http_client: Any = Field(default=None, exclude=True, description="Your own httpx2.AsyncClient.")
 
     _settings: ClientSettings = PrivateAttr()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _glm_known_options(cls, values: Any) -> Any:
+        """An option the class does not take is refused: there is nowhere it could go."""
+        if isinstance(values, dict):
+            unknown = refuse_near_misses(values, option_names(cls), cls.__name__, body=False)
+            if unknown:
+                raise InvalidRequestError(
+                    f"{cls.__name__} takes no option {unknown[0]!r}; see help({cls.__name__}) for the ones it takes"
+                )
+        return values
 
     @field_validator("api_key", mode="after")
     @classmethod

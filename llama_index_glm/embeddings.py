@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from llama_index.core.base.embeddings.base import BaseEmbedding
+from llama_index.core.base.embeddings.base import BaseEmbedding, Embedding
 from llama_index.core.bridge.pydantic import Field
 
-from glm_core.embeddings import EmbeddingRequest, plan_embeddings
+from glm_core.embeddings import EmbeddingRequest, plan_embeddings, refuse_one_string
 from glm_core.providers import get_provider
 from llama_index_glm.connection import GLMConnection
 
@@ -54,10 +54,25 @@ class GLMEmbedding(GLMConnection, BaseEmbedding):
         if self.model is None and self.model_name != "unknown":
             self.model = self.model_name  # LlamaIndex's own name for the field
         # Unknown provider, missing key, no default model, refused dimensions: now, not at the first call.
-        plan = plan_embeddings(get_provider(self.provider), EmbeddingRequest([], self.model, self.dimensions))
+        plan = plan_embeddings(
+            get_provider(self.provider),
+            EmbeddingRequest([], self.model, self.dimensions, max_concurrency=self.max_concurrency),
+        )
         if self.model_name == "unknown":
             self.model_name = self.model or plan.wire_model
         self._connect()
+
+    def get_text_embedding_batch(self, texts: list[str], show_progress: bool = False, **kwargs: Any) -> list[Embedding]:
+        """One vector per text, in order (one string is refused: LlamaIndex would batch its letters)."""
+        refuse_one_string(texts, "texts", get_provider(self.provider))
+        return super().get_text_embedding_batch(texts, show_progress, **kwargs)
+
+    async def aget_text_embedding_batch(
+        self, texts: list[str], show_progress: bool = False, **kwargs: Any
+    ) -> list[Embedding]:
+        """The async twin of `get_text_embedding_batch`."""
+        refuse_one_string(texts, "texts", get_provider(self.provider))
+        return await super().aget_text_embedding_batch(texts, show_progress, **kwargs)
 
     def _request(self, texts: list[str]) -> EmbeddingRequest:
         return EmbeddingRequest(

@@ -29,6 +29,7 @@ from llama_index.core.base.llms.types import (
     VideoBlock,
 )
 
+from glm_core.errors import InvalidRequestError
 from glm_core.media import MediaKind, media_part
 from glm_core.types import (
     AssistantMessage,
@@ -78,7 +79,7 @@ def to_glm_message(message: ChatMessage) -> Message:
     if role == "system" or role == "developer":
         return SystemMessage(_text_of(message))
     if role in ("tool", "function"):
-        return _tool_message(message, _text_of(message))
+        return _tool_result(message)
     # assistant, and the aliases other integrations use for it ("model", "chatbot")
     return _assistant_message(message)
 
@@ -87,8 +88,8 @@ def _text_of(message: ChatMessage) -> str:
     return "\n".join(b.text for b in message.blocks if isinstance(b, TextBlock))
 
 
-def _unsupported(block: Any, role: str) -> ValueError:
-    return ValueError(
+def _unsupported(block: Any, role: str) -> InvalidRequestError:
+    return InvalidRequestError(
         f"a {role} message holds a {type(block).__name__}, which GLM chat models cannot take; "
         "send text (and, for vision models, ImageBlock / VideoBlock / DocumentBlock) only"
     )
@@ -132,11 +133,28 @@ def _media_part(block: ImageBlock | VideoBlock | DocumentBlock) -> ContentPart:
     return media_part(kind, url=url, data=data, mime_type=mime, path=path, filename=filename, detail=detail)
 
 
-def _tool_message(message: ChatMessage, text: str) -> ToolMessage:
+def _tool_message(message: ChatMessage, text: str, media: list[ContentPart] | None = None) -> ToolMessage:
     extra = message.additional_kwargs
     call_id = extra.get("tool_call_id") or ""
     name = extra.get("name")
-    return ToolMessage(content=text, tool_call_id=str(call_id), name=name, is_error=bool(extra.get("is_error")))
+    return ToolMessage(
+        content=text, tool_call_id=str(call_id), name=name, is_error=bool(extra.get("is_error")), media=media or []
+    )
+
+
+def _tool_result(message: ChatMessage) -> ToolMessage:
+    """A tool's output (FunctionAgent passes `tool_output.blocks`): its text, and its images,
+    videos and documents as media the model receives as media."""
+    texts: list[str] = []
+    media: list[ContentPart] = []
+    for block in message.blocks:
+        if isinstance(block, TextBlock):
+            texts.append(block.text)
+        elif isinstance(block, ImageBlock | VideoBlock | DocumentBlock):
+            media.append(_media_part(block))
+        elif not isinstance(block, CachePoint | ThinkingBlock):
+            raise _unsupported(block, "tool")
+    return _tool_message(message, "\n".join(texts), media)
 
 
 def _arguments_text(block: ToolCallBlock, raw_by_id: dict[str, str]) -> str:

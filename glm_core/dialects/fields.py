@@ -17,22 +17,30 @@ Example:
 
 from __future__ import annotations
 
+import binascii
 import json
 import math
+import sys
+from array import array
 from typing import Any
 
 __all__ = [
     "DECODE_FAILURES",
     "MalformedField",
     "arguments",
+    "base64_vector",
     "count",
+    "describe",
     "index",
     "items",
     "label",
     "loads",
     "mapping",
     "optional_text",
+    "position",
+    "score",
     "text",
+    "vector",
 ]
 
 
@@ -45,7 +53,8 @@ class MalformedField(ValueError):
 DECODE_FAILURES = (MalformedField, TypeError, ValueError, AttributeError, KeyError, IndexError, RecursionError)
 
 
-def _kind(value: Any) -> str:
+def describe(value: Any) -> str:
+    """What kind of JSON value `value` is, for a message ("a number", "text", "null", ...)."""
     if value is None:
         return "null"
     if isinstance(value, bool):
@@ -62,7 +71,7 @@ def _kind(value: Any) -> str:
 
 
 def _bad(name: str, value: Any, wanted: str) -> MalformedField:
-    return MalformedField(f"{name} is {_kind(value)}, not {wanted}")
+    return MalformedField(f"{name} is {describe(value)}, not {wanted}")
 
 
 def text(value: Any, name: str) -> str:
@@ -120,6 +129,90 @@ def count(value: Any, name: str) -> int | None:
 def index(value: Any, name: str) -> int | None:
     """A tool call's stream index: a count, or None when the server left it out."""
     return count(value, name)
+
+
+def position(value: Any, name: str, size: int) -> int:
+    """A position in a list of `size` items sent with the request (an embedding's or a rerank
+    result's index): a count below `size`; null and booleans are refused."""
+    if value is None:
+        raise _bad(name, value, "a position")
+    result = count(value, name)
+    assert result is not None
+    if result >= size:
+        raise MalformedField(f"{name} is {result}, out of range for {size} item{'' if size == 1 else 's'}")
+    return result
+
+
+def _finite(value: float | int) -> bool:
+    try:
+        return math.isfinite(value)
+    except OverflowError:  # an integer too large for a float
+        return False
+
+
+def score(value: Any, name: str) -> float:
+    """A score: a finite number (an integer is converted); not a boolean, not text."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise _bad(name, value, "a number")
+    if not _finite(value):
+        raise MalformedField(f"{name} is {_shown(value)}, not a finite number")
+    return float(value)
+
+
+def _shown(value: float | int) -> str:
+    return repr(value) if isinstance(value, float) else f"an integer of {len(str(abs(value)))} digits"
+
+
+_NUMBERS = frozenset({float, int})
+
+
+def vector(value: Any, name: str) -> list[float]:
+    """A vector: a list of finite numbers, as floats. Booleans, text, null and nested lists are
+    refused, and so are NaN and the infinities (JSON's `NaN`, `Infinity`, or `1e400`).
+
+    The common case costs two C-level passes: the set of element types, and a sum, which is
+    finite only when every element is (a NaN or an infinity propagates); the element that is wrong
+    is looked for only when one is.
+    """
+    if not isinstance(value, list):
+        raise _bad(name, value, "a list of numbers")
+    kinds = set(map(type, value))
+    if not kinds <= _NUMBERS:
+        at, wrong = next((i, x) for i, x in enumerate(value) if type(x) not in _NUMBERS)
+        raise MalformedField(f"{name} holds {describe(wrong)} at position {at}, not a number")
+    try:
+        finite = math.isfinite(sum(value))
+    except OverflowError:
+        finite = False
+    if not finite:
+        found = next(((i, x) for i, x in enumerate(value) if not _finite(x)), None)
+        if found is not None:  # else finite numbers whose sum overflowed: all good
+            raise MalformedField(f"{name} holds {_shown(found[1])} at position {found[0]}, not a finite number")
+    if int in kinds:
+        return [float(x) for x in value]
+    return value
+
+
+def base64_vector(value: Any, name: str) -> list[float]:
+    """A vector sent as base64 of little-endian float32 (OpenAI's `encoding_format: "base64"`):
+    valid base64 (checked whole, strictly) of a whole number of floats, each finite."""
+    if not isinstance(value, str):
+        raise _bad(name, value, "base64 text")
+    try:
+        raw = binascii.a2b_base64(value, strict_mode=True)
+    except (binascii.Error, ValueError):
+        raise MalformedField(f"{name} is not valid base64") from None
+    if len(raw) % 4:
+        raise MalformedField(f"{name} is {len(raw)} bytes, not a whole number of 4-byte floats")
+    values = array("f")
+    values.frombytes(raw)
+    if sys.byteorder != "little":  # the wire is little-endian float32
+        values.byteswap()
+    if not math.isfinite(sum(values)):
+        at = next((i for i, x in enumerate(values) if not math.isfinite(x)), None)
+        if at is not None:
+            raise MalformedField(f"{name} holds {values[at]!r} at position {at}, not a finite number")
+    return values.tolist()
 
 
 def arguments(value: Any, name: str) -> str:

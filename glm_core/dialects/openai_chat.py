@@ -9,6 +9,7 @@ provider profile; nothing here tests a provider id.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -68,7 +69,7 @@ class OpenAIChatDialect(OpenAIChatDecoding):
     def encode(self, request: ChatRequest, model: ModelProfile, *, stream: bool) -> EncodedRequest:
         provider = self.provider
         wire_model = provider.wire_model(request.model)
-        messages = [self._encode_message(m) for m in request.messages]
+        messages = self._encode_messages(request.messages)
         if provider.first_message_must_be_user:
             _open_with_user_turn(messages)
         body: dict[str, Any] = {"model": wire_model, "messages": messages}
@@ -111,7 +112,7 @@ class OpenAIChatDialect(OpenAIChatDecoding):
 
         if stream:
             body["stream"] = True
-            if provider.stream_usage_needs_option:
+            if provider.stream_usage_needs_option and request.stream_usage is not False:
                 body["stream_options"] = {"include_usage": True}
             if provider.tool_stream_param and model.tool_stream and body.get("tools"):
                 body["tool_stream"] = True
@@ -121,6 +122,14 @@ class OpenAIChatDialect(OpenAIChatDecoding):
 
     def endpoint_path(self, wire_model: str) -> str:
         return self.provider.path
+
+    def _encode_messages(self, messages: list[Message]) -> list[dict[str, Any]]:
+        wire = [self._encode_message(m) for m in messages]
+        if self.provider.tool_result_media == "user_message" and any(
+            isinstance(m, ToolMessage) and m.media for m in messages
+        ):
+            _media_after_tool_results(messages, wire, self._encode_part)
+        return wire
 
     def _encode_message(self, message: Message) -> dict[str, Any]:
         if isinstance(message, UserMessage):
@@ -153,7 +162,14 @@ class OpenAIChatDialect(OpenAIChatDecoding):
             content = message.content
             if message.is_error and not content.lower().startswith("error"):
                 content = f"Error: {content}"
-            return {"role": "tool", "tool_call_id": message.tool_call_id, "content": content}
+            if not message.media:
+                return {"role": "tool", "tool_call_id": message.tool_call_id, "content": content}
+            if self.provider.tool_result_media == "tool_message":
+                parts = [{"type": "text", "text": content}] if content else []
+                parts += [self._encode_part(p) for p in message.media]
+                return {"role": "tool", "tool_call_id": message.tool_call_id, "content": parts}
+            note = f"({_count(message.media)} came with this result: see the next message.)"
+            return {"role": "tool", "tool_call_id": message.tool_call_id, "content": f"{content}\n{note}".lstrip()}
         raise TypeError(f"not a glm_core message: {message!r}")
 
     def _encode_part(self, part: ContentPart) -> dict[str, Any]:
@@ -226,7 +242,8 @@ class OpenAIChatDialect(OpenAIChatDecoding):
 
         Where only "auto" is accepted (the Z.ai family): "none" sends no tools at all, a named
         tool offers only that tool, "required" keeps the tools; in the last two cases a system
-        instruction asks for the call and the answer is checked (returned: what to check).
+        instruction asks for the call. Wherever a call is required or named, sent or asked for,
+        the answer is checked (returned: what to check).
         """
         tools = request.tools or []
         choice = request.tool_choice
@@ -241,6 +258,12 @@ class OpenAIChatDialect(OpenAIChatDecoding):
                     if isinstance(choice, NamedToolChoice)
                     else choice
                 )
+                # Sent, but servers do not all enforce it (vLLM's GLM parsers cannot): the answer
+                # is checked here too; the check is a set lookup.
+                if isinstance(choice, NamedToolChoice):
+                    required = choice.name
+                elif choice == "required":
+                    required = "*"
             elif choice == "none":
                 tools = []
             elif isinstance(choice, NamedToolChoice):
@@ -282,6 +305,40 @@ class OpenAIChatDialect(OpenAIChatDecoding):
             schema = response_format["json_schema"]["schema"]
             body["response_format"] = {"type": "json_object"}
             _add_instruction(messages, json_instruction(schema))
+
+
+def _count(media: list[ContentPart]) -> str:
+    kinds = [
+        ("image" if isinstance(p, ImagePart) else "video" if isinstance(p, VideoPart) else "document") for p in media
+    ]
+    counted = [f"{kinds.count(k)} {k}{'s' if kinds.count(k) > 1 else ''}" for k in ("image", "video", "document")]
+    return " and ".join(c for c in counted if not c.startswith("0 "))
+
+
+def _media_after_tool_results(
+    messages: list[Message], wire: list[dict[str, Any]], encode_part: Callable[[ContentPart], dict[str, Any]]
+) -> None:
+    """Put the media of each run of tool results in one user message right after the run (a user
+    turn between two results of one assistant turn would break the call / result pairing)."""
+    inserted = 0
+    run: list[ToolMessage] = []
+    for position, message in enumerate([*messages, None]):
+        if isinstance(message, ToolMessage):
+            run.append(message)
+            continue
+        if any(m.media for m in run):
+            parts: list[dict[str, Any]] = []
+            for result in run:
+                if result.media:
+                    # The call id ties the media to its result; not the tool's name, which reads
+                    # like a request to call the tool again.
+                    parts.append(
+                        {"type": "text", "text": f"Attached to the result of tool call {result.tool_call_id}:"}
+                    )
+                    parts += [encode_part(p) for p in result.media]
+            wire.insert(position + inserted, {"role": "user", "content": parts})
+            inserted += 1
+        run = []
 
 
 def _encode_tool(tool: ToolSpec) -> dict[str, Any]:

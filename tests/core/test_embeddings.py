@@ -29,9 +29,18 @@ from glm_core import (
 from glm_core.embeddings import estimate_tokens
 from tests.core.helpers import KEY, AsyncFakeSleep, FakeSleep, client_kwargs, no_jitter_policy
 
+# The output size of the models these tests name when no dimensions are asked (the decoder checks it).
+KNOWN_SIZES = {"embedding-3": 2048, "embedding-2": 1024, "@cf/baai/bge-m3": 1024}
+
+
+def heads(vectors: list[list[float]]) -> list[list[float]]:
+    """The first two numbers of each vector: what `EmbedServer` put there."""
+    return [vector[:2] for vector in vectors]
+
 
 class EmbedServer:
-    """Answers OpenAI-style /embeddings: text "t<n>" gets the vector [n, 0.5], data in reverse order."""
+    """Answers OpenAI-style /embeddings: text "t<n>" gets the vector [n, 0.5, 0, ...] (as long as
+    the model's, or the `dimensions` asked), data in reverse order."""
 
     def __init__(self, fail: dict[int, list[httpx2.Response]] | None = None, encoding: str = "float") -> None:
         self.bodies: list[dict[str, Any]] = []
@@ -51,12 +60,15 @@ class EmbedServer:
         if failures:
             return failures.pop(0)
         texts = body.get("input") or body.get("text")
+        size = body.get("dimensions") or KNOWN_SIZES.get(body.get("model", "@cf/baai/bge-m3"), 2)
+        padding = [0.0] * (size - 2)
         if "text" in body:  # Cloudflare native
-            result = {"shape": [len(texts), 2], "data": [self.vector(t) for t in texts], "pooling": "mean"}
+            vectors = [self.vector(t) + padding for t in texts]
+            result = {"shape": [len(texts), size], "data": vectors, "pooling": "mean"}
             return httpx2.Response(200, json={"result": result, "success": True, "errors": [], "messages": []})
         data = []
         for i, text in enumerate(texts):
-            vector: Any = self.vector(text)
+            vector: Any = self.vector(text) + padding
             if body.get("encoding_format") == "base64":
                 vector = base64.b64encode(array("f", vector).tobytes()).decode()
             data.append({"index": i, "object": "embedding", "embedding": vector})
@@ -97,7 +109,7 @@ def test_zai_splits_into_batches_of_64_and_keeps_input_order() -> None:
     server = EmbedServer()
     answer = sync_client("zai", server).embed(EmbeddingRequest(TEXTS, dimensions=256))
     assert sorted(len(b["input"]) for b in server.bodies) == [22, 64, 64]
-    assert answer.vectors == [[float(i), 0.5] for i in range(150)]
+    assert heads(answer.vectors) == [[float(i), 0.5] for i in range(150)]
     assert answer.usage.input_tokens == 150
     assert answer.model == "embedding-3"
     assert server.paths == ["/api/paas/v4/embeddings"] * 3
@@ -133,7 +145,7 @@ async def test_async_batches_are_concurrent_bounded_and_ordered() -> None:
 
     client = AsyncGLMClient("zai", api_key=KEY, http_client=httpx2.AsyncClient(transport=httpx2.MockTransport(handler)))
     answer = await client.embed(EmbeddingRequest([f"t{i}" for i in range(640)], max_concurrency=3))
-    assert answer.vectors == [[float(i), 0.5] for i in range(640)]
+    assert heads(answer.vectors) == [[float(i), 0.5] for i in range(640)]
     assert peak == 3
 
 
@@ -145,7 +157,7 @@ def test_a_failed_batch_is_retried_alone() -> None:
     firsts = [b["input"][0] for b in server.bodies]
     assert sorted(firsts) == ["t0", "t128", "t64", "t64"]
     assert len(sleep.delays) == 1
-    assert answer.vectors[64] == [64.0, 0.5]
+    assert answer.vectors[64][:2] == [64.0, 0.5]
 
 
 async def test_async_a_failed_batch_is_retried_alone() -> None:
@@ -153,7 +165,7 @@ async def test_async_a_failed_batch_is_retried_alone() -> None:
     server = EmbedServer(fail={128: [busy, busy]})
     answer = await async_client("zai", server).embed(EmbeddingRequest(TEXTS))
     assert sorted(b["input"][0] for b in server.bodies) == ["t0", "t128", "t128", "t128", "t64"]
-    assert answer.vectors[149] == [149.0, 0.5]
+    assert answer.vectors[149][:2] == [149.0, 0.5]
 
 
 def test_a_final_error_stops_the_call() -> None:
@@ -225,7 +237,7 @@ def test_cloudflare_native_run_route_and_envelope() -> None:
     assert server.paths[0] == "/client/v4/accounts/acct0123/ai/run/@cf/baai/bge-m3"
     assert sorted(len(b["text"]) for b in server.bodies) == [50, 100]
     assert set(server.bodies[0]) == {"text"}
-    assert answer.vectors[120] == [120.0, 0.5]
+    assert answer.vectors[120][:2] == [120.0, 0.5]
 
 
 def test_cloudflare_success_false_in_a_200_is_an_error_and_retried_when_retryable() -> None:
@@ -234,7 +246,7 @@ def test_cloudflare_success_false_in_a_200_is_an_error_and_retried_when_retryabl
     )
     server = EmbedServer(fail={0: [overloaded]})
     answer = sync_client("cloudflare", server).embed(EmbeddingRequest(["t0"]))
-    assert answer.vectors == [[0.0, 0.5]]
+    assert heads(answer.vectors) == [[0.0, 0.5]]
     assert len(server.bodies) == 2
 
 
@@ -265,7 +277,9 @@ def rerank_server(bodies: list[dict[str, Any]], paths: list[str]) -> Any:
         if "contexts" in body:
             response = [{"id": 2, "score": 0.9}, {"id": 0, "score": 0.1}, {"id": 1, "score": 0.5}]
             return httpx2.Response(200, json={"result": {"response": response}, "success": True, "errors": []})
-        results = [{"index": 1, "relevance_score": 0.2}, {"index": 2, "relevance_score": 0.8}]
+        scores = [0.1, 0.2, 0.8][: len(body["documents"])]
+        best = sorted(range(len(scores)), key=lambda i: -scores[i])[: body.get("top_n")]
+        results = [{"index": i, "relevance_score": scores[i]} for i in reversed(best)]  # the client sorts
         return httpx2.Response(200, json={"results": results, "usage": {"prompt_tokens": 9, "total_tokens": 9}})
 
     return handler
@@ -333,5 +347,5 @@ def test_the_key_is_not_in_a_rerank_error() -> None:
 
 def test_the_repr_of_an_answer_never_lists_the_floats() -> None:
     answer = sync_client("zai", EmbedServer()).embed(EmbeddingRequest(TEXTS))
-    assert repr(answer).startswith("EmbeddingResponse(150 vectors of 2, model='embedding-3'")
+    assert repr(answer).startswith("EmbeddingResponse(150 vectors of 2048, model='embedding-3'")
     assert "0.5" not in repr(answer)

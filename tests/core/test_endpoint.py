@@ -251,3 +251,44 @@ def test_limits_of_a_native_model_id_are_enforced() -> None:
     endpoint = Endpoint("openrouter", api_key=KEY)
     with pytest.raises(InvalidRequestError, match="1 to 98304"):
         endpoint.prepare(ChatRequest("z-ai/glm-4.5", [UserMessage("Hi")], max_tokens=100_000), stream=False)
+
+
+# ------------------------------------------------------------------ a base URL with a query string
+
+
+def test_a_query_string_in_base_url_stays_after_every_path() -> None:
+    import pickle
+
+    from glm_core import EmbeddingRequest, RerankRequest
+
+    seen: list[str] = []
+
+    def answer(request: httpx2.Request) -> httpx2.Response:
+        seen.append(str(request.url))
+        path = request.url.path
+        if path.endswith("/embeddings"):
+            return httpx2.Response(200, json={"data": [{"index": 0, "embedding": [0.5] * 256}]})
+        if path.endswith("/rerank"):
+            return httpx2.Response(200, json={"results": [{"index": 0, "relevance_score": 0.5}]})
+        if path.endswith("/tokenizer"):
+            return httpx2.Response(200, json={"usage": {"prompt_tokens": 7}})
+        if b'"stream":true' in request.content:
+            return sse_response(sse_body({"choices": [{"delta": {"content": "Hi"}, "finish_reason": "stop"}]}))
+        return json_response(OK)
+
+    base = "https://gateway.example.org/v1/?api-version=2026-01-01&team=search#ignored"
+    client = GLMClient(
+        "zai", api_key=KEY, base_url=base, http_client=httpx2.Client(transport=httpx2.MockTransport(answer))
+    )
+    request = ChatRequest("glm-4.6", [UserMessage("Hi")])
+    client.chat(request)
+    with client.stream(request) as stream:
+        stream.get_final_response()
+    client.embed(EmbeddingRequest(["a"], dimensions=256))
+    client.rerank(RerankRequest("q", ["a"]))
+    client.count_tokens(request)
+    query = "?api-version=2026-01-01&team=search"
+    paths = ["chat/completions", "chat/completions", "embeddings", "rerank", "tokenizer"]
+    assert seen == [f"https://gateway.example.org/v1/{path}{query}" for path in paths]
+    assert repr(client) == "GLMClient(provider='zai', base_url='https://gateway.example.org/v1')"
+    assert pickle.loads(pickle.dumps(client)).endpoint.url("/x") == f"https://gateway.example.org/v1/x{query}"

@@ -128,7 +128,10 @@ def test_max_retries_defaults_to_two_and_cannot_be_negative() -> None:
         ({"retry-after-ms": "250", "retry-after": "7"}, 0.25),  # the precise one wins
         ({"retry-after-ms": "soon", "retry-after": "7"}, 7.0),
         ({"retry-after-ms": "-5", "retry-after": "7"}, 7.0),
-        ({"retry-after": "-3"}, 0.0),
+        ({"retry-after": "-3"}, None),
+        ({"retry-after": "0"}, None),
+        ({"retry-after-ms": "0", "retry-after": "2"}, 2.0),
+        ({"retry-after-ms": "0"}, None),
         ({"retry-after": "whenever"}, None),
         ({}, None),
     ],
@@ -141,7 +144,7 @@ def test_parse_retry_after_as_an_http_date(monkeypatch: pytest.MonkeyPatch) -> N
     now = 1_800_000_000.0
     monkeypatch.setattr("glm_core.retry.time.time", lambda: now)
     assert parse_retry_after({"retry-after": email.utils.formatdate(now + 30, usegmt=True)}) == 30.0
-    assert parse_retry_after({"retry-after": email.utils.formatdate(now - 30, usegmt=True)}) == 0.0
+    assert parse_retry_after({"retry-after": email.utils.formatdate(now - 30, usegmt=True)}) is None  # past
 
 
 # ------------------------------------------------------------------ what is retried (chat)
@@ -241,6 +244,23 @@ def test_retry_after_is_honoured_and_capped(mode: str, headers: dict[str, str], 
     outcome = run_chat(mode, "zai", [zai_error(429, "1302", headers), ok()])
     assert outcome.answer is not None
     assert outcome.delays == [delay]
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"retry-after": "0"},
+        {"retry-after": "-5"},
+        {"retry-after-ms": "0"},
+        {"retry-after": "Wed, 21 Oct 2015 07:28:00 GMT"},
+    ],
+    ids=["zero", "negative", "zero-ms", "past-date"],
+)
+def test_a_retry_after_of_no_time_falls_back_to_the_backoff(mode: str, headers: dict[str, str]) -> None:
+    errors = [zai_error(429, "1302", headers), zai_error(429, "1302", headers)]
+    outcome = run_chat(mode, "zai", [*errors, ok()], retry_policy=RetryPolicy(random=lambda: 0.0))
+    assert outcome.answer is not None
+    assert outcome.delays == [0.5, 1.0]  # not [0.0, 0.0]: three attempts in a few milliseconds
 
 
 @pytest.mark.parametrize(

@@ -542,13 +542,17 @@ def test_the_wrong_named_tool_does_not_count() -> None:
         make_client("zai", Server([json_response(completion)])).chat(request)
 
 
-def test_providers_that_enforce_tool_choice_are_not_second_guessed() -> None:
+@pytest.mark.parametrize("choice", ["required", NamedToolChoice("time")], ids=["required", "named"])
+def test_a_required_call_is_checked_where_the_tool_choice_is_sent_too(choice: Any) -> None:
+    # vLLM is sent tool_choice, but its GLM tool parsers cannot enforce it: the answer decides.
     completion = {
         "id": "x",
         "choices": [{"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": "No."}}],
     }
-    request = ChatRequest("glm-4.7-flash", [UserMessage("Time?")], tools=[ToolSpec("time")], tool_choice="required")
-    assert make_client("vllm", Server([json_response(completion)])).chat(request).content == "No."
+    request = ChatRequest("glm-4.7-flash", [UserMessage("Time?")], tools=[ToolSpec("time")], tool_choice=choice)
+    with pytest.raises(ToolCallRequiredError, match="was sent the tool_choice but did not enforce it") as raised:
+        make_client("vllm", Server([json_response(completion)])).chat(request)
+    assert raised.value.response is not None and raised.value.response.content == "No."
 
 
 # ------------------------------------------------------------------ the stream object

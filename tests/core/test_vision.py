@@ -128,11 +128,12 @@ def test_openai_style_providers_send_data_urls(provider: str, model: str) -> Non
 
 
 def test_cloudflare_native_body_carries_the_parts_without_model() -> None:
-    body = prepare("cloudflare", "glm-5.3-flash", [VideoPart(data="AAAA", mime_type="video/mp4")])
+    mp4 = base64.b64encode(b"\x00\x00\x00\x18ftypmp42" + bytes(12)).decode()
+    body = prepare("cloudflare", "glm-5.3-flash", [VideoPart(data=mp4, mime_type="video/mp4")])
     assert "model" not in body
     assert body["messages"][0]["content"][1] == {
         "type": "video_url",
-        "video_url": {"url": "data:video/mp4;base64,AAAA"},
+        "video_url": {"url": f"data:video/mp4;base64,{mp4}"},
     }
 
 

@@ -73,3 +73,24 @@ async def test_async_nested_on_both() -> None:
         llm, _ = glm_chat(provider)
         person = await llm.with_structured_output(Person).ainvoke(PROMPT)
         assert person.address == Address(city="London", country="UK")
+
+
+def test_an_agent_whose_structured_answer_never_comes_says_so() -> None:
+    # create_agent sends tool_choice="required" for its structured-output tool; vLLM's GLM tool
+    # parsers cannot enforce it. A text answer used to end the run with structured_response=None.
+    from langchain.agents import create_agent
+    from langchain.agents.structured_output import ToolStrategy
+
+    from glm_core.testing import Reply
+    from langchain_glm import GLMToolCallRequiredError
+
+    def lookup(name: str) -> str:
+        """Look a person up."""
+        return "Ada Lovelace, 36, London, UK"
+
+    llm, emulator = glm_chat("vllm")
+    emulator.queue(Reply(content="Ada is 36 and lives in London."))
+    agent = create_agent(llm, tools=[lookup], response_format=ToolStrategy(Person))
+    with pytest.raises(GLMToolCallRequiredError, match="was sent the tool_choice but did not enforce it"):
+        agent.invoke({"messages": [("user", PROMPT)]})
+    assert emulator.requests[0].body["tool_choice"] == "required"

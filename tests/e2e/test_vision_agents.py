@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -135,3 +136,43 @@ async def test_llama_index_function_agent_with_an_image() -> None:
     assert "BUG-7 filed: Dialog frozen" in str(final)
     assert first.path.endswith("/run/@cf/zai-org/glm-5.3-flash")
     assert image_parts(first.body) == [{"type": "image_url", "image_url": {"url": f"data:image/png;base64,{PNG_B64}"}}]
+
+
+# -- images a tool returns (issue 24): they reach the model as images ----------------------------------
+
+
+@tool(response_format="content")
+def take_screenshot(window: str) -> list[dict[str, Any]]:
+    """Take a screenshot of the named window."""
+    return [
+        {"type": "text", "text": f"Screenshot of {window}."},
+        {"type": "image", "base64": PNG_B64, "mime_type": "image/png"},
+    ]
+
+
+@pytest.mark.parametrize(("provider", "model"), [("zai", "glm-4.6v"), ("vllm", "glm-4.6v"), ("openrouter", "glm-4.6v")])
+def test_langgraph_agent_sees_the_image_a_tool_returned(provider: str, model: str) -> None:
+    with served(provider, model) as (emulator, kwargs):
+        agent = create_agent(ChatGLM(**kwargs), tools=[take_screenshot])
+        result = agent.invoke({"messages": [("user", 'Call take_screenshot with "editor".')]})
+        second = emulator.requests[1].body
+    roles = [m["role"] for m in second["messages"]]
+    assert roles[-2:] == ["tool", "user"]
+    assert PNG_B64[:64] not in json.dumps(second["messages"][-2])  # never base64 in the tool's text
+    assert len(image_parts(second)) == 1
+    assert result["messages"][-1].content.startswith("I received 1 image (image/png).")
+
+
+async def test_llama_index_function_agent_sees_the_image_a_tool_returned() -> None:
+    def take_screenshot_fn(window: str) -> list[Any]:
+        """Take a screenshot of the named window."""
+        return [TextBlock(text=f"Screenshot of {window}."), ImageBlock(path=SCREENSHOT)]
+
+    with served("cloudflare", "glm-5.3-flash") as (emulator, kwargs):
+        agent = FunctionAgent(tools=[take_screenshot_fn], llm=GLM(**kwargs))
+        handler = agent.run(user_msg='Call take_screenshot_fn with "editor".')
+        final = await handler
+        second = emulator.requests[1].body
+    assert [m["role"] for m in second["messages"]][-2:] == ["tool", "user"]
+    assert image_parts(second) == [{"type": "image_url", "image_url": {"url": f"data:image/png;base64,{PNG_B64}"}}]
+    assert str(final).startswith("I received 1 image (image/png).")

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import warnings
+from typing import Any
 
 import httpx2
 import pytest
 from langchain_core.messages import AIMessage, AIMessageChunk, HumanMessage, ToolMessage
 from pydantic import SecretStr
 
+from glm_core.providers import PROVIDERS as PROFILES
 from langchain_glm import ChatGLM
 from tests.langchain.helpers import (
     ACCOUNT,
@@ -388,6 +390,21 @@ def test_stream_usage_per_call() -> None:
     llm2, script = make_llm(sse(stream_events(["x"])))
     assert _collect(llm2, "Hi", stream_usage=False)[-1].usage_metadata is None
     assert "stream_usage" not in script.body
+
+
+@pytest.mark.parametrize("provider", sorted(p for p, profile in PROFILES.items() if profile.stream_usage_needs_option))
+def test_stream_usage_false_does_not_ask_the_provider_for_usage(provider: str) -> None:
+    from glm_core.testing import Emulator
+
+    emulator = Emulator(provider, api_key="k", account_id="acct")
+    base_url = "http://127.0.0.1:9/v1" if provider in ("vllm", "sglang") else None
+    settings: dict[str, Any] = {"api_key": "k", "account_id": "acct", "base_url": base_url}
+    http = httpx2.Client(transport=emulator.transport())
+    ChatGLM(provider=provider, stream_usage=False, http_client=http, **settings).invoke("Hi", stream=True)
+    list(ChatGLM(provider=provider, http_client=http, **settings).stream("Hi", stream_usage=False))
+    list(ChatGLM(provider=provider, http_client=http, **settings).stream("Hi"))
+    asked = ["stream_options" in request.body for request in emulator.requests]
+    assert asked == [False, False, True]
 
 
 def test_stream_v1_output_has_one_text_block() -> None:

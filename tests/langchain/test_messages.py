@@ -51,6 +51,10 @@ def test_list_content_of_text_blocks_is_flattened_to_a_string() -> None:
     assert system == core.SystemMessage("rule 1\nrule 2")
 
 
+# The start of a JPEG file: the bytes of an image are checked against its type.
+JPEG_B64 = "/9j/4AAQSkZJRgABAQAAAQABAAA="
+
+
 def test_images_keep_list_content_in_every_block_format() -> None:
     (user,) = to_core_messages(
         [
@@ -60,7 +64,7 @@ def test_images_keep_list_content_in_every_block_format() -> None:
                     {"type": "image_url", "image_url": {"url": "https://x/cat.png"}},
                     {"type": "image_url", "image_url": "https://x/dog.png"},
                     {"type": "image", "url": "https://x/bird.png"},
-                    {"type": "image", "base64": "AAAA", "mime_type": "image/jpeg"},
+                    {"type": "image", "base64": JPEG_B64, "mime_type": "image/jpeg"},
                 ]
             )
         ]
@@ -71,7 +75,7 @@ def test_images_keep_list_content_in_every_block_format() -> None:
         core.ImagePart("https://x/cat.png"),
         core.ImagePart("https://x/dog.png"),
         core.ImagePart("https://x/bird.png"),
-        core.ImagePart(data="AAAA", mime_type="image/jpeg"),
+        core.ImagePart(data=JPEG_B64, mime_type="image/jpeg"),
     ]
 
 

@@ -35,7 +35,7 @@ from tests.targets import EMULATOR_ACCOUNT_ID, EMULATOR_API_KEY, live_targets, t
 pytestmark = pytest.mark.vcr
 
 DATA = Path(__file__).resolve().parents[2] / "examples" / "data"
-_MEDIA_TESTS = {"test_image_inputs", "test_pdf_inputs"}
+_MEDIA_TESTS = {"test_image_inputs", "test_pdf_inputs", "test_image_tool_message"}
 
 _lock = threading.Lock()
 _served: dict[tuple[str, str], str] = {}
@@ -98,7 +98,8 @@ class _VisionStandard(_GLMStandard):
 
     @property
     def supports_image_tool_message(self) -> bool:
-        return False  # GLM tool results are text (an image in a tool result is sent as JSON text)
+        # A tool's image reaches the model as an image (after the results, ProviderProfile.tool_result_media).
+        return "image" in self._inputs() and model_profile(self.model_id, provider=self.provider).tool_calling
 
 
 for _name in dir(ChatModelIntegrationTests):

@@ -144,8 +144,9 @@ async def test_include_raw_async() -> None:
 def test_forcing_provider_answer_without_the_call_is_an_error_not_none(schema: Any) -> None:
     # vLLM is sent tool_choice naming the tool; if the answer still has no call, say so.
     llm, _ = make_llm(completion("Ada is 36."), provider="vllm")
-    with pytest.raises(OutputParserException, match="without calling the 'Person' tool"):
+    with pytest.raises(OutputParserException, match="a call to 'Person' was required") as raised:
         llm.with_structured_output(schema).invoke("x")
+    assert isinstance(raised.value, GLMToolCallRequiredError)
 
 
 def test_streaming_structured_output_yields_partials_then_checks() -> None:

@@ -163,9 +163,9 @@ def test_structured_predict_every_way(provider: str) -> None:
 
 def test_rate_limit_is_retried_then_typed(provider: str) -> None:
     emulator, llm = _setup(provider)
-    emulator.queue(Fault(status=429, headers={"retry-after": "0"}), Reply(content="after the retry"))
+    emulator.queue(Fault(status=429, headers={"retry-after-ms": "1"}), Reply(content="after the retry"))
     assert llm.chat([ChatMessage(role="user", content="hi")]).message.content == "after the retry"
-    emulator.queue(*(Fault(status=429, headers={"retry-after": "0"}) for _ in range(2)))
+    emulator.queue(*(Fault(status=429, headers={"retry-after-ms": "1"}) for _ in range(2)))
     with pytest.raises(RateLimitError):
         llm.chat([ChatMessage(role="user", content="hi")])
 

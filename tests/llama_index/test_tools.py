@@ -96,6 +96,15 @@ def test_tool_required_sent_where_accepted() -> None:
     assert llm.get_tool_calls_from_response(response)[0].tool_kwargs == {"a": 1, "b": 2}
 
 
+def test_tool_required_sent_and_still_verified_where_the_server_does_not_enforce_it() -> None:
+    # vLLM takes tool_choice="required" but its GLM tool parsers cannot enforce it.
+    script = Script(completion("no tool for you"))
+    llm = script.llm("vllm", model="glm-4.7-flash")
+    with pytest.raises(ToolCallRequiredError, match="was sent the tool_choice but did not enforce it"):
+        llm.chat_with_tools([ADD], user_msg="add 1 and 2", tool_required=True)
+    assert script.bodies[-1]["tool_choice"] == "required"
+
+
 def test_named_tool_choice_per_provider() -> None:
     script = Script(completion(tool_calls=[call("c1", "multiply", {"a": 2, "b": 3})]))
     script.llm("vllm", model="glm-4.7").chat_with_tools([ADD, MUL], user_msg="x", tool_choice="multiply")

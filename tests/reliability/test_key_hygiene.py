@@ -73,6 +73,58 @@ def test_a_construction_error_shows_no_part_of_the_key(kind: str) -> None:
         assert leaks(error_text(raised.value)) == []
 
 
+ACCOUNT_ID = "acct-5ecret-0042"
+CLASSES = {
+    "ChatGLM": ("langchain_glm", "ChatGLM"),
+    "GLMEmbeddings": ("langchain_glm", "GLMEmbeddings"),
+    "GLMRerank (LangChain)": ("langchain_glm", "GLMRerank"),
+    "GLM": ("llama_index_glm", "GLM"),
+    "GLMEmbedding": ("llama_index_glm", "GLMEmbedding"),
+    "GLMRerank (LlamaIndex)": ("llama_index_glm", "GLMRerank"),
+}
+# Each makes a different part of construction fail: the provider, the URL, a field's type, the
+# core's checks after the fields, a field of the key itself.
+BAD_SETTINGS = [
+    {"provider": "zaii"},
+    {"base_url": "ftp://example.org"},
+    {"timeout": "soon"},
+    {"max_retries": -1},
+    {"provider": "vllm"},
+    {"default_headers": {"x-api-key": GATEWAY_KEY, "x-team": 5}},
+    {"api_key": KEY + "\u200b"},
+    {"api_key": [KEY]},
+]
+
+
+@pytest.mark.parametrize("settings", BAD_SETTINGS, ids=lambda s: next(iter(s)) + ":" + str(next(iter(s.values())))[:8])
+@pytest.mark.parametrize("name", sorted(CLASSES))
+def test_no_construction_error_of_any_class_shows_the_key(name: str, settings: dict[str, Any]) -> None:
+    import importlib
+
+    module, attribute = CLASSES[name]
+    cls = getattr(importlib.import_module(module), attribute)
+    with pytest.raises(ValueError) as raised:  # pydantic's ValidationError, or the core's error
+        cls(**{"api_key": KEY, "account_id": ACCOUNT_ID, **settings})
+    error = raised.value
+    shown = error_text(error) + repr(getattr(error, "errors", list)())
+    for secret in (KEY[:8], KEY[-8:], GATEWAY_KEY, ACCOUNT_ID):
+        assert secret not in shown, f"{name}: {secret!r} in {shown[:2000]}"
+    assert error.__context__ is None or leaks(error_text(error.__context__)) == []
+
+
+@pytest.mark.parametrize("cls", [GLMClient, AsyncGLMClient])
+@pytest.mark.parametrize("settings", BAD_SETTINGS, ids=lambda s: next(iter(s)) + ":" + str(next(iter(s.values())))[:8])
+def test_no_construction_error_of_a_core_client_shows_the_key(cls: type, settings: dict[str, Any]) -> None:
+    settings = {"api_key": KEY, "account_id": ACCOUNT_ID, **settings}
+    provider = settings.pop("provider", "zai")
+    try:
+        cls(provider, **settings)
+    except Exception as error:
+        shown = error_text(error)
+        for secret in (KEY[:8], KEY[-8:], GATEWAY_KEY, ACCOUNT_ID):
+            assert secret not in shown, shown
+
+
 def test_values_that_look_like_credentials_are_masked() -> None:
     from glm_core.redaction import redact_headers, scrub
 
