@@ -41,6 +41,7 @@ from glm_core.errors import (
     ServerError,
     StreamInterruptedError,
     ToolCallRequiredError,
+    TruncatedEventError,
 )
 from glm_core.media import media_part
 from glm_core.models import CATALOGUE, EFFORT_LEVELS, MODEL_PROFILES, EffortLevel, ModelProfile, model_profile
@@ -130,6 +131,7 @@ __all__ = [
     "ToolChoice",
     "ToolMessage",
     "ToolSpec",
+    "TruncatedEventError",
     "Usage",
     "UserMessage",
     "VideoPart",

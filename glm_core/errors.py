@@ -18,6 +18,7 @@ GLMError
 │   └── APITimeoutError                    connect/read timeout, or a stream idle too long
 ├── StreamInterruptedError                 a stream broke after its first event; `partial` keeps what came
 ├── ResponseDecodeError                    a body or event that is not what the dialect expects
+│   └── TruncatedEventError                an event cut mid-JSON with the next one glued on: retried
 ├── ToolCallRequiredError                  a tool call was required but the model answered without one
 └── RefusalError                           the provider's filter stopped the answer (finish_reason "sensitive")
 ```
@@ -55,6 +56,7 @@ __all__ = [
     "ServerError",
     "StreamInterruptedError",
     "ToolCallRequiredError",
+    "TruncatedEventError",
 ]
 
 
@@ -215,6 +217,25 @@ class StreamInterruptedError(GLMError):
 
 class ResponseDecodeError(GLMError):
     """A response body or stream event was not in the shape the provider documents."""
+
+
+class TruncatedEventError(ResponseDecodeError):
+    """A stream event was cut off mid-JSON and the next event's `data:` glued onto it.
+
+    Z.ai streams have been captured so (zai-org/GLM-5#66: `..."object":"chat.cdata: {"id":...`):
+    the connection behind the stream broke and a second response's event was joined to the
+    fragment. Neither half is ever read as content. `offset` is the character (from 1) where the
+    glued `data:` begins and `fragment` the cut event's text. It is retried like a broken
+    connection while nothing has reached you; after that the stream is a `StreamInterruptedError`
+    with this error as its `cause`.
+    """
+
+    retryable = True
+
+    def __init__(self, message: str, *, provider: str | None = None, offset: int = 0, fragment: str = "") -> None:
+        super().__init__(message, provider=provider)
+        self.offset = offset
+        self.fragment = fragment
 
 
 class ToolCallRequiredError(GLMError):

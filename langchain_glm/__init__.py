@@ -29,6 +29,7 @@ from langchain_glm.errors import (
     GLMStreamInterruptedError,
     GLMTimeoutError,
     GLMToolCallRequiredError,
+    GLMTruncatedEventError,
 )
 
 TYPE_CHECKING = False
@@ -58,6 +59,7 @@ __all__ = [
     "GLMStreamInterruptedError",
     "GLMTimeoutError",
     "GLMToolCallRequiredError",
+    "GLMTruncatedEventError",
 ]
 
 

@@ -30,6 +30,7 @@ FaultKind = Literal[
     "cut_stream_after",
     "stall_stream_after",
     "malformed_event",
+    "glued_event",
     "error_in_stream",
     "cloudflare_success_false",
     "huge_event",
@@ -104,12 +105,17 @@ class Fault:
       httpx2.ReadError).
     - "cut_stream_after": `after_events` events, then the connection drops without `[DONE]`
       (in-process: httpx2.RemoteProtocolError). With `inside_event`, half of the next event's
-      JSON is sent first (Z.ai streams were seen cut mid-event). A non-streamed answer is cut
-      half-way.
+      JSON is sent first (Z.ai streams were seen cut mid-event). With `clean_close`, the body
+      just ends there without a connection error (a server or proxy that stops writing), so a
+      half event is left unfinished. A non-streamed answer is cut half-way.
     - "stall_stream_after": `after_events` events, then no byte for `stall_seconds`, then the
       rest. A non-streamed answer stalls before its body.
     - "malformed_event": after `after_events` events, one `data:` line that is not JSON, then
       the rest of the stream. A non-streamed answer gets a truncated JSON body.
+    - "glued_event": after `after_events` events, the next event is cut half-way through its JSON
+      and the event after it follows on the same line (`..."object":"chat.cdata: {...}`), then
+      the rest of the stream: a Z.ai GLM-5.1 stream captured so (zai-org/GLM-5#66). A
+      non-streamed answer gets a truncated JSON body.
     - "error_in_stream": after `after_events` events, a `data:` object carrying the provider's
       error (Z.ai `{"error":{"code":"1305",...}}`, Cloudflare native its envelope), inside a
       200 stream that then ends. A non-streamed answer is a 200 with the error body.
@@ -132,6 +138,7 @@ class Fault:
     size: int = 2 * 1024 * 1024
     message: str | None = None
     inside_event: bool = False
+    clean_close: bool = False
 
     def __post_init__(self) -> None:
         if self.kind not in FAULT_KINDS:

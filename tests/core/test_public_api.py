@@ -69,6 +69,7 @@ PUBLIC = [
     "ToolChoice",
     "ToolMessage",
     "ToolSpec",
+    "TruncatedEventError",
     "Usage",
     "UserMessage",
     "VideoPart",

@@ -249,6 +249,26 @@ def test_cut_stream_after_n_events_raises_remote_protocol_error(provider: str) -
     assert len(received) == 2 and "[DONE]" not in received
 
 
+def test_a_clean_close_inside_an_event_ends_the_body_without_an_error() -> None:
+    emu = zai()
+    emu.queue(Fault(kind="cut_stream_after", after_events=2, inside_event=True, clean_close=True))
+    with client(emu) as c:
+        r = c.post("/chat/completions", json=stream_body())
+    assert r.status_code == 200
+    events = r.text.split("\n\n")
+    assert len(events) == 3 and events[-1].startswith("data: {") and not _is_json(events[-1][6:])
+
+
+def test_a_glued_event_is_half_an_event_running_into_the_next() -> None:
+    emu = zai()
+    emu.queue(Fault(kind="glued_event", after_events=1))
+    with client(emu) as c:
+        received, error = read_events(c, "zai", stream_body())
+    assert error is None and received[-1] == "[DONE]"
+    glued = received[1]
+    assert not _is_json(glued) and glued.count("data: ") == 1 and _is_json(glued.partition("data: ")[2])
+
+
 def test_cut_of_a_non_streamed_answer_fails_while_reading_the_body() -> None:
     emu = zai()
     emu.queue(Fault(kind="cut_stream_after"))
@@ -335,6 +355,7 @@ def test_every_fault_kind_is_covered_here() -> None:
         "cut_stream_after",
         "stall_stream_after",
         "malformed_event",
+        "glued_event",
         "error_in_stream",
         "cloudflare_success_false",
         "huge_event",

@@ -24,6 +24,7 @@ EXPECTED = [
     "GLMStreamInterruptedError",
     "GLMTimeoutError",
     "GLMToolCallRequiredError",
+    "GLMTruncatedEventError",
 ]
 
 

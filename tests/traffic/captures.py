@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001  (the Chinese bodies keep their full-width punctuation, byte for byte)
 """Captured GLM traffic, as bytes, for the replay tests (shared/reference/real-traffic.md,
 "Additions, 2026-12", and user-reports-2026.md).
 
@@ -119,9 +120,7 @@ def cf_event(delta: dict[str, Any], completion_tokens: int, finish: str | None =
     """A restored middle event of the §3.7 stream, in the captured shape."""
     return json.dumps(
         {
-            "choices": [
-                {"delta": delta, "finish_reason": finish, "index": 0, "logprobs": None, "matched_stop": None}
-            ],
+            "choices": [{"delta": delta, "finish_reason": finish, "index": 0, "logprobs": None, "matched_stop": None}],
             "created": 1790996567,
             "id": "2e6734ec658642b995b4f462c336cb04",
             "model": "@cf/zai-org/glm-5.3-flash",
@@ -221,7 +220,8 @@ ERROR_BODIES: dict[str, tuple[int, str, str]] = {
     ),
     "zai 1308 five hours": (
         429,
-        '{"error":{"code":"1308","message":"Usage limit reached for 5 hour. Your limit will reset at 2026-08-27 21:31:39"}}',
+        '{"error":{"code":"1308","message":"Usage limit reached for 5 hour. '
+        'Your limit will reset at 2026-08-27 21:31:39"}}',
         "continuedev/continue#13195 (2026-08-27); the body shape as in hugalafutro/model-hotel#955",
     ),
     "openrouter 402": (
@@ -257,7 +257,8 @@ ERROR_BODIES: dict[str, tuple[int, str, str]] = {
     ),
     "zai anthropic route 1302": (
         429,
-        '{"error":{"code":"1302","message":"Rate limit reached for requests"},"request_id":"20260212064144579f5b8f457f4e06"}',
+        '{"error":{"code":"1302","message":"Rate limit reached for requests"},'
+        '"request_id":"20260212064144579f5b8f457f4e06"}',
         "kaitranntt/ccs#536 (base https://api.z.ai/api/anthropic), real-traffic.md §3.4",
     ),
 }

@@ -17,7 +17,7 @@ from langchain_core.messages import AIMessage, AIMessageChunk, HumanMessage
 from llama_index.core.llms import ChatMessage
 
 from glm_core import AsyncGLMClient, ChatRequest, ChatResponse, GLMClient, UserMessage
-from glm_core.testing import Emulator, Fault, Reply
+from glm_core.testing import Capture, Emulator, Fault, Reply
 from langchain_glm import ChatGLM
 from llama_index_glm import GLM
 
@@ -66,11 +66,17 @@ def glm(emu: Emulator, **options: Any) -> GLM:
     )
 
 
-def clients(emu: Emulator) -> tuple[GLMClient, AsyncGLMClient]:
+async def _no_wait(_: float) -> None:
+    return None
+
+
+def clients(emu: Emulator, retries: int = 0) -> tuple[GLMClient, AsyncGLMClient]:
+    """The core clients; with `retries`, retrying without backoff waits (a test need not sleep)."""
     transport = emu.transport()
+    given = {**settings(emu), "max_retries": retries}
     return (
-        GLMClient(emu.provider, http_client=httpx2.Client(transport=transport), **settings(emu)),
-        AsyncGLMClient(emu.provider, http_client=httpx2.AsyncClient(transport=transport), **settings(emu)),
+        GLMClient(emu.provider, http_client=httpx2.Client(transport=transport), sleep=lambda _: None, **given),
+        AsyncGLMClient(emu.provider, http_client=httpx2.AsyncClient(transport=transport), sleep=_no_wait, **given),
     )
 
 
@@ -110,11 +116,16 @@ def _from_llama(way: str, r: Any) -> Seen:
     return Seen(way, r.message.content or "", reasoning, calls, total)
 
 
-def ways(emu: Emulator, **options: Any) -> dict[str, Callable[[], Seen]]:
-    """Every path, each a no-argument call returning `Seen` (one request each)."""
-    sync, asyn = clients(emu)
-    lc = chat_glm(emu, **options)
-    li = glm(emu, **options)
+def ways(emu: Emulator, *, retries: int = 0, **options: Any) -> dict[str, Callable[[], Seen]]:
+    """Every path, each a no-argument call returning `Seen` (one request each); `retries` as
+    max_retries, without backoff waits."""
+    sync, asyn = clients(emu, retries)
+    lc = chat_glm(emu, max_retries=retries, **options)
+    li = glm(emu, max_retries=retries, **options)
+    for client in (lc._client, li._sync_client):
+        client.sleep = lambda _: None
+    for aclient in (lc._async_client, li._async_client):
+        aclient.sleep = _no_wait
     request = lambda: ChatRequest(model(emu.provider), [UserMessage("Hi")], **options)  # noqa: E731
     prompt = [HumanMessage("Hi")]
     li_prompt = [ChatMessage(role="user", content="Hi")]
@@ -174,7 +185,7 @@ def ways(emu: Emulator, **options: Any) -> dict[str, Callable[[], Seen]]:
     }
 
 
-def every_way(emu: Emulator, item: Reply | Fault, **options: Any) -> list[Seen]:
+def every_way(emu: Emulator, item: Reply | Fault | Capture, **options: Any) -> list[Seen]:
     """Queue `item` before each path and run it; the list of what each path returned."""
     seen = []
     for call in ways(emu, **options).values():

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from langchain_core.exceptions import ModelRateLimitError
 
-from glm_core import BadRequestError, QuotaExceededError, StreamInterruptedError
+from glm_core import BadRequestError, QuotaExceededError, StreamInterruptedError, TruncatedEventError
 from glm_core.testing import Emulator, Fault, Reply
 from tests.traffic.helpers import KEY, ways
 
@@ -103,3 +103,50 @@ def test_a_stream_cut_inside_its_first_event_is_retried_without_gluing_the_fragm
     li._sync_client.sleep = lambda _: None
     assert list(li.stream_chat([ChatMessage(role="user", content="Hi")]))[-1].message.content == "Whole answer."
     assert emu.pending == 0
+
+
+# -- the SSE end-of-stream rule and glued frames, as the emulator produces them (real-traffic §3.6)
+
+
+@pytest.mark.parametrize("provider", ["zai", "vllm"])
+def test_an_event_left_unfinished_by_a_clean_close_is_an_interruption(provider: str) -> None:
+    # The body fault dresses the rules answer: its reasoning arrives, then the connection closes
+    # cleanly half-way through the next event (a retry, if one were made, would get `whole`).
+    emu = Emulator(provider, api_key=KEY)
+    whole = Reply(content="Whole answer.")
+    for way, call in ways(emu, retries=1).items():
+        if "stream" not in way:
+            continue
+        emu.queue(Fault(kind="cut_stream_after", after_events=2, inside_event=True, clean_close=True), whole)
+        with pytest.raises(StreamInterruptedError, match="ended inside an event") as caught:
+            call()
+        partial = caught.value.partial
+        assert partial is not None and partial.reasoning and not partial.content, way
+        emu.reset()
+
+
+@pytest.mark.parametrize("provider", ["zai", "openrouter"])
+def test_an_event_left_unfinished_before_anything_arrived_is_retried(provider: str) -> None:
+    emu = Emulator(provider, api_key=KEY)
+    reply = Reply(content="Whole answer.", reasoning="Think.")
+    for way, call in ways(emu, retries=1).items():
+        if "stream" not in way:
+            continue
+        emu.queue(Fault(kind="cut_stream_after", after_events=0, inside_event=True, clean_close=True), reply)
+        assert call().content == "Whole answer.", way
+    assert emu.pending == 0
+
+
+def test_a_glued_event_is_a_typed_interruption_and_never_content() -> None:
+    emu = Emulator("zai", api_key=KEY)
+    for way, call in ways(emu, retries=1).items():
+        if "stream" not in way:
+            continue
+        emu.queue(Fault(kind="glued_event", after_events=1))
+        with pytest.raises(StreamInterruptedError) as caught:
+            call()
+        assert isinstance(caught.value.cause, TruncatedEventError), way
+        partial = caught.value.partial
+        assert partial is not None and partial.reasoning and "data:" not in partial.reasoning + partial.content, way
+        assert len(emu.requests) == 1, "events had reached the caller: no retry"
+        emu.reset()
