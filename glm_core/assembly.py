@@ -3,7 +3,8 @@
 Tool calls are accumulated by `index`, whatever way the provider splits them: a whole call in one
 delta (Z.ai without tool_stream), id+name first and argument fragments after (tool_stream,
 OpenRouter, vLLM), arguments before the name (some Workers AI models), or a final delta that
-repeats the id and the whole arguments (vLLM #44098).
+repeats the whole arguments, with the id (vLLM #44098) or with explicit nulls for id, type and name
+(vLLM 0.19 with MTP, vllm#42167).
 
 Which call a delta belongs to: its `index` when the provider sends one (a digit string counts),
 except that a new `id` at an index that already has a call starts a new call (servers that send
@@ -16,6 +17,7 @@ chunk merging, LlamaIndex's blocks) adds the deltas up as they are, with no trac
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,6 +32,29 @@ class _PendingCall:
     index: int | None = None  # the provider's, when it sent one
     name: str | None = None
     parts: list[str] = field(default_factory=list)
+
+
+def _repeats(pending: _PendingCall, delta: ToolCallDelta) -> bool:
+    """Whether `delta`'s arguments are the call's whole arguments again rather than a fragment.
+
+    They start with everything received so far, and either repeat the call's id, or (vLLM sends
+    the repeat with a null id) form a whole JSON value where appending them would not: a true
+    fragment cannot begin with the whole text before it and still make the arguments parse.
+    """
+    so_far = "".join(pending.parts)
+    if not delta.arguments.startswith(so_far):
+        return False
+    if delta.id is not None and delta.id == pending.id:
+        return True
+    return _parses(delta.arguments) and not _parses(so_far + delta.arguments)
+
+
+def _parses(text: str) -> bool:
+    try:
+        json.loads(text)
+    except (ValueError, RecursionError):
+        return False
+    return True
 
 
 class StreamAssembler:
@@ -92,9 +117,9 @@ class StreamAssembler:
         new_name = delta.name if delta.name and not pending.name else None
         added = delta.arguments
         if added:
-            so_far = "".join(pending.parts) if delta.id is not None and delta.id == pending.id else ""
-            if so_far and added.startswith(so_far):
-                # A repeat of the whole call (vLLM #44098), not a fragment: keep it once.
+            if pending.parts and _repeats(pending, delta):
+                # A repeat of the whole call (vllm#44098, #42167), not a fragment: keep it once.
+                so_far = "".join(pending.parts)
                 pending.parts = [added]
                 added = added[len(so_far) :]
             else:

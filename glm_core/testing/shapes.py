@@ -15,6 +15,9 @@ Captured defaults:
 - OpenRouter (Z.AI upstream): no `: OPENROUTER PROCESSING` comment lines, each whole call in its
   own delta with a finish reason, usage in a `choices: []` event, 3 whitespace keep-alive lines
   before a non-streamed body, bare `text/event-stream` (fantasy 2026-03).
+- vLLM (GLM-5.1 with MTP, the recipe's setup): the finish chunk repeats each call's whole
+  arguments with null id/type/name and an integer `stop_reason`; `token_ids`,
+  `reasoning_content` and `prompt_token_ids` sent as explicit nulls (vllm#42167, PR #31220).
 `OPENROUTER_UPSTREAMS` holds the other upstreams' shapes (BaseTen, Novita/DeepInfra).
 
 Example:
@@ -54,6 +57,13 @@ class Shape:
     - `body_keepalive_lines`: whitespace lines before a non-streamed body (OpenRouter: 3-12).
     - `sse_content_type`: the stream's content type as sent (None: the provider's).
     - `flat_errors`: Z.ai error bodies without the `error` wrapper (`{"code", "message"}`).
+    - `cumulative_final_arguments`: with fragmented tool calls, the chunk carrying the finish
+      reason repeats each call's whole arguments, with explicit `"id": null, "type": null,
+      "name": null` and an integer `stop_reason` (a token id): vLLM 0.19 serving GLM-5.1 with
+      MTP (vllm#42167; vllm-ascend#8327).
+    - `vllm_null_fields`: vLLM's extra keys as it sends them: `"token_ids": null` on every
+      choice, `"reasoning_content": null` on content deltas, a top-level `"prompt_token_ids":
+      null` on the first chunk (vllm PR #31220, GLM-4.7-FP8; vllm#42167).
     """
 
     chunk_object: bool = True
@@ -68,6 +78,8 @@ class Shape:
     body_keepalive_lines: int = 0
     sse_content_type: str | None = None
     flat_errors: bool = False
+    cumulative_final_arguments: bool = False
+    vllm_null_fields: bool = False
 
 
 ShapeOverride = Shape | dict[str, Any]
@@ -78,6 +90,8 @@ DEFAULT_SHAPES: dict[str, Shape] = {
     "zai": _ZAI,
     "zai_coding": _ZAI,
     "bigmodel": Shape(usage_event="separate", usage_details=False),
+    # GLM-5.x on vLLM as its recipe serves it (MTP on): vllm#42167, vllm PR #31220.
+    "vllm": Shape(cumulative_final_arguments=True, vllm_null_fields=True),
     "openrouter": Shape(
         tool_deltas="one_per_delta", finish_on_tool_deltas=True, usage_event="separate", body_keepalive_lines=3
     ),

@@ -117,7 +117,7 @@ def test_reply_overrides_finish_reason_usage_and_web_search() -> None:
 
 
 def test_reply_chunk_size_and_fragments_shape_the_stream() -> None:
-    emu = Emulator("vllm")
+    emu = Emulator("vllm", shape={"cumulative_final_arguments": False})
     emu.queue(
         Reply(
             content="abcdefghij",
@@ -247,6 +247,22 @@ def test_cut_stream_after_n_events_raises_remote_protocol_error(provider: str) -
         received, error = read_events(c, provider, stream_body(provider))
     assert isinstance(error, httpx2.RemoteProtocolError)
     assert len(received) == 2 and "[DONE]" not in received
+
+
+def test_vllm_repeats_the_whole_arguments_in_its_finish_chunk_with_explicit_nulls() -> None:
+    emu = Emulator("vllm")
+    emu.queue(Reply(tool_calls=[ToolCallSpec("f", {"city": "Paris"}, id="t1")], tool_stream_fragments=3))
+    chunks = sse_chunks(post("vllm", body_for("vllm", stream=True), emu=emu, key=None).text)
+    calls = [c for c in chunks if c["choices"] and c["choices"][0]["delta"].get("tool_calls")]
+    *fragments, final = calls
+    sent = "".join(c["choices"][0]["delta"]["tool_calls"][0]["function"]["arguments"] for c in fragments)
+    assert sent == '{"city":"Paris"'[: len(sent)] and sent != '{"city":"Paris"}'  # the last piece comes only once
+    choice = final["choices"][0]
+    assert choice["finish_reason"] == "tool_calls" and choice["stop_reason"] == 154829 and choice["token_ids"] is None
+    assert choice["delta"]["tool_calls"] == [
+        {"id": None, "type": None, "index": 0, "function": {"name": None, "arguments": '{"city":"Paris"}'}}
+    ]
+    assert chunks[0]["prompt_token_ids"] is None and chunks[0]["choices"][0]["delta"]["reasoning_content"] is None
 
 
 def test_a_clean_close_inside_an_event_ends_the_body_without_an_error() -> None:

@@ -39,7 +39,9 @@ CASES: list[tuple[str, str, dict[str, Any] | Shape | None]] = [
     ("openrouter", "fragments that repeat the call's id", {"tool_deltas": "fragmented", "fragment_ids": True}),
     ("openrouter", "documented: processing comment lines", {"comment_lines": True}),
     ("openrouter", "twelve keep-alive lines before the body", {"body_keepalive_lines": 12}),
+    ("vllm", "default (GLM-5.1 with MTP): the finish chunk repeats the whole arguments, nulls", None),
     ("vllm", "usage on the finish chunk", {"usage_event": "finish"}),
+    ("vllm", "no cumulative repeat", {"cumulative_final_arguments": False, "vllm_null_fields": False}),
     (
         "cloudflare_openai",
         "usage event with a choice whose finish_reason is null",
