@@ -20,6 +20,7 @@ from glm_core.testing.context import RequestContext
 from glm_core.testing.logprobs import token_logprobs
 from glm_core.testing.plan import Plan
 from glm_core.testing.render_body import reasoning_details, usage_object
+from glm_core.testing.workers_ai import dress_workers_ai_stream, serves_glm_5_3
 
 __all__ = ["DONE", "frame", "render_stream"]
 
@@ -219,7 +220,17 @@ def render_stream(ctx: RequestContext, plan: Plan, rid: str, created: int) -> li
     elif usage is not None and placement == "separate_null_finish":
         frames.append(emit([choice({"role": "assistant", "content": ""}) | {"finish_reason": None}], {"usage": usage}))
     frames.append(DONE)
+    if family == "cloudflare" and _workers_ai_dress(ctx):
+        frames = dress_workers_ai_stream(frames, usage_object(ctx, plan))
     return frames
+
+
+def _workers_ai_dress(ctx: RequestContext) -> bool:
+    """Whether to dress a Cloudflare stream as the captured Workers AI GLM-5.3 stream (shapes.py)."""
+    choice = ctx.shape.workers_ai_stream
+    if choice == "provider":
+        return ctx.facts.id == "cloudflare" and serves_glm_5_3(ctx.model)
+    return choice == "on"
 
 
 def _tool_mode(ctx: RequestContext) -> str:

@@ -15,6 +15,8 @@ Captured defaults:
 - OpenRouter (Z.AI upstream): no `: OPENROUTER PROCESSING` comment lines, each whole call in its
   own delta with a finish reason, usage in a `choices: []` event, 3 whitespace keep-alive lines
   before a non-streamed body, bare `text/event-stream` (fantasy 2026-03).
+- Cloudflare native route, GLM-5.3 models: the Workers AI stream of the 2026-10-03 incident
+  (real-traffic.md §3.7, `workers_ai_stream`).
 - vLLM (GLM-5.1 with MTP, the recipe's setup): the finish chunk repeats each call's whole
   arguments with null id/type/name and an integer `stop_reason`; `token_ids`,
   `reasoning_content` and `prompt_token_ids` sent as explicit nulls (vllm#42167, PR #31220).
@@ -35,6 +37,7 @@ __all__ = ["DEFAULT_SHAPES", "OPENROUTER_UPSTREAMS", "Shape", "ShapeOverride", "
 
 ToolDeltas = Literal["provider", "together", "one_per_delta", "fragmented", "in_finish_event"]
 UsageEvent = Literal["provider", "finish", "separate", "separate_null_finish"]
+WorkersAIStream = Literal["provider", "on", "off"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +67,11 @@ class Shape:
     - `vllm_null_fields`: vLLM's extra keys as it sends them: `"token_ids": null` on every
       choice, `"reasoning_content": null` on content deltas, a top-level `"prompt_token_ids":
       null` on the first chunk (vllm PR #31220, GLM-4.7-FP8; vllm#42167).
+    - `workers_ai_stream`: Cloudflare streams dressed as Workers AI's GLM-5.3-Flash stream was
+      captured (`glm_core.testing.workers_ai`: `p` padding, `matched_stop`, usage with `neurons`
+      on every chunk, a `choices: []` chunk, then a native `{"response": "", "usage"}` chunk
+      without choices). "provider": on for GLM-5.3 models on the native `/ai/run` route (the
+      capture, 2026-10-03); "on" / "off" force it on either Cloudflare route.
     """
 
     chunk_object: bool = True
@@ -80,6 +88,7 @@ class Shape:
     flat_errors: bool = False
     cumulative_final_arguments: bool = False
     vllm_null_fields: bool = False
+    workers_ai_stream: WorkersAIStream = "provider"
 
 
 ShapeOverride = Shape | dict[str, Any]

@@ -251,3 +251,29 @@ def test_requests_are_recorded_with_lowercase_headers_and_parsed_body(provider: 
     assert recorded.headers["x-custom"] == "1" and recorded.headers["authorization"] == "Bearer test-key"
     assert recorded.body == body
     assert b'"messages"' in recorded.raw
+
+
+def test_workers_ai_streams_glm_5_3_flash_as_captured() -> None:
+    # real-traffic.md §3.7 (2026-10-03): padding, matched_stop, running usage with neurons, a
+    # `choices: []` chunk, then a native chunk without choices.
+    emu = Emulator("cloudflare", api_key=KEY)
+    with client(emu) as c:
+        text = c.post("/run/@cf/zai-org/glm-5.3-flash", json=body_for("cloudflare", stream=True)).text
+    *chunks, native = sse_chunks(text)
+    assert set(native) == {"response", "usage"} and native["response"] == "" and native["usage"]["neurons"] > 0
+    assert chunks[-1]["choices"] == [] and chunks[-1]["usage"]["neurons"] == 0
+    for chunk in chunks:
+        assert list(chunk) == sorted(chunk) and isinstance(chunk["p"], str) and chunk["p"]
+        assert isinstance(chunk["usage"]["neurons"], float | int)
+        for choice in chunk["choices"]:
+            assert choice["matched_stop"] is None and "reasoning" not in choice["delta"]
+    running = [c["usage"]["completion_tokens"] for c in chunks]
+    assert running == sorted(running) and running[-1] == native["usage"]["completion_tokens"]
+    assert chunks[0]["choices"][0]["delta"] == {"content": "", "reasoning_content": None, "role": "assistant"}
+
+
+def test_workers_ai_dress_is_only_the_captured_default_for_glm_5_3_on_the_native_route() -> None:
+    assert "p" not in sse_chunks(post("cloudflare", body_for("cloudflare", stream=True)).text)[0]
+    dressed = Emulator("cloudflare_openai", api_key=KEY, shape={"workers_ai_stream": "on"})
+    chunks = sse_chunks(post("cloudflare_openai", body_for("cloudflare_openai", stream=True), emu=dressed).text)
+    assert "p" in chunks[0] and set(chunks[-1]) == {"response", "usage"}

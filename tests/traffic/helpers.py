@@ -46,8 +46,8 @@ def settings(emu: Emulator) -> dict[str, Any]:
 
 def chat_glm(emu: Emulator, **options: Any) -> ChatGLM:
     transport = emu.transport()
+    options.setdefault("model", model(emu.provider))
     return ChatGLM(
-        model=model(emu.provider),
         provider=emu.provider,
         http_client=httpx2.Client(transport=transport),
         http_async_client=httpx2.AsyncClient(transport=transport),
@@ -57,8 +57,8 @@ def chat_glm(emu: Emulator, **options: Any) -> ChatGLM:
 
 def glm(emu: Emulator, **options: Any) -> GLM:
     transport = emu.transport()
+    options.setdefault("model", model(emu.provider))
     return GLM(
-        model=model(emu.provider),
         provider=emu.provider,
         http_client=httpx2.Client(transport=transport),
         async_http_client=httpx2.AsyncClient(transport=transport),
@@ -116,17 +116,20 @@ def _from_llama(way: str, r: Any) -> Seen:
     return Seen(way, r.message.content or "", reasoning, calls, total)
 
 
-def ways(emu: Emulator, *, retries: int = 0, **options: Any) -> dict[str, Callable[[], Seen]]:
+def ways(
+    emu: Emulator, *, retries: int = 0, model_id: str | None = None, **options: Any
+) -> dict[str, Callable[[], Seen]]:
     """Every path, each a no-argument call returning `Seen` (one request each); `retries` as
-    max_retries, without backoff waits."""
+    max_retries, without backoff waits; `model_id` instead of the provider's test model."""
     sync, asyn = clients(emu, retries)
-    lc = chat_glm(emu, max_retries=retries, **options)
-    li = glm(emu, max_retries=retries, **options)
+    model_id = model_id or model(emu.provider)
+    lc = chat_glm(emu, max_retries=retries, model=model_id, **options)
+    li = glm(emu, max_retries=retries, model=model_id, **options)
     for client in (lc._client, li._sync_client):
         client.sleep = lambda _: None
     for aclient in (lc._async_client, li._async_client):
         aclient.sleep = _no_wait
-    request = lambda: ChatRequest(model(emu.provider), [UserMessage("Hi")], **options)  # noqa: E731
+    request = lambda: ChatRequest(model_id, [UserMessage("Hi")], **options)  # noqa: E731
     prompt = [HumanMessage("Hi")]
     li_prompt = [ChatMessage(role="user", content="Hi")]
 

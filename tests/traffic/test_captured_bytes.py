@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from langchain_core.exceptions import ModelRateLimitError
+from llama_index.core.llms import ChatMessage
 
 from glm_core import (
     APIError,
@@ -24,7 +25,7 @@ from glm_core import (
 )
 from glm_core.testing import Capture, Emulator, Reply
 from tests.traffic import captures
-from tests.traffic.helpers import KEY, Seen, ways
+from tests.traffic.helpers import KEY, Seen, chat_glm, glm, ways
 
 
 def _replay(provider: str, capture: Capture, *, streamed: bool) -> list[Seen]:
@@ -130,6 +131,30 @@ def test_cloudflare_glm_5_3_flash_stream_keeps_tool_calls_and_the_last_usage() -
             assert seen.reasoning == "Weather needs a tool.", (provider, seen.way)
             if not seen.way.startswith("GLM."):
                 assert seen.total_tokens == 30, (provider, seen.way)
+
+
+@pytest.mark.parametrize("provider", ["cloudflare", "cloudflare_openai"])
+async def test_cloudflare_usage_is_counted_once_with_its_neurons(provider: str) -> None:
+    emu = Emulator(provider, api_key=KEY)
+    final_usage = {"input_tokens": 14, "output_tokens": 16, "total_tokens": 30}
+    emu.queue(captures.cf_tool_run(), captures.cf_tool_run())
+    total = None
+    async for chunk in chat_glm(emu, model="glm-5.3-flash").astream("weather?"):
+        total = chunk if total is None else total + chunk
+    assert total is not None
+    # LangChain adds usage_metadata up over chunks: it is on one chunk only, the last usage.
+    assert {k: total.usage_metadata[k] for k in final_usage} == final_usage  # type: ignore[index]
+    assert total.response_metadata["token_usage"]["neurons"] == 0.9181818701326847
+    last = list(glm(emu, model="glm-5.3-flash").stream_chat([ChatMessage(role="user", content="weather?")]))[-1]
+    assert last.raw["usage"]["neurons"] == 0.9181818701326847 and last.raw["usage"]["total_tokens"] == 30
+
+
+def test_a_native_response_chunk_with_text_is_content() -> None:
+    # The native format's delta: never dropped, should a GLM stream carry text in it.
+    body = captures.sse(captures.CF_FIRST, '{"response":"Hello","usage":{"prompt_tokens":14,"completion_tokens":1}}')
+    body[-1:-1] = captures.sse(captures.cf_event({"content": None}, 1, finish="stop"), done=False)
+    for seen in _replay("cloudflare", Capture(body), streamed=True):
+        assert seen.content == "Hello", seen.way
 
 
 @pytest.mark.parametrize("name", sorted(captures.ERROR_BODIES))

@@ -117,3 +117,24 @@ def test_streams_are_sent_with_the_captured_content_type(provider: str, content_
 def test_every_content_type_spelling_streams(content_type: str) -> None:
     for seen in every_way(Emulator("vllm", api_key=KEY, shape={"sse_content_type": content_type}), TEXT_REPLY):
         assert seen.content == TEXT_REPLY.content, seen.way
+
+
+# -- Cloudflare Workers AI, GLM-5.3-Flash (real-traffic.md §3.7) ---------------------------------
+
+
+@pytest.mark.parametrize(
+    ("provider", "shape"),
+    [("cloudflare", None), ("cloudflare_openai", {"workers_ai_stream": "on"})],
+    ids=["native /ai/run (captured default)", "OpenAI-compatible /ai/v1 dressed the same"],
+)
+@pytest.mark.parametrize("reply", [TEXT_REPLY, TOOL_REPLY], ids=["text", "tool calls"])
+def test_the_workers_ai_glm_5_3_stream_decodes_with_usage_once(provider: str, shape: Any, reply: Reply) -> None:
+    # Every chunk carries the running usage: the streamed paths report the same total as the
+    # non-streamed ones only if the last usage wins.
+    totals = set()
+    for seen in every_way(_emulator(provider, shape), reply, model_id="glm-5.3-flash"):
+        assert (seen.content, seen.reasoning) == (reply.content, reply.reasoning), seen.way
+        assert seen.calls == ([] if reply is TEXT_REPLY else EXPECTED_CALLS), seen.way
+        if not seen.way.startswith("GLM."):
+            totals.add(seen.total_tokens)
+    assert len(totals) == 1 and totals.pop()
