@@ -8,6 +8,8 @@ behaviour; an `Emulator(shape=...)` or a scripted `Reply(shape=...)` picks anoth
 given as keyword dicts or whole `Shape`s.
 
 Captured defaults:
+- Z.ai (PAYG): GLM-5.3 / GLM-5.3-Flash at `reasoning_effort` low or high answer with no
+  reasoning at all (pydantic-ai cassettes, 2026-08-30).
 - Z.ai, coding plan: stream chunks without `object`; `finish_reason: "tool_calls"` on every
   tool-call delta (each a whole call) and again on the finish chunk; streamed usage without
   `completion_tokens_details`; content type `text/event-stream;charset=UTF-8` (fantasy 2025-09).
@@ -72,6 +74,9 @@ class Shape:
       on every chunk, a `choices: []` chunk, then a native `{"response": "", "usage"}` chunk
       without choices). "provider": on for GLM-5.3 models on the native `/ai/run` route (the
       capture, 2026-10-03); "on" / "off" force it on either Cloudflare route.
+    - `reasoningless_efforts`: the `reasoning_effort` levels at which GLM-5.3 and GLM-5.3-Flash
+      (always thinking) answer without any reasoning: no `reasoning_content` key, and
+      `reasoning_tokens: 0` (Z.ai PAYG, pydantic-ai cassettes of 2026-08-30: low and high).
     """
 
     chunk_object: bool = True
@@ -89,6 +94,7 @@ class Shape:
     cumulative_final_arguments: bool = False
     vllm_null_fields: bool = False
     workers_ai_stream: WorkersAIStream = "provider"
+    reasoningless_efforts: tuple[str, ...] = ()
 
 
 ShapeOverride = Shape | dict[str, Any]
@@ -96,7 +102,8 @@ ShapeOverride = Shape | dict[str, Any]
 _ZAI = Shape(chunk_object=False, tool_deltas="one_per_delta", finish_on_tool_deltas=True, usage_details=False)
 
 DEFAULT_SHAPES: dict[str, Shape] = {
-    "zai": _ZAI,
+    # PAYG GLM-5.3 at low / high effort: no reasoning at all (real-traffic.md §3.1).
+    "zai": replace(_ZAI, reasoningless_efforts=("low", "high")),
     "zai_coding": _ZAI,
     "bigmodel": Shape(usage_event="separate", usage_details=False),
     # GLM-5.x on vLLM as its recipe serves it (MTP on): vllm#42167, vllm PR #31220.

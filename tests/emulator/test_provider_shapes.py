@@ -277,3 +277,12 @@ def test_workers_ai_dress_is_only_the_captured_default_for_glm_5_3_on_the_native
     dressed = Emulator("cloudflare_openai", api_key=KEY, shape={"workers_ai_stream": "on"})
     chunks = sse_chunks(post("cloudflare_openai", body_for("cloudflare_openai", stream=True), emu=dressed).text)
     assert "p" in chunks[0] and set(chunks[-1]) == {"response", "usage"}
+
+
+@pytest.mark.parametrize(("effort", "reasons"), [("low", False), ("high", False), ("max", True), (None, True)])
+def test_zai_glm_5_3_answers_without_reasoning_at_low_and_high_effort(effort: str | None, reasons: bool) -> None:
+    # real-traffic.md §3.1 (pydantic-ai cassettes, Z.ai PAYG, 2026-08-30).
+    body = body_for("zai", model="glm-5.3") | ({"reasoning_effort": effort} if effort else {})
+    completion = post("zai", body).json()
+    assert ("reasoning_content" in completion["choices"][0]["message"]) is reasons
+    assert (completion["usage"]["completion_tokens_details"]["reasoning_tokens"] > 0) is reasons

@@ -13,7 +13,7 @@ import httpx2
 import pytest
 
 from glm_core.testing import DEFAULT_SHAPES, OPENROUTER_UPSTREAMS, Emulator, Reply, Shape, ToolCallSpec
-from tests.traffic.helpers import KEY, every_way
+from tests.traffic.helpers import KEY, every_way, ways
 
 TOOL_REPLY = Reply(
     content="",
@@ -138,3 +138,39 @@ def test_the_workers_ai_glm_5_3_stream_decodes_with_usage_once(provider: str, sh
         if not seen.way.startswith("GLM."):
             totals.add(seen.total_tokens)
     assert len(totals) == 1 and totals.pop()
+
+
+# -- GLM-5.3 at low / high effort answers without reasoning (real-traffic.md §3.1) --------------
+
+
+@pytest.mark.parametrize("model_id", ["glm-5.3", "glm-5.3-flash"])
+@pytest.mark.parametrize("effort", ["low", "high"])
+def test_glm_5_3_at_low_or_high_effort_is_a_valid_answer_without_reasoning(model_id: str, effort: str) -> None:
+    emu = Emulator("zai", api_key=KEY)
+    for way, call in ways(emu, model_id=model_id, reasoning_effort=effort).items():
+        seen = call()
+        assert seen.content.startswith("Hello! You said"), way
+        assert seen.reasoning == "", way
+    sent = emu.requests[-1].body
+    assert sent["reasoning_effort"] == effort
+
+
+def test_glm_5_3_at_max_effort_still_reasons() -> None:
+    emu = Emulator("zai", api_key=KEY)
+    seen = ways(emu, model_id="glm-5.3", reasoning_effort="max")["GLMClient.chat"]()
+    assert seen.reasoning
+
+
+def test_no_reasoning_at_low_effort_reports_zero_reasoning_tokens_in_both_frameworks() -> None:
+    from langchain_core.messages import HumanMessage
+    from llama_index.core.llms import ChatMessage
+
+    from tests.traffic.helpers import chat_glm, glm
+
+    emu = Emulator("zai", api_key=KEY)
+    message = chat_glm(emu, model="glm-5.3", reasoning_effort="low").invoke([HumanMessage("2+2?")])
+    assert "reasoning_content" not in message.additional_kwargs
+    assert message.usage_metadata is not None
+    assert message.usage_metadata["output_token_details"]["reasoning"] == 0  # type: ignore[typeddict-item]
+    answer = glm(emu, model="glm-5.3", reasoning_effort="low").chat([ChatMessage(role="user", content="2+2?")])
+    assert answer.message.content and answer.additional_kwargs["reasoning_tokens"] == 0
