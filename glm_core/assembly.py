@@ -13,6 +13,12 @@ call), and with neither, the call before it. Each delta is then rewritten to wha
 `index` to the call's position, and its id, name and arguments to what is new (a repeated name or
 id becomes None, a resent whole call only its unseen tail), so everything downstream (LangChain's
 chunk merging, LlamaIndex's blocks) adds the deltas up as they are, with no tracker of its own.
+
+Calls to a tool whose schema can hold an object or an array (`fix`, `glm_core.arguments`) pass
+their argument text through an `ArgumentFixer`: it goes on as it comes, except a string where the
+schema wants an object or an array, held until it ends and passed on as the JSON it holds (what
+was passed downstream cannot be taken back). A call's text waits until its name is known (some
+servers send arguments first); `release` gives what is still held when the stream has ended.
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from glm_core.arguments import ArgumentFixer, ToolSchemas
 from glm_core.types import ChatChunk, ChatResponse, ToolCall, ToolCallDelta, Usage
 
 __all__ = ["StreamAssembler"]
@@ -32,6 +39,10 @@ class _PendingCall:
     index: int | None = None  # the provider's, when it sent one
     name: str | None = None
     parts: list[str] = field(default_factory=list)
+    # Argument fixing (glm_core.arguments): decided once the name is known; text that came before.
+    decided: bool = False
+    fixer: ArgumentFixer | None = None
+    backlog: list[str] = field(default_factory=list)
 
 
 def _repeats(pending: _PendingCall, delta: ToolCallDelta) -> bool:
@@ -65,6 +76,7 @@ class StreamAssembler:
         "_by_index",
         "_calls",
         "_content",
+        "_fix",
         "_reasoning",
         "events",
         "finish_reason",
@@ -75,8 +87,9 @@ class StreamAssembler:
         "web_search",
     )
 
-    def __init__(self, provider: str | None = None) -> None:
+    def __init__(self, provider: str | None = None, fix: ToolSchemas | None = None) -> None:
         self.provider = provider
+        self._fix = fix
         self._content: list[str] = []
         self._reasoning: list[str] = []
         self._calls: list[_PendingCall] = []
@@ -130,6 +143,31 @@ class StreamAssembler:
             pending.name = new_name
         # Downstream (the adapters' chunks) sees each id, name and argument byte once.
         delta.id, delta.name, delta.arguments = new_id, new_name, added
+        if self._fix is not None:
+            delta.arguments = self._fixed(pending, added)
+
+    def _fixed(self, pending: _PendingCall, added: str) -> str:
+        """What of `added` goes downstream, once the call's tool says whether it needs fixing."""
+        if not pending.decided:
+            if pending.name is None:
+                pending.backlog.append(added)  # the name decides: wait for it
+                return ""
+            assert self._fix is not None
+            pending.decided, pending.fixer = True, self._fix.fixer(pending.name)
+            if pending.backlog:
+                added, pending.backlog = "".join(pending.backlog) + added, []
+        return pending.fixer.feed(added) if pending.fixer is not None and added else added
+
+    def release(self) -> ChatChunk | None:
+        """What the fixers still hold when the stream has ended (a string cut short, text of a
+        call whose name never came), one delta per call; None when nothing is held."""
+        deltas = []
+        for position, call in enumerate(self._calls):
+            held = call.fixer.close() if call.fixer is not None else "".join(call.backlog)
+            call.backlog = []
+            if held:
+                deltas.append(ToolCallDelta(index=position, arguments=held))
+        return ChatChunk(tool_calls=deltas) if deltas else None
 
     def _call_for(self, delta: ToolCallDelta) -> _PendingCall:
         """The call `delta` continues, or a new one; sets `delta.index` to that call's position."""

@@ -35,6 +35,8 @@ from __future__ import annotations
 from dataclasses import dataclass, fields, replace
 from typing import Any, Literal
 
+from glm_core.testing.stringified import StringifiedArguments
+
 __all__ = ["DEFAULT_SHAPES", "OPENROUTER_UPSTREAMS", "Shape", "ShapeOverride", "resolve_shape"]
 
 ToolDeltas = Literal["provider", "together", "one_per_delta", "fragmented", "in_finish_event"]
@@ -77,6 +79,10 @@ class Shape:
     - `reasoningless_efforts`: the `reasoning_effort` levels at which GLM-5.3 and GLM-5.3-Flash
       (always thinking) answer without any reasoning: no `reasoning_content` key, and
       `reasoning_tokens: 0` (Z.ai PAYG, pydantic-ai cassettes of 2026-08-30: low and high).
+    - `stringified_arguments`: GLM-5.2 / GLM-5.3 writing object or array arguments as strings of
+      JSON (`glm_core.testing.stringified`): "refs" (a property whose schema is a `$ref`, as
+      reported), "all" (every object or array argument), "off"; "provider": "refs" on Z.ai, the
+      coding plan, BigModel and vLLM, "off" elsewhere.
     """
 
     chunk_object: bool = True
@@ -95,6 +101,7 @@ class Shape:
     vllm_null_fields: bool = False
     workers_ai_stream: WorkersAIStream = "provider"
     reasoningless_efforts: tuple[str, ...] = ()
+    stringified_arguments: StringifiedArguments = "provider"
 
 
 ShapeOverride = Shape | dict[str, Any]
