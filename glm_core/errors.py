@@ -20,6 +20,7 @@ GLMError
 ├── ResponseDecodeError                    a body or event that is not what the dialect expects
 │   └── TruncatedEventError                an event cut mid-JSON with the next one glued on: retried
 ├── ToolCallRequiredError                  a tool call was required but the model answered without one
+├── EmptyAnswerError                       the model reasoned and wrote no answer (the budget went to thinking)
 └── RefusalError                           the provider's filter stopped the answer (finish_reason "sensitive")
 ```
 
@@ -33,7 +34,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from glm_core.types import ChatResponse
+    from glm_core.types import ChatResponse, Usage
 
 __all__ = [
     "APIConnectionError",
@@ -44,6 +45,7 @@ __all__ = [
     "ConfigurationError",
     "ContentFilterError",
     "ContextOverflowError",
+    "EmptyAnswerError",
     "GLMError",
     "InvalidRequestError",
     "ModelNotFoundError",
@@ -248,6 +250,38 @@ class ToolCallRequiredError(GLMError):
     def __init__(self, message: str, *, provider: str | None = None, response: ChatResponse | None = None):
         super().__init__(message, provider=provider)
         self.response = response
+
+
+class EmptyAnswerError(GLMError):
+    """The model reasoned and then gave no answer: no text, no tool call.
+
+    A reasoning model can spend its whole output budget on thinking (`finish_reason: "length"`)
+    or stop right after it (`"stop"`): GLM users see thousands of reasoning deltas and then an
+    empty answer (mistralai/client-python#628, OpenViking#991, llm_wiki#748, oh-my-openagent#980).
+    Such an answer is never returned as an empty one: the message says what happened and what to
+    change (raise `max_tokens`, lower `reasoning_effort`, turn thinking off where the model
+    allows it). Nothing is lost: `response` is the whole answer as it came, with `reasoning`,
+    `usage` and `finish_reason` also on the error. Streams raise it at their end, after the
+    reasoning has streamed. Not retried: the same request spends the budget the same way.
+    """
+
+    def __init__(self, message: str, *, provider: str | None = None, response: ChatResponse | None = None):
+        super().__init__(message, provider=provider)
+        self.response = response
+
+    @property
+    def reasoning(self) -> str | None:
+        """The reasoning the model wrote (None when the provider did not return it)."""
+        return self.response.reasoning if self.response is not None else None
+
+    @property
+    def usage(self) -> Usage | None:
+        """The tokens the answer used: reasoning tokens included, where the provider counts them."""
+        return self.response.usage if self.response is not None else None
+
+    @property
+    def finish_reason(self) -> str | None:
+        return self.response.finish_reason if self.response is not None else None
 
 
 class RefusalError(GLMError):

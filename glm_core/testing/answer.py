@@ -80,6 +80,9 @@ def build_template(
     if huge is not None:
         make_huge(plan, huge)
     _stringify(facts, shape, model, body, plan)
+    if shape.empty_after_reasoning and plan.reasoning:
+        plan.content, plan.tool_calls, plan.finish_reason = "", [], "stop"
+        plan.completion_tokens = completion_tokens("", plan.reasoning, [])
     _logprobs_and_n(facts, body, plan, reply)
     call_ids: list[str | None] = []
     for i, call in enumerate(plan.tool_calls):

@@ -83,6 +83,10 @@ class Shape:
       JSON (`glm_core.testing.stringified`): "refs" (a property whose schema is a `$ref`, as
       reported), "all" (every object or array argument), "off"; "provider": "refs" on Z.ai, the
       coding plan, BigModel and vLLM, "off" elsewhere.
+    - `empty_after_reasoning`: the model reasons, then stops (`finish_reason: "stop"`) with no
+      text and no tool call: "thinking ate the answer" as GLM-5 users report it (user reports
+      #14: mistralai/client-python#628, oh-my-openagent#980). The budget case needs no shape: a
+      small `max_tokens` is spent on reasoning by the rules (`finish_reason: "length"`).
     """
 
     chunk_object: bool = True
@@ -102,6 +106,7 @@ class Shape:
     workers_ai_stream: WorkersAIStream = "provider"
     reasoningless_efforts: tuple[str, ...] = ()
     stringified_arguments: StringifiedArguments = "provider"
+    empty_after_reasoning: bool = False
 
 
 ShapeOverride = Shape | dict[str, Any]

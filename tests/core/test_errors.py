@@ -402,6 +402,7 @@ def test_error_tree_shape() -> None:
         "ResponseDecodeError": ("GLMError",),
         "TruncatedEventError": ("ResponseDecodeError",),
         "ToolCallRequiredError": ("GLMError",),
+        "EmptyAnswerError": ("GLMError",),
         "RefusalError": ("GLMError",),
     }
     assert set(parents) | {"GLMError"} == set(e.__all__)

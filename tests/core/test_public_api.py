@@ -33,6 +33,7 @@ PUBLIC = [
     "EmbeddingRequest",
     "EmbeddingResponse",
     "EmbeddingService",
+    "EmptyAnswerError",
     "Endpoint",
     "FilePart",
     "GLMClient",

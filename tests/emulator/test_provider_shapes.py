@@ -286,3 +286,10 @@ def test_zai_glm_5_3_answers_without_reasoning_at_low_and_high_effort(effort: st
     completion = post("zai", body).json()
     assert ("reasoning_content" in completion["choices"][0]["message"]) is reasons
     assert (completion["usage"]["completion_tokens_details"]["reasoning_tokens"] > 0) is reasons
+
+
+def test_empty_after_reasoning_stops_with_reasoning_and_nothing_else() -> None:
+    emu = Emulator("zai", api_key=KEY, shape={"empty_after_reasoning": True})
+    message = post("zai", body_for("zai"), emu=emu).json()["choices"][0]
+    assert message["finish_reason"] == "stop" and message["message"]["content"] == ""
+    assert message["message"]["reasoning_content"]

@@ -11,6 +11,7 @@ EXPECTED = [
     "GLMContentFilterError",
     "GLMContextOverflowError",
     "GLMEmbeddings",
+    "GLMEmptyAnswerError",
     "GLMInvalidRequestError",
     "GLMModelNotFoundError",
     "GLMNotFoundError",
