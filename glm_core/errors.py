@@ -31,6 +31,7 @@ key is never part of a message, and bodies come from the provider, which never e
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -172,7 +173,27 @@ class ModelNotFoundError(NotFoundError):
 
 
 class QuotaExceededError(APIError):
-    """The account has no balance or its quota is used up. Not retried: recharge or wait."""
+    """The account has no balance or its quota is used up. Not retried: recharge or wait.
+
+    `reset_at` is when the quota comes back, an aware datetime, where the provider says: the reset
+    time in the message (Z.ai 1308 "Usage limit reached for 5 hour. Your limit will reset at
+    2026-08-27 21:31:39", in Beijing time: `glm_core.error_codes`), else a `Retry-After` header
+    on the answer; None when neither says. The message then ends with it, in UTC.
+
+    Example:
+        >>> try:                                                 # doctest: +SKIP
+        ...     llm.invoke("Hi")
+        ... except QuotaExceededError as e:
+        ...     wait = (e.reset_at - datetime.now(UTC)) if e.reset_at else None
+    """
+
+    reset_at: datetime | None = None
+
+    def __str__(self) -> str:
+        text = super().__str__()
+        if self.reset_at is None:
+            return text
+        return f"{text}; the quota resets at {self.reset_at.astimezone(UTC):%Y-%m-%dT%H:%M:%SZ}"
 
 
 class RateLimitError(APIError):

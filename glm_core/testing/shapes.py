@@ -37,7 +37,14 @@ from typing import Any, Literal
 
 from glm_core.testing.stringified import StringifiedArguments
 
-__all__ = ["DEFAULT_SHAPES", "OPENROUTER_UPSTREAMS", "Shape", "ShapeOverride", "resolve_shape"]
+__all__ = [
+    "DEFAULT_SHAPES",
+    "OPENROUTER_UPSTREAMS",
+    "SHAPE_UNCERTAIN_CHOICES",
+    "Shape",
+    "ShapeOverride",
+    "resolve_shape",
+]
 
 ToolDeltas = Literal["provider", "together", "one_per_delta", "fragmented", "in_finish_event"]
 UsageEvent = Literal["provider", "finish", "separate", "separate_null_finish"]
@@ -153,3 +160,18 @@ def resolve_shape(base: Shape, override: ShapeOverride | None) -> Shape:
     if unknown:
         raise ValueError(f"unknown Shape fields {sorted(unknown)}; known: {sorted(_FIELDS)}")
     return replace(base, **override)
+
+
+# Where a captured shape was generalised beyond what the capture shows (also in UNCERTAIN_CHOICES).
+SHAPE_UNCERTAIN_CHOICES: tuple[str, ...] = (
+    "Z.ai: GLM-5.3 / 5.3-Flash answer without reasoning at low and high effort whatever the prompt "
+    "(the PAYG capture is a trivial prompt); the coding plan and BigModel keep reasoning (not observed).",
+    "Z.ai: usage caps say when they reset in Beijing time (UTC+8), two hours ahead; 1316-1321 use the "
+    "docs' '${next_flush_time}' wording, not an observed body.",
+    "Z.ai / vLLM: GLM-5.2 / 5.3 stringify only top-level arguments whose property schema is a bare $ref "
+    "(the reported case); other nestings are not observed.",
+    "vLLM: the finish chunk repeats the whole arguments by default (the GLM-5.1 recipe serves with MTP); "
+    "each call's last fragment then comes only inside the repeat, as in vllm#42167.",
+    "Cloudflare: the Workers AI GLM-5.3 dressing (padding, per-chunk usage, native final chunk) is the "
+    "default on the native route only; whether /ai/v1 sends the native final chunk is not observed.",
+)

@@ -168,6 +168,11 @@ def test_every_captured_error_body_is_its_class_every_way(name: str) -> None:
             call()
         error = caught.value
         assert not isinstance(error, StreamInterruptedError), way
+        sent = json.loads(body)
+        text = (sent.get("error") or {}).get("message") or sent.get("message") or sent.get("msg")
+        assert text in str(error), way  # the provider's words, Chinese included, are kept
+        if way.startswith("ChatGLM"):
+            assert type(error).__module__ == "langchain_glm.errors", way  # LangChain's own subclass
         if way.startswith("ChatGLM") and isinstance(error, QuotaExceededError):
             assert isinstance(error, ModelRateLimitError) and not error.is_retryable  # type: ignore[attr-defined]
         assert error.retryable is isinstance(error, RateLimitError), (way, error)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta, timezone
+
 import pytest
 from langchain_core.exceptions import ModelRateLimitError
 
-from glm_core import BadRequestError, QuotaExceededError, StreamInterruptedError, TruncatedEventError
+from glm_core import BadRequestError, QuotaExceededError, RateLimitError, StreamInterruptedError, TruncatedEventError
 from glm_core.testing import Emulator, Fault, Reply
 from tests.traffic.helpers import KEY, ways
 
@@ -150,3 +152,68 @@ def test_a_glued_event_is_a_typed_interruption_and_never_content() -> None:
         assert partial is not None and partial.reasoning and "data:" not in partial.reasoning + partial.content, way
         assert len(emu.requests) == 1, "events had reached the caller: no retry"
         emu.reset()
+
+
+# -- quotas with a reset time (user report #8; real-traffic.md §3.3, §3.4) ------------------------
+
+BEIJING = timezone(timedelta(hours=8))
+
+
+@pytest.mark.parametrize(("provider", "code"), [("zai_coding", "1308"), ("bigmodel", "1308"), ("zai", "1310")])
+def test_a_usage_cap_is_a_final_quota_error_with_its_reset_time(provider: str, code: str) -> None:
+    # The emulator writes the reset two hours ahead, in Beijing time, in English or in Chinese.
+    emu = Emulator(provider, api_key=KEY)
+    before = datetime.now(UTC)
+    for way, call in ways(emu, retries=2).items():
+        emu.queue(Fault(code=code))
+        with pytest.raises(QuotaExceededError) as caught:
+            call()
+        reset_at = caught.value.reset_at
+        assert reset_at is not None and reset_at.utcoffset() == timedelta(hours=8), way
+        assert timedelta(hours=1, minutes=59) < reset_at - before < timedelta(hours=2, minutes=1), way
+        assert f"resets at {reset_at.astimezone(UTC):%Y-%m-%dT%H:%M:%SZ}" in str(caught.value), way
+        assert not caught.value.retryable, way
+    assert len(emu.requests) == len(ways(emu)), "a quota error is never retried"
+
+
+def test_a_final_quota_answer_with_retry_after_gives_the_reset_time() -> None:
+    emu = Emulator("zai", api_key=KEY)
+    for way, call in ways(emu, retries=2).items():
+        emu.queue(Fault(code="1113", headers={"retry-after": "3600"}))
+        before = datetime.now(UTC)
+        with pytest.raises(QuotaExceededError) as caught:
+            call()
+        reset_at = caught.value.reset_at
+        assert reset_at is not None and abs(reset_at - before - timedelta(hours=1)) < timedelta(seconds=5), way
+    assert len(emu.requests) == len(ways(emu))
+
+
+@pytest.mark.parametrize(
+    ("code", "message", "expected", "reset"),
+    [
+        ("1316", None, QuotaExceededError, True),  # the caps after 1310: the docs' reset wording
+        ("1321", None, QuotaExceededError, True),
+        ("1313", None, QuotaExceededError, False),  # fair use
+        ("1314", "Too many requests", RateLimitError, False),  # meaning unknown: a 429 like any
+        ("1315", "Your limit will reset at 2026-09-01 08:00:00", QuotaExceededError, True),
+    ],
+)
+def test_codes_1313_to_1321_are_classified(code: str, message: str | None, expected: type, reset: bool) -> None:
+    emu = Emulator("zai", api_key=KEY)
+    body = None if message is None else {"error": {"code": code, "message": message}}
+    for way, call in ways(emu).items():
+        emu.queue(Fault(code=code, status=429, body=body) if body else Fault(code=code))
+        with pytest.raises(expected) as caught:
+            call()
+        assert (getattr(caught.value, "reset_at", None) is not None) is reset, way
+
+
+def test_the_captured_1308_message_is_read_in_beijing_time() -> None:
+    # "[1308][Usage limit reached for 5 hour. Your limit will reset at 2026-10-06 16:23:45][2026...]"
+    # (a Claude-Code-side log, real-traffic.md §3.4): the same reading inside brackets.
+    message = "[1308][Usage limit reached for 5 hour. Your limit will reset at 2026-10-06 16:23:45][20261006143041]"
+    emu = Emulator("zai", api_key=KEY)
+    emu.queue(Fault(status=429, body={"error": {"code": "1308", "message": message}}))
+    with pytest.raises(QuotaExceededError) as caught:
+        ways(emu)["GLMClient.chat"]()
+    assert caught.value.reset_at == datetime(2026, 10, 6, 16, 23, 45, tzinfo=BEIJING)
