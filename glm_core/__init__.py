@@ -29,6 +29,7 @@ from glm_core.errors import (
     ConfigurationError,
     ContentFilterError,
     ContextOverflowError,
+    EmptyAnswerError,
     GLMError,
     InvalidRequestError,
     ModelNotFoundError,
@@ -41,6 +42,7 @@ from glm_core.errors import (
     ServerError,
     StreamInterruptedError,
     ToolCallRequiredError,
+    TruncatedEventError,
 )
 from glm_core.media import media_part
 from glm_core.models import CATALOGUE, EFFORT_LEVELS, MODEL_PROFILES, EffortLevel, ModelProfile, model_profile
@@ -96,6 +98,7 @@ __all__ = [
     "EmbeddingRequest",
     "EmbeddingResponse",
     "EmbeddingService",
+    "EmptyAnswerError",
     "Endpoint",
     "FilePart",
     "GLMClient",
@@ -130,6 +133,7 @@ __all__ = [
     "ToolChoice",
     "ToolMessage",
     "ToolSpec",
+    "TruncatedEventError",
     "Usage",
     "UserMessage",
     "VideoPart",

@@ -3,7 +3,8 @@
 Tool calls are accumulated by `index`, whatever way the provider splits them: a whole call in one
 delta (Z.ai without tool_stream), id+name first and argument fragments after (tool_stream,
 OpenRouter, vLLM), arguments before the name (some Workers AI models), or a final delta that
-repeats the id and the whole arguments (vLLM #44098).
+repeats the whole arguments, with the id (vLLM #44098) or with explicit nulls for id, type and name
+(vLLM 0.19 with MTP, vllm#42167).
 
 Which call a delta belongs to: its `index` when the provider sends one (a digit string counts),
 except that a new `id` at an index that already has a call starts a new call (servers that send
@@ -12,13 +13,21 @@ call), and with neither, the call before it. Each delta is then rewritten to wha
 `index` to the call's position, and its id, name and arguments to what is new (a repeated name or
 id becomes None, a resent whole call only its unseen tail), so everything downstream (LangChain's
 chunk merging, LlamaIndex's blocks) adds the deltas up as they are, with no tracker of its own.
+
+Calls to a tool whose schema can hold an object or an array (`fix`, `glm_core.arguments`) pass
+their argument text through an `ArgumentFixer`: it goes on as it comes, except a string where the
+schema wants an object or an array, held until it ends and passed on as the JSON it holds (what
+was passed downstream cannot be taken back). A call's text waits until its name is known (some
+servers send arguments first); `release` gives what is still held when the stream has ended.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from glm_core.arguments import ArgumentFixer, ToolSchemas
 from glm_core.types import ChatChunk, ChatResponse, ToolCall, ToolCallDelta, Usage
 
 __all__ = ["StreamAssembler"]
@@ -30,6 +39,33 @@ class _PendingCall:
     index: int | None = None  # the provider's, when it sent one
     name: str | None = None
     parts: list[str] = field(default_factory=list)
+    # Argument fixing (glm_core.arguments): decided once the name is known; text that came before.
+    decided: bool = False
+    fixer: ArgumentFixer | None = None
+    backlog: list[str] = field(default_factory=list)
+
+
+def _repeats(pending: _PendingCall, delta: ToolCallDelta) -> bool:
+    """Whether `delta`'s arguments are the call's whole arguments again rather than a fragment.
+
+    They start with everything received so far, and either repeat the call's id, or (vLLM sends
+    the repeat with a null id) form a whole JSON value where appending them would not: a true
+    fragment cannot begin with the whole text before it and still make the arguments parse.
+    """
+    so_far = "".join(pending.parts)
+    if not delta.arguments.startswith(so_far):
+        return False
+    if delta.id is not None and delta.id == pending.id:
+        return True
+    return _parses(delta.arguments) and not _parses(so_far + delta.arguments)
+
+
+def _parses(text: str) -> bool:
+    try:
+        json.loads(text)
+    except (ValueError, RecursionError):
+        return False
+    return True
 
 
 class StreamAssembler:
@@ -40,6 +76,7 @@ class StreamAssembler:
         "_by_index",
         "_calls",
         "_content",
+        "_fix",
         "_reasoning",
         "events",
         "finish_reason",
@@ -50,8 +87,9 @@ class StreamAssembler:
         "web_search",
     )
 
-    def __init__(self, provider: str | None = None) -> None:
+    def __init__(self, provider: str | None = None, fix: ToolSchemas | None = None) -> None:
         self.provider = provider
+        self._fix = fix
         self._content: list[str] = []
         self._reasoning: list[str] = []
         self._calls: list[_PendingCall] = []
@@ -92,9 +130,9 @@ class StreamAssembler:
         new_name = delta.name if delta.name and not pending.name else None
         added = delta.arguments
         if added:
-            so_far = "".join(pending.parts) if delta.id is not None and delta.id == pending.id else ""
-            if so_far and added.startswith(so_far):
-                # A repeat of the whole call (vLLM #44098), not a fragment: keep it once.
+            if pending.parts and _repeats(pending, delta):
+                # A repeat of the whole call (vllm#44098, #42167), not a fragment: keep it once.
+                so_far = "".join(pending.parts)
                 pending.parts = [added]
                 added = added[len(so_far) :]
             else:
@@ -105,6 +143,31 @@ class StreamAssembler:
             pending.name = new_name
         # Downstream (the adapters' chunks) sees each id, name and argument byte once.
         delta.id, delta.name, delta.arguments = new_id, new_name, added
+        if self._fix is not None:
+            delta.arguments = self._fixed(pending, added)
+
+    def _fixed(self, pending: _PendingCall, added: str) -> str:
+        """What of `added` goes downstream, once the call's tool says whether it needs fixing."""
+        if not pending.decided:
+            if pending.name is None:
+                pending.backlog.append(added)  # the name decides: wait for it
+                return ""
+            assert self._fix is not None
+            pending.decided, pending.fixer = True, self._fix.fixer(pending.name)
+            if pending.backlog:
+                added, pending.backlog = "".join(pending.backlog) + added, []
+        return pending.fixer.feed(added) if pending.fixer is not None and added else added
+
+    def release(self) -> ChatChunk | None:
+        """What the fixers still hold when the stream has ended (a string cut short, text of a
+        call whose name never came), one delta per call; None when nothing is held."""
+        deltas = []
+        for position, call in enumerate(self._calls):
+            held = call.fixer.close() if call.fixer is not None else "".join(call.backlog)
+            call.backlog = []
+            if held:
+                deltas.append(ToolCallDelta(index=position, arguments=held))
+        return ChatChunk(tool_calls=deltas) if deltas else None
 
     def _call_for(self, delta: ToolCallDelta) -> _PendingCall:
         """The call `delta` continues, or a new one; sets `delta.index` to that call's position."""

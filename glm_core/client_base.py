@@ -138,6 +138,8 @@ class _ClientBase:
         answer = self.endpoint.dialect.decode_response(data)
         if splits_markers(prepared.model):
             answer = clean_response(answer)
+        if prepared.tool_schemas is not None:
+            prepared.tool_schemas.fix_response(answer)
         check_answer(prepared, answer, self.provider)
         return answer
 

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from glm_core.arguments import ToolSchemas
 from glm_core.dialects import OpenAIChatDialect, dialect_for
 from glm_core.errors import ConfigurationError, InvalidRequestError
 from glm_core.http import USER_AGENT
@@ -48,6 +49,8 @@ class PreparedRequest:
     tool_call_required: str | None
     # The model id as sent (in the body, or in the path on Cloudflare's native route).
     wire_model: str = ""
+    # The tools whose answers may carry stringified objects to parse back (glm_core.arguments).
+    tool_schemas: ToolSchemas | None = None
 
 
 class Endpoint:
@@ -141,6 +144,7 @@ class Endpoint:
             model=model,
             tool_call_required=encoded.tool_call_required,
             wire_model=encoded.wire_model,
+            tool_schemas=ToolSchemas.of(request.tools) if request.tools else None,
         )
 
     def json_request(self, path: str, body: dict[str, Any]) -> tuple[str, bytes, dict[str, str]]:

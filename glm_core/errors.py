@@ -18,7 +18,9 @@ GLMError
 │   └── APITimeoutError                    connect/read timeout, or a stream idle too long
 ├── StreamInterruptedError                 a stream broke after its first event; `partial` keeps what came
 ├── ResponseDecodeError                    a body or event that is not what the dialect expects
+│   └── TruncatedEventError                an event cut mid-JSON with the next one glued on: retried
 ├── ToolCallRequiredError                  a tool call was required but the model answered without one
+├── EmptyAnswerError                       the model reasoned and wrote no answer (the budget went to thinking)
 └── RefusalError                           the provider's filter stopped the answer (finish_reason "sensitive")
 ```
 
@@ -29,10 +31,11 @@ key is never part of a message, and bodies come from the provider, which never e
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from glm_core.types import ChatResponse
+    from glm_core.types import ChatResponse, Usage
 
 __all__ = [
     "APIConnectionError",
@@ -43,6 +46,7 @@ __all__ = [
     "ConfigurationError",
     "ContentFilterError",
     "ContextOverflowError",
+    "EmptyAnswerError",
     "GLMError",
     "InvalidRequestError",
     "ModelNotFoundError",
@@ -55,6 +59,7 @@ __all__ = [
     "ServerError",
     "StreamInterruptedError",
     "ToolCallRequiredError",
+    "TruncatedEventError",
 ]
 
 
@@ -178,7 +183,27 @@ class ModelNotFoundError(NotFoundError):
 
 
 class QuotaExceededError(APIError):
-    """The account has no balance or its quota is used up. Not retried: recharge or wait."""
+    """The account has no balance or its quota is used up. Not retried: recharge or wait.
+
+    `reset_at` is when the quota comes back, an aware datetime, where the provider says: the reset
+    time in the message (Z.ai 1308 "Usage limit reached for 5 hour. Your limit will reset at
+    2026-08-27 21:31:39", in Beijing time: `glm_core.error_codes`), else a `Retry-After` header
+    on the answer; None when neither says. The message then ends with it, in UTC.
+
+    Example:
+        >>> try:                                                 # doctest: +SKIP
+        ...     llm.invoke("Hi")
+        ... except QuotaExceededError as e:
+        ...     wait = (e.reset_at - datetime.now(UTC)) if e.reset_at else None
+    """
+
+    reset_at: datetime | None = None
+
+    def __str__(self) -> str:
+        text = super().__str__()
+        if self.reset_at is None:
+            return text
+        return f"{text}; the quota resets at {self.reset_at.astimezone(UTC):%Y-%m-%dT%H:%M:%SZ}"
 
 
 class RateLimitError(APIError):
@@ -227,6 +252,25 @@ class ResponseDecodeError(GLMError):
     """A response body or stream event was not in the shape the provider documents."""
 
 
+class TruncatedEventError(ResponseDecodeError):
+    """A stream event was cut off mid-JSON and the next event's `data:` glued onto it.
+
+    Z.ai streams have been captured so (zai-org/GLM-5#66: `..."object":"chat.cdata: {"id":...`):
+    the connection behind the stream broke and a second response's event was joined to the
+    fragment. Neither half is ever read as content. `offset` is the character (from 1) where the
+    glued `data:` begins and `fragment` the cut event's text. It is retried like a broken
+    connection while nothing has reached you; after that the stream is a `StreamInterruptedError`
+    with this error as its `cause`.
+    """
+
+    retryable = True
+
+    def __init__(self, message: str, *, provider: str | None = None, offset: int = 0, fragment: str = "") -> None:
+        super().__init__(message, provider=provider)
+        self.offset = offset
+        self.fragment = fragment
+
+
 class ToolCallRequiredError(GLMError):
     """A tool call was required (tool_choice "required" or a named tool) but none came back.
 
@@ -237,6 +281,38 @@ class ToolCallRequiredError(GLMError):
     def __init__(self, message: str, *, provider: str | None = None, response: ChatResponse | None = None):
         super().__init__(message, provider=provider)
         self.response = response
+
+
+class EmptyAnswerError(GLMError):
+    """The model reasoned and then gave no answer: no text, no tool call.
+
+    A reasoning model can spend its whole output budget on thinking (`finish_reason: "length"`)
+    or stop right after it (`"stop"`): GLM users see thousands of reasoning deltas and then an
+    empty answer (mistralai/client-python#628, OpenViking#991, llm_wiki#748, oh-my-openagent#980).
+    Such an answer is never returned as an empty one: the message says what happened and what to
+    change (raise `max_tokens`, lower `reasoning_effort`, turn thinking off where the model
+    allows it). Nothing is lost: `response` is the whole answer as it came, with `reasoning`,
+    `usage` and `finish_reason` also on the error. Streams raise it at their end, after the
+    reasoning has streamed. Not retried: the same request spends the budget the same way.
+    """
+
+    def __init__(self, message: str, *, provider: str | None = None, response: ChatResponse | None = None):
+        super().__init__(message, provider=provider)
+        self.response = response
+
+    @property
+    def reasoning(self) -> str | None:
+        """The reasoning the model wrote (None when the provider did not return it)."""
+        return self.response.reasoning if self.response is not None else None
+
+    @property
+    def usage(self) -> Usage | None:
+        """The tokens the answer used: reasoning tokens included, where the provider counts them."""
+        return self.response.usage if self.response is not None else None
+
+    @property
+    def finish_reason(self) -> str | None:
+        return self.response.finish_reason if self.response is not None else None
 
 
 class RefusalError(GLMError):

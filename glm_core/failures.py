@@ -16,6 +16,7 @@ import httpx2
 from glm_core.errors import (
     APIConnectionError,
     APITimeoutError,
+    EmptyAnswerError,
     GLMError,
     ResponseDecodeError,
     ServerError,
@@ -107,6 +108,9 @@ def check_answer(prepared: PreparedRequest, response: ChatResponse, provider: Pr
             code=reason,
             status_code=200,
         )
+    empty = _reasoned_without_answer(prepared, response, provider)
+    if empty is not None:
+        raise empty
     required = prepared.tool_call_required
     if required is None:
         return
@@ -125,6 +129,38 @@ def check_answer(prepared: PreparedRequest, response: ChatResponse, provider: Pr
         why = f"{provider.name} only accepts tool_choice={accepted}, so the call could be asked for but not forced"
     raise ToolCallRequiredError(
         f"{wanted} was required, but the model answered without one. {why}; retry, or rephrase the prompt",
+        provider=provider.id,
+        response=response,
+    )
+
+
+def _reasoned_without_answer(
+    prepared: PreparedRequest, response: ChatResponse, provider: ProviderProfile
+) -> EmptyAnswerError | None:
+    """ "Thinking ate the answer": reasoning (text, or counted tokens), then no text and no tool
+    call, with finish_reason "length" (the budget went to thinking) or "stop"."""
+    reason = response.finish_reason
+    if reason not in ("length", "stop") or response.tool_calls or response.content.strip():
+        return None
+    usage = response.usage
+    thought = usage.reasoning_tokens if usage is not None else None
+    if not response.reasoning and not thought:
+        return None
+    model = prepared.wire_model or prepared.model.id
+    budget = prepared.body.get(provider.max_tokens_field)
+    spent = f"{thought} reasoning tokens" if thought else f"{len(response.reasoning or '')} characters of reasoning"
+    if usage is not None:
+        spent += f" of {usage.output_tokens} output tokens"
+    if reason == "length":
+        limit = f"max_tokens={budget}" if isinstance(budget, int) else "the model's default output limit"
+        what = f"spent its whole output budget ({limit}) on reasoning and wrote no answer ({spent})"
+        advice = "Raise max_tokens, or lower reasoning_effort"
+    else:
+        what = f"reasoned and then stopped without an answer (finish_reason 'stop', {spent})"
+        advice = "Retry, lower reasoning_effort, or raise max_tokens if it is small"
+    return EmptyAnswerError(
+        f"{model} on {provider.name} {what}. {advice} (or turn thinking off where the model allows it). "
+        "The reasoning is on this error's `reasoning`, the usage on `usage`",
         provider=provider.id,
         response=response,
     )

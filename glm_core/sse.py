@@ -6,7 +6,10 @@
   silently put into the answer;
 - comments (`: keep-alive`) and `id:` / `retry:` lines are not events, so they never count as
   progress for the stream's idle timeout;
-- an event larger than `max_event_bytes` is refused rather than buffered without bound.
+- an event larger than `max_event_bytes` is refused rather than buffered without bound;
+- an event is dispatched only by the blank line that ends it: an event still unfinished when the
+  body ends is not dispatched (the SSE rule), and `close` hands back what had arrived of it, so
+  the stream can say it was cut instead of reading half an event as a whole one.
 
 Example:
     >>> parser = EventParser(max_event_bytes=1 << 20)
@@ -82,14 +85,18 @@ class EventParser:
                 events.append(event)
         return events
 
-    def close(self) -> list[Event]:
-        """The end of the body: a last `data:` line without its blank line still counts."""
+    def close(self) -> tuple[list[Event], str | None]:
+        """The end of the body: the events its last bytes complete, and the data of an event
+        left unfinished (its lines so far, a partial last line included; None when the body
+        ended between events). The unfinished event is not dispatched."""
+        # A last line without its line ending is read as a line (a CR held back as a possible
+        # half of a CRLF was a whole line ending); only a blank line dispatches an event.
         events = self.feed(b"\n") if self._buffer or self._pending else []
-        if self._data:
-            event = self._line(b"")
-            if event is not None:
-                events.append(event)
-        return events
+        if not self._data:
+            return events, None
+        unfinished = "\n".join(self._data)
+        self._data, self._event, self._size = [], "", 0
+        return events, unfinished
 
     def _line(self, raw: bytes) -> Event | None:
         if not raw:

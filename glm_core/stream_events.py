@@ -12,7 +12,7 @@ import httpx2
 
 from glm_core.dialects import fields
 from glm_core.dialects.errors import error_from_body
-from glm_core.errors import ResponseDecodeError
+from glm_core.errors import APIConnectionError, ResponseDecodeError, TruncatedEventError
 from glm_core.sse import Event, EventParser, StreamFormatError
 from glm_core.types import ChatChunk
 
@@ -56,8 +56,12 @@ class EventDecoder:
         as they are taken, so a bad event never hides the good ones before it."""
         if self.done:
             return
+        unfinished = None
         try:
-            events = self.parser.close() if piece is None else self.parser.feed(piece)
+            if piece is None:
+                events, unfinished = self.parser.close()
+            else:
+                events = self.parser.feed(piece)
         except StreamFormatError as exc:
             raise ResponseDecodeError(f"{self.provider.name} sent {exc}", provider=self.provider.id) from None
         for event in events:
@@ -66,6 +70,21 @@ class EventDecoder:
                 yield chunk
             elif self.done:
                 return
+        if unfinished is not None:
+            self._ended_inside(unfinished)
+
+    def _ended_inside(self, unfinished: str) -> None:
+        """The body ended inside an event: not dispatched (the SSE rule); the stream was cut, which
+        is a broken connection (retried before anything reached the caller, an interruption after)."""
+        if unfinished.strip() == "[DONE]":
+            # Only the blank line after the end marker is missing: nothing is lost or ambiguous.
+            self.done = True
+            return
+        raise APIConnectionError(
+            f"the connection to {self.provider.name} ended inside an event ({len(unfinished)} characters of it "
+            f"had arrived, not used): {unfinished[:80]!r}",
+            provider=self.provider.id,
+        )
 
     def decode(self, event: Event) -> ChatChunk | None:
         data = event.data
@@ -81,9 +100,7 @@ class EventDecoder:
                 f"{self.provider.name} sent an event in which {exc}", provider=self.provider.id
             ) from None
         except (ValueError, RecursionError):
-            raise ResponseDecodeError(
-                f"{self.provider.name} sent an event that is not JSON: {data[:120]!r}", provider=self.provider.id
-            ) from None
+            raise self._not_json(data) from None
         if not isinstance(payload, dict):
             raise ResponseDecodeError(f"{self.provider.name} sent a non-object event", provider=self.provider.id)
         if (
@@ -94,3 +111,32 @@ class EventDecoder:
         ):
             raise error_from_body(self.provider, 200, payload, self.headers)
         return self.stream._dialect.decode_event(payload)
+
+    def _not_json(self, data: str) -> ResponseDecodeError:
+        """The error for an event that does not parse: a cut one with the next glued on is named so."""
+        glued = _glued_at(data)
+        if glued is not None:
+            return TruncatedEventError(
+                f"{self.provider.name} sent an event cut off after {glued} characters with the next event glued onto "
+                f"it (a `data:` field at character {glued + 1}): the connection behind the stream broke; "
+                f"neither part is used. The event: {data[: glued + 60]!r}",
+                provider=self.provider.id,
+                offset=glued + 1,
+                fragment=data[:glued],
+            )
+        return ResponseDecodeError(
+            f"{self.provider.name} sent an event that is not JSON: {data[:120]!r}", provider=self.provider.id
+        )
+
+
+def _glued_at(data: str) -> int | None:
+    """Where a second event starts inside `data` that failed to parse: a `data:` field glued into
+    the JSON (zai-org/GLM-5#66), or a second line opening a JSON object (the fragment and the next
+    event's line ran into one event); None when the text shows no such seam."""
+    at = data.find("data:", 1)
+    if at != -1:
+        return at
+    newline = data.find("\n")
+    if newline != -1 and data[newline + 1 :].lstrip().startswith("{"):
+        return newline
+    return None

@@ -58,7 +58,7 @@ class _StreamBase:
         self._prepared = prepared
         self._provider: ProviderProfile = client.endpoint.provider
         self._dialect = dialect
-        self._assembler = StreamAssembler(self._provider.id)
+        self._assembler = StreamAssembler(self._provider.id, prepared.tool_schemas)
         self._started = False
         self._final: ChatResponse | None = None
         self._first_wait = client.answer_timeout
@@ -74,7 +74,18 @@ class _StreamBase:
 
     def partial(self) -> ChatResponse:
         """Everything received so far."""
-        return self._assembler.response()
+        return self._assembled()
+
+    def _assembled(self) -> ChatResponse:
+        """The answer assembled so far, stringified tool arguments parsed back (glm_core.arguments)."""
+        response = self._assembler.response()
+        if self._prepared.tool_schemas is not None:
+            self._prepared.tool_schemas.fix_response(response)
+        return response
+
+    def _released(self) -> ChatChunk | None:
+        """What the argument fixers still held when the stream ended (glm_core.assembly)."""
+        return None if self._final is None else self._assembler.release()
 
     def _start(self) -> None:
         if self._started:
@@ -97,7 +108,7 @@ class _StreamBase:
         return StreamInterruptedError(
             f"the stream from {self._provider.name} broke after {events} event(s): {cause}",
             provider=self._provider.id,
-            partial=self._assembler.response(),
+            partial=self._assembled(),
             cause=cause,
         )
 
@@ -113,7 +124,7 @@ class _StreamBase:
             raise self._interrupted(
                 APIConnectionError("the stream ended without [DONE] or a finish reason", provider=self._provider.id)
             )
-        final = assembler.response()
+        final = self._assembled()
         nameless = next((i for i, call in enumerate(final.tool_calls, 1) if not call.name), None)
         if nameless is not None:
             raise ResponseDecodeError(
@@ -246,6 +257,9 @@ class ChatStream(_StreamBase):
         finally:
             self.close()
         self._finish(decoder.done)
+        released = self._released()
+        if released is not None:
+            yield released
 
 
 class AsyncChatStream(_StreamBase):
@@ -353,3 +367,6 @@ class AsyncChatStream(_StreamBase):
         finally:
             await self.aclose()
         self._finish(decoder.done)
+        released = self._released()
+        if released is not None:
+            yield released

@@ -17,6 +17,7 @@ from langchain_glm.errors import (
     GLMConnectionError,
     GLMContentFilterError,
     GLMContextOverflowError,
+    GLMEmptyAnswerError,
     GLMInvalidRequestError,
     GLMModelNotFoundError,
     GLMNotFoundError,
@@ -29,6 +30,7 @@ from langchain_glm.errors import (
     GLMStreamInterruptedError,
     GLMTimeoutError,
     GLMToolCallRequiredError,
+    GLMTruncatedEventError,
 )
 
 TYPE_CHECKING = False
@@ -45,6 +47,7 @@ __all__ = [
     "GLMContentFilterError",
     "GLMContextOverflowError",
     "GLMEmbeddings",
+    "GLMEmptyAnswerError",
     "GLMInvalidRequestError",
     "GLMModelNotFoundError",
     "GLMNotFoundError",
@@ -58,6 +61,7 @@ __all__ = [
     "GLMStreamInterruptedError",
     "GLMTimeoutError",
     "GLMToolCallRequiredError",
+    "GLMTruncatedEventError",
 ]
 
 

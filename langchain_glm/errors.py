@@ -46,6 +46,7 @@ __all__ = [
     "GLMConnectionError",
     "GLMContentFilterError",
     "GLMContextOverflowError",
+    "GLMEmptyAnswerError",
     "GLMInvalidRequestError",
     "GLMModelNotFoundError",
     "GLMNotFoundError",
@@ -58,6 +59,7 @@ __all__ = [
     "GLMStreamInterruptedError",
     "GLMTimeoutError",
     "GLMToolCallRequiredError",
+    "GLMTruncatedEventError",
     "to_langchain_error",
 ]
 
@@ -160,6 +162,15 @@ class GLMResponseDecodeError(_Retryable, core.ResponseDecodeError, ModelAPIError
     """The provider's answer was not in the documented shape."""
 
 
+class GLMTruncatedEventError(_Retryable, core.TruncatedEventError, ModelAPIError):
+    """A stream event cut mid-JSON with the next one glued on (Z.ai, zai-org/GLM-5#66): retryable."""
+
+
+class GLMEmptyAnswerError(_Retryable, core.EmptyAnswerError, ModelAPIError):
+    """The model reasoned and wrote no answer (the output budget went to thinking): raise
+    `max_tokens` or lower `reasoning_effort`. `reasoning`, `usage` and `response` keep what came."""
+
+
 class GLMToolCallRequiredError(core.ToolCallRequiredError, OutputParserException):
     """A tool call was required but the model answered without one (providers that only accept
     tool_choice="auto", where the call is asked for and then checked). `response` holds the answer.
@@ -197,8 +208,10 @@ _MAPPING: tuple[tuple[type[core.GLMError], type[core.GLMError]], ...] = (
     (core.APITimeoutError, GLMTimeoutError),
     (core.APIConnectionError, GLMConnectionError),
     (core.StreamInterruptedError, GLMStreamInterruptedError),
+    (core.TruncatedEventError, GLMTruncatedEventError),
     (core.ResponseDecodeError, GLMResponseDecodeError),
     (core.ToolCallRequiredError, GLMToolCallRequiredError),
+    (core.EmptyAnswerError, GLMEmptyAnswerError),
     (core.RefusalError, GLMRefusalError),
     (core.InvalidRequestError, GLMInvalidRequestError),
 )

@@ -1,7 +1,9 @@
 """Error bodies of every provider, decoded into the one exception tree.
 
 Four body shapes exist (docs/providers-facts.md: one per provider):
-- Z.ai family: `{"error": {"code": "1302", "message": ...}}` (code is a string);
+- Z.ai family: `{"error": {"code": "1302", "message": ...}}` (code is a string), also flat
+  (`{"code": "1210", "message": ...}`), with a top-level `request_id` on the Anthropic route, and
+  `{"code": 1000, "msg": ..., "success": false}` with status 200 from BigModel's Responses API;
 - Cloudflare:  `{"success": false, "errors": [{"code": 3040, "message": ...}], "result": null}`;
 - AI/ML API:   `{"message", "path", "requestId", "statusCode", "timestamp"}`;
 - OpenAI-style (vLLM, OpenRouter, EmpirioLabs): `{"error": {"message", "type", "code"}}`, and
@@ -13,7 +15,9 @@ not be retried), then from the HTTP status.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from glm_core.errors import (
@@ -80,11 +84,17 @@ def error_from_body(provider: ProviderProfile, status: int, data: Any, headers: 
     request_id = request_id or headers.get("x-request-id") or headers.get("cf-ray")
     if provider.error_shape == "aimlapi" and code is None and status >= 400:
         code = str(status)  # AI/ML API has no business codes: its status stands in for one
+    reset_at = _stated_reset(message, provider)
     error_class, retryable = _classify(provider, status, code, message)
     if status in provider.error_codes.content_filter_statuses and _flagged(data):
         error_class, retryable = ContentFilterError, False
+    if reset_at is not None and error_class in (RateLimitError, APIError):
+        # A limit that names when it resets is a quota (Z.ai's caps, whatever their code):
+        # retrying before then cannot succeed.
+        error_class, retryable = QuotaExceededError, False
     upstream, said = _upstream(data)
-    return error_class(
+    retry_after = parse_retry_after(headers)
+    error = error_class(
         message or f"{provider.name} returned HTTP {status}",
         provider=provider.id,
         status_code=status,
@@ -92,10 +102,33 @@ def error_from_body(provider: ProviderProfile, status: int, data: Any, headers: 
         request_id=request_id,
         body=data,
         retryable=retryable,
-        retry_after=parse_retry_after(headers),
+        retry_after=retry_after,
         upstream_provider=upstream,
         upstream_error=said,
     )
+    if isinstance(error, QuotaExceededError):
+        if reset_at is None and retry_after is not None:
+            reset_at = datetime.now(UTC) + timedelta(seconds=retry_after)
+        error.reset_at = reset_at
+    return error
+
+
+# "Your limit will reset at 2026-08-27 21:31:39" (Z.ai 1308, 1310), and BigModel's Chinese "...将在 <time> 重置".
+_RESET = re.compile(r"(?:reset at|将在)\s*(\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2})", re.IGNORECASE)
+
+
+def _stated_reset(message: str, provider: ProviderProfile) -> datetime | None:
+    """The reset time a quota message states, in the provider's time zone (error_codes.py)."""
+    zone = provider.error_codes.reset_time_zone
+    if zone is None:
+        return None
+    found = _RESET.search(message)
+    if found is None:
+        return None
+    try:
+        return datetime.fromisoformat(found.group(1)).replace(tzinfo=zone)
+    except ValueError:
+        return None
 
 
 def _flagged(data: Any) -> bool:
@@ -132,7 +165,9 @@ def _parse_body(data: Any) -> tuple[str, str | None, str | None]:
     if isinstance(errors, list) and errors and isinstance(errors[0], dict):
         first = errors[0]
         return str(first.get("message") or ""), _code_text(first.get("code")), _text(request_id)
-    return str(data.get("message") or ""), _code_text(data.get("code")), _text(request_id)
+    # BigModel's Responses API says `msg` (`{"code":1000,"msg":"身份验证失败。","success":false}`).
+    message = data.get("message") or data.get("msg")
+    return str(message or ""), _code_text(data.get("code")), _text(request_id)
 
 
 def _code_text(code: Any) -> str | None:

@@ -18,6 +18,7 @@ from glm_core.errors import InvalidRequestError
 from glm_core.media import data_uri
 from glm_core.models import ModelProfile
 from glm_core.providers import ProviderProfile
+from glm_core.schemas import inline_defs
 from glm_core.structured import json_instruction
 from glm_core.types import (
     AssistantMessage,
@@ -296,6 +297,12 @@ class OpenAIChatDialect(OpenAIChatDecoding):
         self, response_format: dict[str, Any], body: dict[str, Any], messages: list[dict[str, Any]]
     ) -> None:
         kind = response_format["type"]
+        if kind == "json_schema":
+            # GLM reads nested models best with their $defs inlined (glm_core.schemas).
+            spec = response_format["json_schema"]
+            schema = inline_defs(spec["schema"])
+            if schema is not spec["schema"]:
+                response_format = {**response_format, "json_schema": {**spec, "schema": schema}}
         if kind in self.provider.response_formats:
             body["response_format"] = response_format
             return
@@ -345,7 +352,8 @@ def _encode_tool(tool: ToolSpec) -> dict[str, Any]:
     function: dict[str, Any] = {
         "name": tool.name,
         "description": tool.description,
-        "parameters": tool.parameters,
+        # GLM-5.2 / 5.3 stringify arguments whose schema is a $ref (glm_core.schemas): inlined.
+        "parameters": inline_defs(tool.parameters),
     }
     if tool.strict is not None:
         function["strict"] = tool.strict

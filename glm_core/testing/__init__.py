@@ -25,7 +25,7 @@ Over the network: ``with emu.serve() as base_url: ...`` or
 
 from glm_core.testing.emulator import Emulator, RecordedRequest
 from glm_core.testing.facts import DEFAULT_ACCOUNT_ID, PROVIDER_FACTS, UNCERTAIN_CHOICES
-from glm_core.testing.script import FAULT_KINDS, Fault, FaultKind, Reply, ToolCallSpec
+from glm_core.testing.script import FAULT_KINDS, Capture, Fault, FaultKind, Reply, ToolCallSpec
 from glm_core.testing.shapes import DEFAULT_SHAPES, OPENROUTER_UPSTREAMS, Shape
 from glm_core.testing.transport import EmulatorTransport
 from glm_core.testing.vectors import overlap_score, text_vector
@@ -37,6 +37,7 @@ __all__ = [
     "OPENROUTER_UPSTREAMS",
     "PROVIDER_FACTS",
     "UNCERTAIN_CHOICES",
+    "Capture",
     "Emulator",
     "EmulatorTransport",
     "Fault",

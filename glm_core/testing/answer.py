@@ -26,6 +26,7 @@ from glm_core.testing.render_body import render_body
 from glm_core.testing.render_stream import render_stream
 from glm_core.testing.script import Reply
 from glm_core.testing.shapes import Shape, resolve_shape
+from glm_core.testing.stringified import stringifies, stringify_arguments
 from glm_core.testing.validate import validate
 
 __all__ = ["MARKER", "Template", "build_template", "fill"]
@@ -78,6 +79,10 @@ def build_template(
     plan = plan_from_reply(reply, prompt) if reply is not None else rules_answer(ctx, prompt)
     if huge is not None:
         make_huge(plan, huge)
+    _stringify(facts, shape, model, body, plan)
+    if shape.empty_after_reasoning and plan.reasoning:
+        plan.content, plan.tool_calls, plan.finish_reason = "", [], "stop"
+        plan.completion_tokens = completion_tokens("", plan.reasoning, [])
     _logprobs_and_n(facts, body, plan, reply)
     call_ids: list[str | None] = []
     for i, call in enumerate(plan.tool_calls):
@@ -101,6 +106,20 @@ def build_template(
     if shape.body_keepalive_lines:
         data = b"\n" + _KEEPALIVE_LINE * shape.body_keepalive_lines + data
     return Template(False, JSON, data, tuple(call_ids), fixed_rid)
+
+
+# Where GLM-5.2 / 5.3 were reported stringifying $ref arguments (glm_core.testing.stringified).
+_STRINGIFYING_FAMILIES = ("zai", "vllm")
+
+
+def _stringify(facts: ProviderFacts, shape: Shape, model: str, body: dict[str, Any], plan: Plan) -> None:
+    mode = shape.stringified_arguments
+    if mode == "provider":
+        mode = "refs" if facts.family in _STRINGIFYING_FAMILIES and stringifies(model) else "off"
+    if mode == "off":
+        return
+    for call in plan.tool_calls:
+        call.arguments = stringify_arguments(call.arguments, body, call.name, mode)
 
 
 # Providers that return logprobs (providers.md §2, §5) and that honour `n`; the Z.ai family ignores both.

@@ -31,7 +31,14 @@ _ZAI_STATUS: dict[str, int] = {
     "1300": 400,
     "1301": 400,
     **dict.fromkeys(("1302", "1303", "1304", "1305", "1308", "1309", "1310", "1311", "1312", "1313"), 429),
+    # Usage caps documented with the "${next_flush_time}" wording (hermes-agent#103038); LiteLLM
+    # maps 1313-1321 to 429.
+    **dict.fromkeys(("1316", "1317", "1318", "1319", "1320", "1321"), 429),
 }
+# The wording of the caps added after 1310, which says when the limit resets: the docs' pattern,
+# not an observed body (UNCERTAIN_CHOICES).
+_CAP_EN = "Usage limit reached. Your limit will reset at {next_flush_time}"
+_CAP_ZH = "已达到使用上限。您的限额将在 {next_flush_time} 重置"
 
 ZAI_CODES_EN: dict[str, str] = {
     "500": "Internal Error",
@@ -69,12 +76,14 @@ ZAI_CODES_EN: dict[str, str] = {
     "1303": "High frequency usage of this API, please reduce frequency or contact customer service to increase limits",
     "1304": "The daily call limit of this API has been reached. For more, please contact customer service to purchase",
     "1305": "The service may be temporarily overloaded, please try again later",
-    "1308": "Usage limit reached for 5 hours. Your limit will reset at 2026-01-01 00:00:00",
+    # Observed (continuedev/continue#13195, hugalafutro/model-hotel#955); the time is Beijing time.
+    "1308": "Usage limit reached for 5 hour. Your limit will reset at {next_flush_time}",
     "1309": "Your GLM Coding Plan package has expired and cannot be used for now",
-    "1310": "Weekly/Monthly Limit Exhausted. Your limit will reset at 2026-01-01 00:00:00",
+    "1310": "Weekly/Monthly Limit Exhausted. Your limit will reset at {next_flush_time}",
     "1311": "Your current subscription plan does not include access to this model",
     "1312": "This model is currently experiencing high traffic, please try again later or switch "
     "to another model such as glm-4.7-flash",
+    **dict.fromkeys(("1316", "1317", "1318", "1319", "1320", "1321"), _CAP_EN),
     "1313": "Your account's current usage pattern does not comply with the Fair Usage Policy; "
     "request frequency has been limited",
 }
@@ -113,12 +122,13 @@ ZAI_CODES_ZH: dict[str, str] = {
     "1303": "您当前使用该 API 的频率过高,请降低频率,或联系客服增加限额",
     "1304": "该 API 已达今日调用次数限额,如有更多需求,请联系客服购买",
     "1305": "该 API 已触发流量限制",
-    "1308": "已达到 5 小时的使用上限。您的限额将在 2026-01-01 00:00:00 重置",
+    "1308": "已达到 5 小时的使用上限。您的限额将在 {next_flush_time} 重置",
     "1309": "您的 GLM Coding Plan 套餐已到期,暂无法使用",
-    "1310": "您已达到每周/每月使用上限,您的限额将在 2026-01-01 00:00:00 重置",
+    "1310": "您已达到每周/每月使用上限,您的限额将在 {next_flush_time} 重置",
     "1311": "当前订阅套餐暂未开放该模型权限",
     "1312": "该模型当前访问量过大,请您稍后再试,或切换其他模型如 glm-4.7-flash 等",
     "1313": "您的账户当前使用模式不符合公平使用策略,请求频率已受到限制",
+    **dict.fromkeys(("1316", "1317", "1318", "1319", "1320", "1321"), _CAP_ZH),
 }
 
 ZAI_DEFAULT_CODE_BY_STATUS: dict[int, str] = {

@@ -46,6 +46,23 @@ def _zai_thinking(body: dict[str, Any]) -> bool:
     return not (isinstance(thinking, dict) and thinking.get("type") == "disabled")
 
 
+def _effort(body: dict[str, Any]) -> Any:
+    """The reasoning_effort asked for, wherever the provider's body puts it."""
+    for holder in (body, body.get("reasoning"), body.get("chat_template_kwargs")):
+        if isinstance(holder, dict):
+            key = "effort" if holder is body.get("reasoning") else "reasoning_effort"
+            if holder.get(key) is not None:
+                return holder.get(key)
+    return None
+
+
+def _reasoningless(body: dict[str, Any], model: str, shape: Shape | None) -> bool:
+    """GLM-5.3 at an effort the capture shows answering without reasoning (shapes.py)."""
+    if shape is None or not shape.reasoningless_efforts:
+        return False
+    return model.rsplit("/", 1)[-1].startswith("glm-5.3") and _effort(body) in shape.reasoningless_efforts
+
+
 def build_context(
     facts: ProviderFacts, body: dict[str, Any], model: str, path: str, shape: Shape | None = None
 ) -> RequestContext:
@@ -77,7 +94,7 @@ def build_context(
         thinking = _enable_thinking_kwarg(body)
     # A model that always thinks ignores the switch where it is not refused; effort none skips it.
     served = served_model(facts, model)
-    thinking = thinks(facts, body, served, thinking)
+    thinking = thinks(facts, body, served, thinking) and not _reasoningless(body, model, shape)
 
     if facts.tool_args_stream == "incremental":
         incremental = True

@@ -2,8 +2,9 @@
 
 The request pipeline (`Emulator.handle`), in the order a real provider applies it:
 1. record the request; take the next queued item, if any;
-2. a queued "early" `Fault` (http_error, reset_before_response, cloudflare_success_false,
-   non_json_502) answers at once, whatever the request is;
+2. a queued `Capture` (bytes recorded from a real provider) or "early" `Fault` (http_error,
+   reset_before_response, cloudflare_success_false, non_json_502) answers at once, whatever
+   the request is;
 3. route (method, path; Cloudflare: account id after auth), authenticate, parse JSON, validate;
 4. answer: the queued `Reply`, else the rules brain (brain.py);
 5. render in the provider's shape (streamed if `"stream": true`), then apply a queued body
@@ -26,7 +27,7 @@ from glm_core.testing.errors import WireError, cf_envelope_error, provider_error
 from glm_core.testing.facts import DEFAULT_ACCOUNT_ID, PROVIDER_FACTS, ProviderFacts, facts_for
 from glm_core.testing.outcome import Outcome, apply_body_fault, early_fault
 from glm_core.testing.retrieval import serve_retrieval
-from glm_core.testing.script import Fault, Reply
+from glm_core.testing.script import Capture, Fault, Reply
 from glm_core.testing.shapes import DEFAULT_SHAPES, Shape, ShapeOverride, resolve_shape
 from glm_core.testing.tokenizer import tokenizer_answer
 from glm_core.testing.transport import EmulatorTransport
@@ -110,7 +111,7 @@ class Emulator:
         self.base_path = parts.path.rstrip("/")
         self.check_host = self.facts.auth_required  # self-hosted servers live anywhere
         self._endpoint = self.base_path + self.facts.endpoint
-        self._queue: deque[Reply | Fault] = deque()
+        self._queue: deque[Reply | Fault | Capture] = deque()
         self._requests: deque[RecordedRequest] = deque(maxlen=max_recorded)
         self._record = max_recorded > 0
         self._templates: dict[tuple[str, str, bytes], Template] = {}
@@ -122,11 +123,11 @@ class Emulator:
         """The recorded requests, oldest first."""
         return list(self._requests)
 
-    def queue(self, *items: Reply | Fault) -> None:
+    def queue(self, *items: Reply | Fault | Capture) -> None:
         """Script the next answers: each item answers one request, first in first out."""
         for item in items:
-            if not isinstance(item, Reply | Fault):
-                raise TypeError(f"queue() takes Reply or Fault items, not {type(item).__name__}")
+            if not isinstance(item, Reply | Fault | Capture):
+                raise TypeError(f"queue() takes Reply, Fault or Capture items, not {type(item).__name__}")
         self._queue.extend(items)
 
     @property
@@ -165,6 +166,8 @@ class Emulator:
             self._requests.append(RecordedRequest(method, path, dict(headers), raw))
         item = self._queue.popleft() if self._queue else None
         facts = self.facts
+        if isinstance(item, Capture):
+            return _replay(item)
         if isinstance(item, Fault):
             early = early_fault(facts, item, path)
             if early is not None:
@@ -281,6 +284,23 @@ class Emulator:
         if isinstance(item, Fault):
             outcome = apply_body_fault(outcome, item, facts)
         return outcome
+
+
+def _replay(capture: Capture) -> Outcome:
+    """A captured answer as it was recorded; a stream (or a connection that ends early) is
+    delivered piece by piece."""
+    pieces = capture.pieces
+    content_type = capture.content_type_sent
+    headers = [(k.lower(), v) for k, v in (capture.headers or {}).items()]
+    streamed = content_type.partition(";")[0].strip().lower() == "text/event-stream" or capture.ends != "clean"
+    return Outcome(
+        capture.status,
+        content_type,
+        pieces,
+        headers,
+        stream=streamed,
+        cut_at=len(pieces) if capture.ends == "reset" else None,
+    )
 
 
 def _parse(raw: bytes) -> Any:

@@ -77,6 +77,16 @@ def _reason(status: int) -> str:
     return _REASON.get(status, "Error")
 
 
+# Z.ai states reset times in Beijing time (UTC+8, no daylight saving): request ids and the reset
+# times of captured 1308 errors are on that clock (real-traffic.md §3.1, §3.4).
+_BEIJING = _dt.timezone(_dt.timedelta(hours=8))
+
+
+def _next_flush_time() -> str:
+    """When a usage cap resets, as Z.ai writes it: two hours from now, Beijing time, to the second."""
+    return (_dt.datetime.now(_BEIJING) + _dt.timedelta(hours=2)).strftime("%Y-%m-%d %H:%M:%S")
+
+
 def error_payload(
     facts: ProviderFacts,
     status: int | None = None,
@@ -103,6 +113,7 @@ def error_payload(
         zcode = str(code) if code is not None else ZAI_DEFAULT_CODE_BY_STATUS.get(status or 500, "500")
         table = ZAI_CODES_ZH if facts.id == "bigmodel" else ZAI_CODES_EN
         text = message or table.get(zcode, ZAI_CODES_EN["500"]).replace("{field}", field or "messages")
+        text = text.replace("{next_flush_time}", _next_flush_time())
         return (status or zai_status(zcode)), {"error": {"code": zcode, "message": text}}
     if style == "cloudflare":
         ccode = int(code) if code is not None else CF_DEFAULT_CODE_BY_STATUS.get(status or 500, 3043)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 from glm_core.testing.retrieval_facts import RETRIEVAL_UNCERTAIN_CHOICES
+from glm_core.testing.shapes import SHAPE_UNCERTAIN_CHOICES
 
 __all__ = [
     "DEFAULT_ACCOUNT_ID",
@@ -441,4 +442,4 @@ UNCERTAIN_CHOICES: tuple[str, ...] = (
 )
 
 # Embeddings and rerank (glm_core.testing.retrieval_facts).
-UNCERTAIN_CHOICES += RETRIEVAL_UNCERTAIN_CHOICES
+UNCERTAIN_CHOICES += RETRIEVAL_UNCERTAIN_CHOICES + SHAPE_UNCERTAIN_CHOICES

@@ -110,6 +110,11 @@ def _stream_error_frame(facts: ProviderFacts, fault: Fault) -> bytes:
     return b"data: " + _dumps(payload) + b"\n\n"
 
 
+def _half(event: bytes) -> bytes:
+    """The first half of an SSE frame (at least `data: {`), cut mid-JSON."""
+    return event[: max(len(b"data: {"), len(event) // 2)]
+
+
 def apply_body_fault(outcome: Outcome, fault: Fault, facts: ProviderFacts) -> Outcome:
     """Make a successful outcome fail the way `fault` says (huge_event is applied earlier)."""
     outcome.headers.extend(_fault_headers(fault))
@@ -118,10 +123,10 @@ def apply_body_fault(outcome: Outcome, fault: Fault, facts: ProviderFacts) -> Ou
     if not outcome.stream:
         if kind == "cut_stream_after":
             body = outcome.body
-            outcome.chunks, outcome.cut_at = [body[: len(body) // 2]], 1
+            outcome.chunks, outcome.cut_at = [body[: len(body) // 2]], None if fault.clean_close else 1
         elif kind == "stall_stream_after":
             outcome.stall_at, outcome.stall_seconds = 0, fault.stall_seconds
-        elif kind == "malformed_event":
+        elif kind in ("malformed_event", "glued_event"):
             body = outcome.body
             outcome.chunks = [body[: max(1, len(body) // 2)]]
         elif kind == "error_in_stream":
@@ -135,9 +140,14 @@ def apply_body_fault(outcome: Outcome, fault: Fault, facts: ProviderFacts) -> Ou
     if kind == "cut_stream_after":
         outcome.cut_at = n
         if fault.inside_event and n < events:
-            event = outcome.chunks[n]
-            outcome.chunks[n] = event[: max(len(b"data: {"), len(event) // 2)]
+            outcome.chunks[n] = _half(outcome.chunks[n])
             outcome.cut_at = n + 1
+        if fault.clean_close:
+            outcome.chunks, outcome.cut_at = outcome.chunks[: outcome.cut_at], None
+    elif kind == "glued_event" and n + 1 < events:
+        # The cut event runs into the next one: one line, two `data:` fields (zai-org/GLM-5#66).
+        glued = _half(outcome.chunks[n]) + outcome.chunks[n + 1]
+        outcome.chunks[n : n + 2] = [glued]
     elif kind == "stall_stream_after":
         outcome.stall_at, outcome.stall_seconds = n, fault.stall_seconds
     elif kind == "malformed_event":

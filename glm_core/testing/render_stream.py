@@ -20,10 +20,13 @@ from glm_core.testing.context import RequestContext
 from glm_core.testing.logprobs import token_logprobs
 from glm_core.testing.plan import Plan
 from glm_core.testing.render_body import reasoning_details, usage_object
+from glm_core.testing.workers_ai import dress_workers_ai_stream, serves_glm_5_3
 
 __all__ = ["DONE", "frame", "render_stream"]
 
 DONE = b"data: [DONE]\n\n"
+# The stop token id vLLM reported for a GLM-5.1 tool call (`stop_reason: 154829`, vllm#42167).
+_GLM_OBSERVATION_TOKEN = 154829
 
 
 def _dumps(value: Any) -> str:
@@ -98,6 +101,10 @@ def render_stream(ctx: RequestContext, plan: Plan, rid: str, created: int) -> li
                 "native_finish_reason": finish,
                 "logprobs": None,
             }
+    elif shape.vllm_null_fields:
+
+        def choice(delta: dict[str, Any], finish: str | None = None) -> dict[str, Any]:
+            return {"index": 0, "delta": delta, "logprobs": None, "finish_reason": finish, "token_ids": None}
     else:
 
         def choice(delta: dict[str, Any], finish: str | None = None) -> dict[str, Any]:
@@ -105,7 +112,10 @@ def render_stream(ctx: RequestContext, plan: Plan, rid: str, created: int) -> li
 
     frames: list[bytes] = []
     if not zai_like and not openrouter:
-        frames.append(emit([choice({"role": "assistant", "content": ""})]))
+        first_delta: dict[str, Any] = {"role": "assistant", "content": ""}
+        if shape.vllm_null_fields:
+            first_delta["reasoning_content"] = None
+        frames.append(emit([choice(first_delta)], {"prompt_token_ids": None} if shape.vllm_null_fields else None))
     if shape.leading_newline:
         frames.append(emit([choice({"role": "assistant", "content": "\n"})]))
 
@@ -128,6 +138,8 @@ def render_stream(ctx: RequestContext, plan: Plan, rid: str, created: int) -> li
         pieces = [plan.content] if plan.single_content_event else _pieces(plan.content, plan.chunk_size)
         for piece in pieces:
             delta = {"role": "assistant", "content": piece} if zai_like or openrouter else {"content": piece}
+            if shape.vllm_null_fields:
+                delta["reasoning_content"] = None
             content_choice = choice(delta)
             if plan.logprobs is not None:
                 content_choice["logprobs"] = {"content": token_logprobs(piece, plan.logprobs)}
@@ -136,6 +148,8 @@ def render_stream(ctx: RequestContext, plan: Plan, rid: str, created: int) -> li
     fr = plan.finish_reason
     role: dict[str, Any] = {"role": "assistant", "content": ""} if openrouter else {}
     mode = _tool_mode(ctx)
+    # vLLM's finish chunk repeating the whole arguments (shapes.py); its own renderers elsewhere.
+    cumulative = shape.cumulative_final_arguments and mode == "fragmented" and family in ("vllm", "cloudflare")
     whole = [
         {"id": c.id, "index": i, "type": "function", "function": {"name": c.name, "arguments": c.arguments}}
         for i, c in enumerate(plan.tool_calls)
@@ -150,7 +164,10 @@ def render_stream(ctx: RequestContext, plan: Plan, rid: str, created: int) -> li
         for i, c in enumerate(plan.tool_calls):
             first = {"index": i, "id": c.id, "type": "function", "function": {"name": c.name, "arguments": ""}}
             frames.append(emit([choice({**role, "tool_calls": [first]})]))
-            for frag in _fragments(c.arguments, plan.fragments):
+            frags = _fragments(c.arguments, plan.fragments)
+            if cumulative and len(frags) > 1:
+                frags = frags[:-1]  # the last piece only comes inside the final repeat (vllm#42167)
+            for frag in frags:
                 part: dict[str, Any] = {"index": i, "function": {"arguments": frag}}
                 if shape.fragment_ids:
                     part = {"index": i, "id": c.id, "function": {"arguments": frag}}
@@ -186,13 +203,34 @@ def render_stream(ctx: RequestContext, plan: Plan, rid: str, created: int) -> li
             "finish_reason": fr,
             "stop_reason": None,
         }
+        if shape.vllm_null_fields:
+            last["token_ids"] = None
+        if cumulative and plan.tool_calls:
+            # vllm#42167: the whole arguments again, with explicit nulls, and the stop token's id.
+            last["delta"] = {
+                "tool_calls": [
+                    {"id": None, "type": None, "index": i, "function": {"name": None, "arguments": c.arguments}}
+                    for i, c in enumerate(plan.tool_calls)
+                ]
+            }
+            last["stop_reason"] = _GLM_OBSERVATION_TOKEN
     frames.append(emit([last], extra or None))
     if usage is not None and placement == "separate":
         frames.append(emit([], {"usage": usage}))
     elif usage is not None and placement == "separate_null_finish":
         frames.append(emit([choice({"role": "assistant", "content": ""}) | {"finish_reason": None}], {"usage": usage}))
     frames.append(DONE)
+    if family == "cloudflare" and _workers_ai_dress(ctx):
+        frames = dress_workers_ai_stream(frames, usage_object(ctx, plan))
     return frames
+
+
+def _workers_ai_dress(ctx: RequestContext) -> bool:
+    """Whether to dress a Cloudflare stream as the captured Workers AI GLM-5.3 stream (shapes.py)."""
+    choice = ctx.shape.workers_ai_stream
+    if choice == "provider":
+        return ctx.facts.id == "cloudflare" and serves_glm_5_3(ctx.model)
+    return choice == "on"
 
 
 def _tool_mode(ctx: RequestContext) -> str:

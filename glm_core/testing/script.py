@@ -1,6 +1,9 @@
 """What a test can queue on an `Emulator`: a scripted `Reply` or an injected `Fault`.
 
-Both are plain dataclasses so a test reads like the exchange it pins::
+A queued `Capture` answers one request with bytes recorded from a real provider, sent as they
+were captured (replaying real traffic through the client).
+
+All are plain dataclasses so a test reads like the exchange it pins::
 
     emu.queue(
         Fault(status=429, code="1302", headers={"retry-after": "1"}),
@@ -19,7 +22,7 @@ from typing import Any, Literal
 
 from glm_core.testing.shapes import ShapeOverride
 
-__all__ = ["FAULT_KINDS", "Fault", "FaultKind", "Reply", "ToolCallSpec"]
+__all__ = ["FAULT_KINDS", "Capture", "Fault", "FaultKind", "Reply", "ToolCallSpec"]
 
 FaultKind = Literal[
     "http_error",
@@ -27,6 +30,7 @@ FaultKind = Literal[
     "cut_stream_after",
     "stall_stream_after",
     "malformed_event",
+    "glued_event",
     "error_in_stream",
     "cloudflare_success_false",
     "huge_event",
@@ -101,12 +105,17 @@ class Fault:
       httpx2.ReadError).
     - "cut_stream_after": `after_events` events, then the connection drops without `[DONE]`
       (in-process: httpx2.RemoteProtocolError). With `inside_event`, half of the next event's
-      JSON is sent first (Z.ai streams were seen cut mid-event). A non-streamed answer is cut
-      half-way.
+      JSON is sent first (Z.ai streams were seen cut mid-event). With `clean_close`, the body
+      just ends there without a connection error (a server or proxy that stops writing), so a
+      half event is left unfinished. A non-streamed answer is cut half-way.
     - "stall_stream_after": `after_events` events, then no byte for `stall_seconds`, then the
       rest. A non-streamed answer stalls before its body.
     - "malformed_event": after `after_events` events, one `data:` line that is not JSON, then
       the rest of the stream. A non-streamed answer gets a truncated JSON body.
+    - "glued_event": after `after_events` events, the next event is cut half-way through its JSON
+      and the event after it follows on the same line (`..."object":"chat.cdata: {...}`), then
+      the rest of the stream: a Z.ai GLM-5.1 stream captured so (zai-org/GLM-5#66). A
+      non-streamed answer gets a truncated JSON body.
     - "error_in_stream": after `after_events` events, a `data:` object carrying the provider's
       error (Z.ai `{"error":{"code":"1305",...}}`, Cloudflare native its envelope), inside a
       200 stream that then ends. A non-streamed answer is a 200 with the error body.
@@ -129,9 +138,47 @@ class Fault:
     size: int = 2 * 1024 * 1024
     message: str | None = None
     inside_event: bool = False
+    clean_close: bool = False
 
     def __post_init__(self) -> None:
         if self.kind not in FAULT_KINDS:
             raise ValueError(f"unknown Fault kind {self.kind!r}; choose one of {sorted(FAULT_KINDS)}")
         if self.after_events < 0:
             raise ValueError("after_events must be >= 0")
+
+
+@dataclass(slots=True)
+class Capture:
+    """An answer recorded from a real provider, sent byte for byte whatever the request was.
+
+    - `body`: the body; a list sends each piece as its own read (one per SSE event, say), so
+      a client sees the pieces arrive as they were captured.
+    - `status`, `headers`: as captured; `content_type` None is read off the body (JSON when it
+      starts with `{` or `[`, else `text/event-stream`).
+    - `ends`: how the connection ends after the body: "clean" (the body is complete), "eof"
+      (the connection closes without error, as a server or proxy that stops writing does, so a
+      last event may be left unfinished), "reset" (the connection breaks: a read error).
+    - `source`: where the bytes come from (an issue, a cassette), for the test's reader.
+
+    Example:
+        >>> Capture(b'{"error":{"code":"1308","message":"Usage limit reached"}}', status=429).content_type_sent
+        'application/json'
+    """
+
+    body: bytes | list[bytes]
+    status: int = 200
+    headers: dict[str, str] | None = None
+    content_type: str | None = None
+    ends: Literal["clean", "eof", "reset"] = "clean"
+    source: str = ""
+
+    @property
+    def pieces(self) -> list[bytes]:
+        return list(self.body) if isinstance(self.body, list) else [self.body]
+
+    @property
+    def content_type_sent(self) -> str:
+        if self.content_type is not None:
+            return self.content_type
+        first = b"".join(self.pieces).lstrip()[:1]
+        return "application/json" if first in (b"{", b"[") else "text/event-stream"

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from glm_core import ChatRequest, ResponseDecodeError, ToolCall, UserMessage
+from glm_core import ChatRequest, EmptyAnswerError, ResponseDecodeError, ToolCall, UserMessage
 from tests.core.helpers import Server, json_response, make_async_client, make_client
 
 HI = [UserMessage("Weather in Florence?")]
@@ -248,14 +248,17 @@ def test_cloudflare_openai_is_the_bare_completion() -> None:
 
 
 def test_cloudflare_content_null_when_reasoning_ate_the_budget() -> None:
+    # Never a plain empty answer: an EmptyAnswerError that keeps the whole answer.
     body = json.loads(json.dumps(CLOUDFLARE_NATIVE))
     choice = body["result"]["choices"][0]
     choice["finish_reason"] = "length"
     choice["message"]["content"] = None
-    answer = chat("cloudflare", body)
-    assert answer.content == ""
-    assert answer.reasoning == "Greet."
-    assert answer.finish_reason == "length"
+    with pytest.raises(EmptyAnswerError, match="whole output budget") as caught:
+        chat("cloudflare", body)
+    answer = caught.value.response
+    assert answer is not None and answer.content == ""
+    assert caught.value.reasoning == "Greet."
+    assert caught.value.finish_reason == "length"
 
 
 def test_aimlapi_meta_is_kept_in_raw() -> None:

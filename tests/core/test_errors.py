@@ -400,7 +400,9 @@ def test_error_tree_shape() -> None:
         "APITimeoutError": ("APIConnectionError",),
         "StreamInterruptedError": ("GLMError",),
         "ResponseDecodeError": ("GLMError",),
+        "TruncatedEventError": ("ResponseDecodeError",),
         "ToolCallRequiredError": ("GLMError",),
+        "EmptyAnswerError": ("GLMError",),
         "RefusalError": ("GLMError",),
     }
     assert set(parents) | {"GLMError"} == set(e.__all__)
@@ -413,7 +415,14 @@ def test_retryable_defaults_of_the_tree() -> None:
     import glm_core.errors as e
 
     retryable = {name for name in e.__all__ if getattr(e, name).retryable}
-    assert retryable == {"RateLimitError", "ServerError", "APIConnectionError", "APITimeoutError"}
+    # A glued stream frame means the connection behind the stream broke: retried like one.
+    assert retryable == {
+        "RateLimitError",
+        "ServerError",
+        "APIConnectionError",
+        "APITimeoutError",
+        "TruncatedEventError",
+    }
 
 
 # ------------------------------------------------------------------ OpenAI-style errors inside a 200

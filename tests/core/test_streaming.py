@@ -254,6 +254,32 @@ def test_vllm_final_chunk_carrying_the_rest_of_the_arguments_with_the_id(mode: s
     assert outcome.answer().tool_calls == [ToolCall("chatcmpl-tool-9", "weather", ARGS)]
 
 
+@pytest.mark.parametrize(
+    ("pieces", "final", "expected"),
+    [
+        # vllm#42167: the repeat comes with "id": null, "type": null, "name": null.
+        (['{"location":', '"Flor'], '{"location":"Florence"}', '{"location":"Florence"}'),
+        # A true last fragment that happens to begin like the text so far is still a fragment.
+        (['{"a":'], '{"a":1}}', '{"a":{"a":1}}'),
+        (["{"], '"a":1}', '{"a":1}'),
+    ],
+)
+def test_a_final_chunk_with_null_id_repeating_the_arguments_keeps_them_once(
+    mode: str, pieces: list[str], final: str, expected: str
+) -> None:
+    start = {"index": 0, "id": "chatcmpl-tool-9", "type": "function", "function": {"name": "weather", "arguments": ""}}
+    body = sse_body(
+        zai_event({"tool_calls": [start]}),
+        *(zai_event({"tool_calls": [{"index": 0, "function": {"arguments": p}}]}) for p in pieces),
+        zai_event(
+            {"tool_calls": [{"id": None, "type": None, "index": 0, "function": {"name": None, "arguments": final}}]},
+            finish_reason="tool_calls",
+        ),
+    )
+    outcome = run_stream(mode, "vllm", [sse_response(body)])
+    assert outcome.answer().tool_calls == [ToolCall("chatcmpl-tool-9", "weather", expected)]
+
+
 def test_parallel_calls_in_one_chunk(mode: str) -> None:
     body = sse_body(
         zai_event(

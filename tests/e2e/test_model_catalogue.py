@@ -201,8 +201,11 @@ def test_vllm_checks_prompt_plus_max_tokens_against_the_served_window() -> None:
 def test_core_sync_async_and_stream_with_effort_and_thinking_false() -> None:
     emu = emulator("zai")
     client = core(emu, reasoning_effort="high")
-    assert client.chat(ChatRequest("glm-5.3", HI)).reasoning
+    # Z.ai's GLM-5.3 at high effort answered a greeting without reasoning (real-traffic.md §3.1).
+    answer = client.chat(ChatRequest("glm-5.3", HI))
+    assert answer.content and answer.reasoning is None
     assert sent(emu)["reasoning_effort"] == "high"
+    assert client.chat(ChatRequest("glm-5.3", HI, reasoning_effort="max")).reasoning
     with client.stream(ChatRequest("glm-5.3", HI, thinking=False)) as stream:
         list(stream)
     assert sent(emu)["reasoning_effort"] == "low" and "thinking" not in sent(emu)
@@ -236,7 +239,8 @@ def test_chatglm_constructor_and_per_call_effort(provider: str) -> None:
         reasoning_effort="high",
         max_retries=0,
     )
-    assert llm.invoke("Hi").additional_kwargs["reasoning_content"]
+    assert llm.invoke("Hi", reasoning_effort="max").additional_kwargs["reasoning_content"]
+    llm.invoke("Hi")
     effort = lambda body: body.get("reasoning_effort") or body.get("reasoning", {}).get("effort")  # noqa: E731
     assert effort(sent(emu)) == "high"
     list(llm.stream("Hi", reasoning_effort="low"))

@@ -100,7 +100,11 @@ def assemble(chunks: list[dict[str, Any]]) -> dict[str, Any]:
                 slot["id"] = slot["id"] or tc.get("id")
                 fn = tc.get("function") or {}
                 slot["name"] += fn.get("name") or ""
-                slot["arguments"] += fn.get("arguments") or ""
+                arguments = fn.get("arguments") or ""
+                if slot["arguments"] and arguments.startswith(slot["arguments"]) and choice.get("finish_reason"):
+                    slot["arguments"] = arguments  # vLLM's finish chunk repeats the whole arguments (vllm#42167)
+                else:
+                    slot["arguments"] += arguments
             finish = choice.get("finish_reason") or finish
     return {
         "reasoning": reasoning,

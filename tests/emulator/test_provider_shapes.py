@@ -251,3 +251,45 @@ def test_requests_are_recorded_with_lowercase_headers_and_parsed_body(provider: 
     assert recorded.headers["x-custom"] == "1" and recorded.headers["authorization"] == "Bearer test-key"
     assert recorded.body == body
     assert b'"messages"' in recorded.raw
+
+
+def test_workers_ai_streams_glm_5_3_flash_as_captured() -> None:
+    # real-traffic.md §3.7 (2026-10-03): padding, matched_stop, running usage with neurons, a
+    # `choices: []` chunk, then a native chunk without choices.
+    emu = Emulator("cloudflare", api_key=KEY)
+    with client(emu) as c:
+        text = c.post("/run/@cf/zai-org/glm-5.3-flash", json=body_for("cloudflare", stream=True)).text
+    *chunks, native = sse_chunks(text)
+    assert set(native) == {"response", "usage"} and native["response"] == "" and native["usage"]["neurons"] > 0
+    assert chunks[-1]["choices"] == [] and chunks[-1]["usage"]["neurons"] == 0
+    for chunk in chunks:
+        assert list(chunk) == sorted(chunk) and isinstance(chunk["p"], str) and chunk["p"]
+        assert isinstance(chunk["usage"]["neurons"], float | int)
+        for choice in chunk["choices"]:
+            assert choice["matched_stop"] is None and "reasoning" not in choice["delta"]
+    running = [c["usage"]["completion_tokens"] for c in chunks]
+    assert running == sorted(running) and running[-1] == native["usage"]["completion_tokens"]
+    assert chunks[0]["choices"][0]["delta"] == {"content": "", "reasoning_content": None, "role": "assistant"}
+
+
+def test_workers_ai_dress_is_only_the_captured_default_for_glm_5_3_on_the_native_route() -> None:
+    assert "p" not in sse_chunks(post("cloudflare", body_for("cloudflare", stream=True)).text)[0]
+    dressed = Emulator("cloudflare_openai", api_key=KEY, shape={"workers_ai_stream": "on"})
+    chunks = sse_chunks(post("cloudflare_openai", body_for("cloudflare_openai", stream=True), emu=dressed).text)
+    assert "p" in chunks[0] and set(chunks[-1]) == {"response", "usage"}
+
+
+@pytest.mark.parametrize(("effort", "reasons"), [("low", False), ("high", False), ("max", True), (None, True)])
+def test_zai_glm_5_3_answers_without_reasoning_at_low_and_high_effort(effort: str | None, reasons: bool) -> None:
+    # real-traffic.md §3.1 (pydantic-ai cassettes, Z.ai PAYG, 2026-08-30).
+    body = body_for("zai", model="glm-5.3") | ({"reasoning_effort": effort} if effort else {})
+    completion = post("zai", body).json()
+    assert ("reasoning_content" in completion["choices"][0]["message"]) is reasons
+    assert (completion["usage"]["completion_tokens_details"]["reasoning_tokens"] > 0) is reasons
+
+
+def test_empty_after_reasoning_stops_with_reasoning_and_nothing_else() -> None:
+    emu = Emulator("zai", api_key=KEY, shape={"empty_after_reasoning": True})
+    message = post("zai", body_for("zai"), emu=emu).json()["choices"][0]
+    assert message["finish_reason"] == "stop" and message["message"]["content"] == ""
+    assert message["message"]["reasoning_content"]

@@ -23,6 +23,7 @@ def test_public_names_are_pinned() -> None:
             "FAULT_KINDS",
             "PROVIDER_FACTS",
             "UNCERTAIN_CHOICES",
+            "Capture",
             "Emulator",
             "EmulatorTransport",
             "Fault",

@@ -117,7 +117,7 @@ def test_reply_overrides_finish_reason_usage_and_web_search() -> None:
 
 
 def test_reply_chunk_size_and_fragments_shape_the_stream() -> None:
-    emu = Emulator("vllm")
+    emu = Emulator("vllm", shape={"cumulative_final_arguments": False})
     emu.queue(
         Reply(
             content="abcdefghij",
@@ -249,6 +249,42 @@ def test_cut_stream_after_n_events_raises_remote_protocol_error(provider: str) -
     assert len(received) == 2 and "[DONE]" not in received
 
 
+def test_vllm_repeats_the_whole_arguments_in_its_finish_chunk_with_explicit_nulls() -> None:
+    emu = Emulator("vllm")
+    emu.queue(Reply(tool_calls=[ToolCallSpec("f", {"city": "Paris"}, id="t1")], tool_stream_fragments=3))
+    chunks = sse_chunks(post("vllm", body_for("vllm", stream=True), emu=emu, key=None).text)
+    calls = [c for c in chunks if c["choices"] and c["choices"][0]["delta"].get("tool_calls")]
+    *fragments, final = calls
+    sent = "".join(c["choices"][0]["delta"]["tool_calls"][0]["function"]["arguments"] for c in fragments)
+    assert sent == '{"city":"Paris"'[: len(sent)] and sent != '{"city":"Paris"}'  # the last piece comes only once
+    choice = final["choices"][0]
+    assert choice["finish_reason"] == "tool_calls" and choice["stop_reason"] == 154829 and choice["token_ids"] is None
+    assert choice["delta"]["tool_calls"] == [
+        {"id": None, "type": None, "index": 0, "function": {"name": None, "arguments": '{"city":"Paris"}'}}
+    ]
+    assert chunks[0]["prompt_token_ids"] is None and chunks[0]["choices"][0]["delta"]["reasoning_content"] is None
+
+
+def test_a_clean_close_inside_an_event_ends_the_body_without_an_error() -> None:
+    emu = zai()
+    emu.queue(Fault(kind="cut_stream_after", after_events=2, inside_event=True, clean_close=True))
+    with client(emu) as c:
+        r = c.post("/chat/completions", json=stream_body())
+    assert r.status_code == 200
+    events = r.text.split("\n\n")
+    assert len(events) == 3 and events[-1].startswith("data: {") and not _is_json(events[-1][6:])
+
+
+def test_a_glued_event_is_half_an_event_running_into_the_next() -> None:
+    emu = zai()
+    emu.queue(Fault(kind="glued_event", after_events=1))
+    with client(emu) as c:
+        received, error = read_events(c, "zai", stream_body())
+    assert error is None and received[-1] == "[DONE]"
+    glued = received[1]
+    assert not _is_json(glued) and glued.count("data: ") == 1 and _is_json(glued.partition("data: ")[2])
+
+
 def test_cut_of_a_non_streamed_answer_fails_while_reading_the_body() -> None:
     emu = zai()
     emu.queue(Fault(kind="cut_stream_after"))
@@ -335,6 +371,7 @@ def test_every_fault_kind_is_covered_here() -> None:
         "cut_stream_after",
         "stall_stream_after",
         "malformed_event",
+        "glued_event",
         "error_in_stream",
         "cloudflare_success_false",
         "huge_event",

@@ -11,6 +11,7 @@ EXPECTED = [
     "GLMContentFilterError",
     "GLMContextOverflowError",
     "GLMEmbeddings",
+    "GLMEmptyAnswerError",
     "GLMInvalidRequestError",
     "GLMModelNotFoundError",
     "GLMNotFoundError",
@@ -24,6 +25,7 @@ EXPECTED = [
     "GLMStreamInterruptedError",
     "GLMTimeoutError",
     "GLMToolCallRequiredError",
+    "GLMTruncatedEventError",
 ]
 
 

@@ -121,9 +121,12 @@ def replies(draw: st.DrawFn) -> Reply:
         ToolCallSpec(draw(names), draw(arguments), id=f"call_{i}_{draw(st.integers(0, 999))}")
         for i in range(draw(st.integers(0, 3)))
     ]
+    content, reasoning = draw(texts), draw(st.none() | texts.filter(bool))
+    if reasoning and not calls and not content.strip():
+        content += "."  # reasoning and no answer is an EmptyAnswerError (tests/traffic/test_empty_answers.py)
     return Reply(
-        content=draw(texts),
-        reasoning=draw(st.none() | texts.filter(bool)),
+        content=content,
+        reasoning=reasoning,
         tool_calls=calls,
         chunk_size=draw(st.integers(1, 25)),
         tool_stream_fragments=draw(st.integers(1, 6)),

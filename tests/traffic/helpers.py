@@ -17,7 +17,7 @@ from langchain_core.messages import AIMessage, AIMessageChunk, HumanMessage
 from llama_index.core.llms import ChatMessage
 
 from glm_core import AsyncGLMClient, ChatRequest, ChatResponse, GLMClient, UserMessage
-from glm_core.testing import Emulator, Fault, Reply
+from glm_core.testing import Capture, Emulator, Fault, Reply
 from langchain_glm import ChatGLM
 from llama_index_glm import GLM
 
@@ -46,8 +46,8 @@ def settings(emu: Emulator) -> dict[str, Any]:
 
 def chat_glm(emu: Emulator, **options: Any) -> ChatGLM:
     transport = emu.transport()
+    options.setdefault("model", model(emu.provider))
     return ChatGLM(
-        model=model(emu.provider),
         provider=emu.provider,
         http_client=httpx2.Client(transport=transport),
         http_async_client=httpx2.AsyncClient(transport=transport),
@@ -57,8 +57,8 @@ def chat_glm(emu: Emulator, **options: Any) -> ChatGLM:
 
 def glm(emu: Emulator, **options: Any) -> GLM:
     transport = emu.transport()
+    options.setdefault("model", model(emu.provider))
     return GLM(
-        model=model(emu.provider),
         provider=emu.provider,
         http_client=httpx2.Client(transport=transport),
         async_http_client=httpx2.AsyncClient(transport=transport),
@@ -66,11 +66,17 @@ def glm(emu: Emulator, **options: Any) -> GLM:
     )
 
 
-def clients(emu: Emulator) -> tuple[GLMClient, AsyncGLMClient]:
+async def _no_wait(_: float) -> None:
+    return None
+
+
+def clients(emu: Emulator, retries: int = 0) -> tuple[GLMClient, AsyncGLMClient]:
+    """The core clients; with `retries`, retrying without backoff waits (a test need not sleep)."""
     transport = emu.transport()
+    given = {**settings(emu), "max_retries": retries}
     return (
-        GLMClient(emu.provider, http_client=httpx2.Client(transport=transport), **settings(emu)),
-        AsyncGLMClient(emu.provider, http_client=httpx2.AsyncClient(transport=transport), **settings(emu)),
+        GLMClient(emu.provider, http_client=httpx2.Client(transport=transport), sleep=lambda _: None, **given),
+        AsyncGLMClient(emu.provider, http_client=httpx2.AsyncClient(transport=transport), sleep=_no_wait, **given),
     )
 
 
@@ -110,12 +116,20 @@ def _from_llama(way: str, r: Any) -> Seen:
     return Seen(way, r.message.content or "", reasoning, calls, total)
 
 
-def ways(emu: Emulator, **options: Any) -> dict[str, Callable[[], Seen]]:
-    """Every path, each a no-argument call returning `Seen` (one request each)."""
-    sync, asyn = clients(emu)
-    lc = chat_glm(emu, **options)
-    li = glm(emu, **options)
-    request = lambda: ChatRequest(model(emu.provider), [UserMessage("Hi")], **options)  # noqa: E731
+def ways(
+    emu: Emulator, *, retries: int = 0, model_id: str | None = None, **options: Any
+) -> dict[str, Callable[[], Seen]]:
+    """Every path, each a no-argument call returning `Seen` (one request each); `retries` as
+    max_retries, without backoff waits; `model_id` instead of the provider's test model."""
+    sync, asyn = clients(emu, retries)
+    model_id = model_id or model(emu.provider)
+    lc = chat_glm(emu, max_retries=retries, model=model_id, **options)
+    li = glm(emu, max_retries=retries, model=model_id, **options)
+    for client in (lc._client, li._sync_client):
+        client.sleep = lambda _: None
+    for aclient in (lc._async_client, li._async_client):
+        aclient.sleep = _no_wait
+    request = lambda: ChatRequest(model_id, [UserMessage("Hi")], **options)  # noqa: E731
     prompt = [HumanMessage("Hi")]
     li_prompt = [ChatMessage(role="user", content="Hi")]
 
@@ -174,7 +188,7 @@ def ways(emu: Emulator, **options: Any) -> dict[str, Callable[[], Seen]]:
     }
 
 
-def every_way(emu: Emulator, item: Reply | Fault, **options: Any) -> list[Seen]:
+def every_way(emu: Emulator, item: Reply | Fault | Capture, **options: Any) -> list[Seen]:
     """Queue `item` before each path and run it; the list of what each path returned."""
     seen = []
     for call in ways(emu, **options).values():

@@ -13,7 +13,7 @@ import httpx2
 import pytest
 
 from glm_core.testing import DEFAULT_SHAPES, OPENROUTER_UPSTREAMS, Emulator, Reply, Shape, ToolCallSpec
-from tests.traffic.helpers import KEY, every_way
+from tests.traffic.helpers import KEY, every_way, ways
 
 TOOL_REPLY = Reply(
     content="",
@@ -39,7 +39,9 @@ CASES: list[tuple[str, str, dict[str, Any] | Shape | None]] = [
     ("openrouter", "fragments that repeat the call's id", {"tool_deltas": "fragmented", "fragment_ids": True}),
     ("openrouter", "documented: processing comment lines", {"comment_lines": True}),
     ("openrouter", "twelve keep-alive lines before the body", {"body_keepalive_lines": 12}),
+    ("vllm", "default (GLM-5.1 with MTP): the finish chunk repeats the whole arguments, nulls", None),
     ("vllm", "usage on the finish chunk", {"usage_event": "finish"}),
+    ("vllm", "no cumulative repeat", {"cumulative_final_arguments": False, "vllm_null_fields": False}),
     (
         "cloudflare_openai",
         "usage event with a choice whose finish_reason is null",
@@ -115,3 +117,60 @@ def test_streams_are_sent_with_the_captured_content_type(provider: str, content_
 def test_every_content_type_spelling_streams(content_type: str) -> None:
     for seen in every_way(Emulator("vllm", api_key=KEY, shape={"sse_content_type": content_type}), TEXT_REPLY):
         assert seen.content == TEXT_REPLY.content, seen.way
+
+
+# -- Cloudflare Workers AI, GLM-5.3-Flash (real-traffic.md §3.7) ---------------------------------
+
+
+@pytest.mark.parametrize(
+    ("provider", "shape"),
+    [("cloudflare", None), ("cloudflare_openai", {"workers_ai_stream": "on"})],
+    ids=["native /ai/run (captured default)", "OpenAI-compatible /ai/v1 dressed the same"],
+)
+@pytest.mark.parametrize("reply", [TEXT_REPLY, TOOL_REPLY], ids=["text", "tool calls"])
+def test_the_workers_ai_glm_5_3_stream_decodes_with_usage_once(provider: str, shape: Any, reply: Reply) -> None:
+    # Every chunk carries the running usage: the streamed paths report the same total as the
+    # non-streamed ones only if the last usage wins.
+    totals = set()
+    for seen in every_way(_emulator(provider, shape), reply, model_id="glm-5.3-flash"):
+        assert (seen.content, seen.reasoning) == (reply.content, reply.reasoning), seen.way
+        assert seen.calls == ([] if reply is TEXT_REPLY else EXPECTED_CALLS), seen.way
+        if not seen.way.startswith("GLM."):
+            totals.add(seen.total_tokens)
+    assert len(totals) == 1 and totals.pop()
+
+
+# -- GLM-5.3 at low / high effort answers without reasoning (real-traffic.md §3.1) --------------
+
+
+@pytest.mark.parametrize("model_id", ["glm-5.3", "glm-5.3-flash"])
+@pytest.mark.parametrize("effort", ["low", "high"])
+def test_glm_5_3_at_low_or_high_effort_is_a_valid_answer_without_reasoning(model_id: str, effort: str) -> None:
+    emu = Emulator("zai", api_key=KEY)
+    for way, call in ways(emu, model_id=model_id, reasoning_effort=effort).items():
+        seen = call()
+        assert seen.content.startswith("Hello! You said"), way
+        assert seen.reasoning == "", way
+    sent = emu.requests[-1].body
+    assert sent["reasoning_effort"] == effort
+
+
+def test_glm_5_3_at_max_effort_still_reasons() -> None:
+    emu = Emulator("zai", api_key=KEY)
+    seen = ways(emu, model_id="glm-5.3", reasoning_effort="max")["GLMClient.chat"]()
+    assert seen.reasoning
+
+
+def test_no_reasoning_at_low_effort_reports_zero_reasoning_tokens_in_both_frameworks() -> None:
+    from langchain_core.messages import HumanMessage
+    from llama_index.core.llms import ChatMessage
+
+    from tests.traffic.helpers import chat_glm, glm
+
+    emu = Emulator("zai", api_key=KEY)
+    message = chat_glm(emu, model="glm-5.3", reasoning_effort="low").invoke([HumanMessage("2+2?")])
+    assert "reasoning_content" not in message.additional_kwargs
+    assert message.usage_metadata is not None
+    assert message.usage_metadata["output_token_details"]["reasoning"] == 0  # type: ignore[typeddict-item]
+    answer = glm(emu, model="glm-5.3", reasoning_effort="low").chat([ChatMessage(role="user", content="2+2?")])
+    assert answer.message.content and answer.additional_kwargs["reasoning_tokens"] == 0
